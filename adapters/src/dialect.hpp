@@ -1,0 +1,57 @@
+// What differs between database engines.  The SQL shared by every engine
+// lives with the repositories; only these pieces vary per dialect.
+#pragma once
+
+#include "core/result.hpp"
+
+#include <soci/connection-parameters.h>
+#include <soci/error.h>
+#include <soci/session.h>
+
+#include <string>
+#include <string_view>
+
+namespace kestra::adapters {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  // Folder of its migrations: resources/migrations/<name>/.
+  virtual std::string_view name() const = 0;
+
+  // The database, for error messages (never a password).
+  virtual std::string describe() const = 0;
+
+  // How each pooled session connects.
+  virtual soci::connection_parameters connection() const = 0;
+
+  // Per-session settings, run once right after connecting.
+  virtual void prepare_session(soci::session& sql) const = 0;
+
+  // Starts a transaction that will write, taking the write lock up front
+  // where the engine would otherwise fail a later lock upgrade.
+  virtual void begin_write(soci::session& sql) const = 0;
+
+  // Serialises migrations between processes sharing the database.
+  virtual void lock_migrations(soci::session& sql) const = 0;
+  virtual void unlock_migrations(soci::session& sql) const = 0;
+
+  // CREATE TABLE IF NOT EXISTS scim_schema_version (...).
+  virtual std::string_view create_schema_version_table() const = 0;
+
+  // `insert` (an INSERT ... VALUES statement) made to do nothing when a row
+  // with the same `key_columns` ("id", or "tenant_id, name_key" for a
+  // composite unique key) exists.  Both arguments are SQL constants.
+  virtual std::string insert_ignoring_duplicate(std::string_view insert,
+                                                std::string_view key_columns) const = 0;
+
+  // Unavailable when waiting or reconnecting may help, Internal otherwise.
+  virtual ErrorKind classify(const soci::soci_error& error) const = 0;
+
+  // True when `error` is a UNIQUE or PRIMARY KEY violation: the repositories
+  // turn it into a Conflict (a concurrent writer took the name first).
+  virtual bool is_unique_violation(const soci::soci_error& error) const = 0;
+};
+
+}  // namespace kestra::adapters

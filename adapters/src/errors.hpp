@@ -1,0 +1,47 @@
+// Turns the exceptions SOCI and the standard library throw into Errors.
+#pragma once
+
+#include "core/result.hpp"
+#include "dialect.hpp"
+
+#include <exception>
+#include <string>
+#include <type_traits>
+
+namespace kestra::adapters {
+namespace detail {
+
+template <class T>
+struct AsResult {
+  using type = Result<T>;
+};
+template <class T>
+struct AsResult<Result<T>> {
+  using type = Result<T>;
+};
+
+}  // namespace detail
+
+// Runs `body` and returns what it returns (a value, void or a Result), or
+// an Error whose detail is `action` ("cannot record tenant 'acme'") followed
+// by the cause of the exception.
+template <class F>
+auto guarded(const Dialect& dialect, const std::string& action, F&& body)
+    -> typename detail::AsResult<std::invoke_result_t<F&>>::type {
+  try {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+      body();
+      return {};
+    } else {
+      return body();
+    }
+  } catch (const soci::soci_error& e) {
+    return Error{dialect.classify(e), action + ": " + e.get_error_message(), {}};
+  } catch (const std::exception& e) {
+    return Error::internal(action + ": " + e.what());
+  } catch (...) {
+    return Error::internal(action + ": unknown exception");
+  }
+}
+
+}  // namespace kestra::adapters

@@ -1,0 +1,719 @@
+#include "soci_provisioning_store.hpp"
+
+#include "core/clock.hpp"
+#include "errors.hpp"
+
+#include <soci/boost-optional.h>
+#include <soci/into.h>
+#include <soci/session.h>
+#include <soci/statement.h>
+#include <soci/use.h>
+
+#include <boost/optional.hpp>
+
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace kestra::adapters {
+namespace {
+
+constexpr std::string_view kServiceAccount = "SERVICE_ACCOUNT";
+
+using OptionalText = boost::optional<std::string>;
+
+OptionalText to_boost(const std::optional<std::string>& value) {
+  return value ? OptionalText(*value) : OptionalText();
+}
+
+std::optional<std::string> to_std(const OptionalText& value) {
+  return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// A LIKE pattern (ESCAPE '!') for names containing `query`, lower-cased.
+std::string contains_pattern(std::string_view query) {
+  std::string pattern = "%";
+  for (char c : ascii_lower(query)) {
+    if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+// Empty means `tenant`; any other tenant is a caller's mistake.
+Result<void> check_tenant(const std::string& tenant, const std::string& other, std::string_view what) {
+  if (tenant.empty()) return Error::invalid("tenant id is empty");
+  if (other.empty() || other == tenant) return {};
+  return Error::invalid("the " + std::string(what) + " belongs to tenant '" + other + "', not '" + tenant + "'");
+}
+
+Result<void> check_paging(std::int64_t offset, std::int64_t limit) {
+  if (offset < 0 || limit < 0) {
+    return Error::invalid("offset and limit must not be negative, not " + std::to_string(offset) + " and " +
+                          std::to_string(limit));
+  }
+  return {};
+}
+
+Error integration_not_found(const std::string& id) {
+  return Error::not_found("integration '" + id + "' does not exist in this tenant");
+}
+
+Error integration_name_taken(const std::string& name) {
+  return Error::conflict("an integration named '" + name + "' already exists in this tenant");
+}
+
+// Runs `statement`; false when the database refused it as a duplicate.
+template <class F>
+bool unless_duplicate(const Dialect& dialect, F&& statement) {
+  try {
+    statement();
+    return true;
+  } catch (const soci::soci_error& e) {
+    if (!dialect.is_unique_violation(e)) throw;
+    return false;
+  }
+}
+
+// Prepares `query` with what `bind` exchanges, then calls `on_row` for each
+// row fetched.
+template <class Bind, class OnRow>
+void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnRow&& on_row) {
+  soci::statement statement(sql);
+  bind(statement);
+  statement.alloc();
+  statement.prepare(query);
+  statement.define_and_bind();
+  statement.execute(false);
+  while (statement.fetch()) on_row();
+}
+
+long long count(soci::session& sql, const std::string& query, const std::string& a, const char* a_name,
+                const std::string& b, const char* b_name) {
+  long long n = 0;
+  sql << query, soci::into(n), soci::use(a, a_name), soci::use(b, b_name);
+  return n;
+}
+
+// --- integrations ---------------------------------------------------------
+
+// The provisioned counts are correlated subqueries: one query for a page.
+std::string select_integrations(std::string_view rest) {
+  return "SELECT i.id, i.tenant_id, i.name, i.description, i.type, i.enabled, i.service_account_id, "
+         "i.created_at, i.updated_at, i.last_request_at, "
+         "(SELECT COUNT(*) FROM scim_tenant_users u WHERE u.tenant_id = i.tenant_id AND u.integration_id = i.id), "
+         "(SELECT COUNT(*) FROM scim_groups g WHERE g.tenant_id = i.tenant_id AND g.integration_id = i.id) "
+         "FROM scim_integrations i " +
+         std::string(rest);
+}
+
+struct IntegrationRow {
+  ports::Integration item;
+  int enabled = 0;
+  OptionalText service_account_id;
+  OptionalText last_request_at;
+  long long users = 0;
+  long long groups = 0;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(item.id));
+    st.exchange(soci::into(item.tenant_id));
+    st.exchange(soci::into(item.name));
+    st.exchange(soci::into(item.description));
+    st.exchange(soci::into(item.type));
+    st.exchange(soci::into(enabled));
+    st.exchange(soci::into(service_account_id));
+    st.exchange(soci::into(item.created_at));
+    st.exchange(soci::into(item.updated_at));
+    st.exchange(soci::into(last_request_at));
+    st.exchange(soci::into(users));
+    st.exchange(soci::into(groups));
+  }
+
+  ports::Integration value() const {
+    ports::Integration out = item;
+    out.enabled = enabled != 0;
+    out.service_account_id = service_account_id.value_or("");
+    out.last_request_at = to_std(last_request_at);
+    out.users_provisioned = users;
+    out.groups_provisioned = groups;
+    return out;
+  }
+};
+
+std::optional<ports::Integration> read_integration(soci::session& sql, const std::string& tenant,
+                                                   const std::string& id) {
+  IntegrationRow row;
+  std::optional<ports::Integration> found;
+  for_each_row(
+      sql, select_integrations("WHERE i.tenant_id = :tenant AND i.id = :id"),
+      [&](soci::statement& st) {
+        row.bind(st);
+        st.exchange(soci::use(tenant, "tenant"));
+        st.exchange(soci::use(id, "id"));
+      },
+      [&] { found = row.value(); });
+  return found;
+}
+
+bool integration_exists(soci::session& sql, const std::string& tenant, const std::string& id) {
+  return count(sql, "SELECT COUNT(*) FROM scim_integrations WHERE tenant_id = :tenant AND id = :id", tenant,
+               "tenant", id, "id") > 0;
+}
+
+// The integration's service account id: nullopt when the integration is
+// absent, an empty optional text when it has lost its service account.
+std::optional<OptionalText> integration_service_account(soci::session& sql, const std::string& tenant,
+                                                        const std::string& id) {
+  OptionalText service_account;
+  sql << "SELECT service_account_id FROM scim_integrations WHERE tenant_id = :tenant AND id = :id",
+      soci::into(service_account), soci::use(tenant, "tenant"), soci::use(id, "id");
+  if (!sql.got_data()) return std::nullopt;
+  return service_account;
+}
+
+// --- audit ----------------------------------------------------------------
+
+void insert_audit(soci::session& sql, const ports::AuditEntry& entry, const std::string& tenant) {
+  const OptionalText integration_id = to_boost(entry.integration_id);
+  const std::string created_at = entry.created_at.empty() ? now_iso8601() : entry.created_at;
+  sql << "INSERT INTO scim_audit (tenant_id, integration_id, actor_type, actor_id, action, target_type, "
+         "target_id, outcome, detail, request_id, created_at) VALUES (:tenant, :integration_id, :actor_type, "
+         ":actor_id, :action, :target_type, :target_id, :outcome, :detail, :request_id, :created_at)",
+      soci::use(tenant, "tenant"), soci::use(integration_id, "integration_id"),
+      soci::use(entry.actor_type, "actor_type"), soci::use(entry.actor_id, "actor_id"),
+      soci::use(entry.action, "action"), soci::use(entry.target_type, "target_type"),
+      soci::use(entry.target_id, "target_id"), soci::use(entry.outcome, "outcome"),
+      soci::use(entry.detail, "detail"), soci::use(entry.request_id, "request_id"),
+      soci::use(created_at, "created_at");
+}
+
+struct AuditRow {
+  ports::AuditEntry item;
+  long long id = 0;
+  OptionalText integration_id;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(item.tenant_id));
+    st.exchange(soci::into(integration_id));
+    st.exchange(soci::into(item.actor_type));
+    st.exchange(soci::into(item.actor_id));
+    st.exchange(soci::into(item.action));
+    st.exchange(soci::into(item.target_type));
+    st.exchange(soci::into(item.target_id));
+    st.exchange(soci::into(item.outcome));
+    st.exchange(soci::into(item.detail));
+    st.exchange(soci::into(item.request_id));
+    st.exchange(soci::into(item.created_at));
+  }
+
+  ports::AuditEntry value() const {
+    ports::AuditEntry out = item;
+    out.id = id;
+    out.integration_id = to_std(integration_id);
+    return out;
+  }
+};
+
+void insert_token(soci::session& sql, const ports::TokenRecord& token, const std::string& service_account_id) {
+  sql << "INSERT INTO scim_api_tokens (id, service_account_id, lookup_prefix, secret_hash, created_at) "
+         "VALUES (:id, :service_account_id, :lookup_prefix, :secret_hash, :created_at)",
+      soci::use(token.id, "id"), soci::use(service_account_id, "service_account_id"),
+      soci::use(token.lookup_prefix, "lookup_prefix"), soci::use(token.secret_hash, "secret_hash"),
+      soci::use(token.created_at, "created_at");
+}
+
+}  // namespace
+
+SociProvisioningStore::SociProvisioningStore(const Dialect& dialect, soci::connection_pool& pool,
+                                             int borrow_timeout_ms)
+    : dialect_(dialect),
+      pool_(pool),
+      borrow_timeout_ms_(borrow_timeout_ms),
+      insert_tenant_sql_(dialect_.insert_ignoring_duplicate(
+          "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")),
+      insert_role_sql_(dialect_.insert_ignoring_duplicate(
+          "INSERT INTO scim_roles (id, tenant_id, name, name_key, description, permissions, system_managed, "
+          "created_at, updated_at) VALUES (:id, :tenant, :name, :name_key, :description, :permissions, "
+          ":system_managed, :created_at, :updated_at)",
+          "tenant_id, name_key")) {}
+
+Result<PooledSession> SociProvisioningStore::borrow() const {
+  return PooledSession::borrow(pool_, borrow_timeout_ms_);
+}
+
+SociProvisioningStore::StoredRole SociProvisioningStore::ensure_role_row(soci::session& sql, const ports::Role& role,
+                                                                         const std::string& tenant) const {
+  sql << insert_tenant_sql_, soci::use(tenant, "id"), soci::use(role.created_at, "created_at");
+
+  const std::string name_key = ascii_lower(role.name);
+  const int system_managed = role.system_managed ? 1 : 0;
+  soci::statement insert =
+      (sql.prepare << insert_role_sql_, soci::use(role.id, "id"), soci::use(tenant, "tenant"),
+       soci::use(role.name, "name"), soci::use(name_key, "name_key"), soci::use(role.description, "description"),
+       soci::use(role.permissions_json, "permissions"), soci::use(system_managed, "system_managed"),
+       soci::use(role.created_at, "created_at"), soci::use(role.updated_at, "updated_at"));
+  insert.execute(true);
+
+  StoredRole stored;
+  stored.inserted = insert.get_affected_rows() > 0;
+  sql << "SELECT id FROM scim_roles WHERE tenant_id = :tenant AND name_key = :name_key", soci::into(stored.id),
+      soci::use(tenant, "tenant"), soci::use(name_key, "name_key");
+  if (!sql.got_data()) throw std::runtime_error("role '" + role.name + "' vanished while being ensured");
+  return stored;
+}
+
+Result<ports::Integration> SociProvisioningStore::create_integration(const ports::NewIntegration& spec) {
+  const std::string& tenant = spec.integration.tenant_id;
+  for (const auto& [other, what] : {std::pair{&spec.role.tenant_id, "role"},
+                                    std::pair{&spec.service_account.tenant_id, "service account"},
+                                    std::pair{&spec.binding.tenant_id, "binding"},
+                                    std::pair{&spec.audit.tenant_id, "audit entry"}}) {
+    auto same = check_tenant(tenant, *other, what);
+    if (!same) return same.error();
+  }
+  auto session = borrow();
+  if (!session) return session.error();
+
+  const ports::Integration& integration = spec.integration;
+  return guarded(dialect_, "cannot create integration '" + integration.name + "'", [&]() -> Result<ports::Integration> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    if (count(sql, "SELECT COUNT(*) FROM scim_integrations WHERE tenant_id = :tenant AND name = :name", tenant,
+              "tenant", integration.name, "name") > 0) {
+      return integration_name_taken(integration.name);
+    }
+    const StoredRole role = ensure_role_row(sql, spec.role, tenant);
+
+    const ports::ServiceAccount& account = spec.service_account;
+    const bool account_inserted = unless_duplicate(dialect_, [&] {
+      sql << "INSERT INTO scim_service_accounts (id, tenant_id, name, description, created_at) "
+             "VALUES (:id, :tenant, :name, :description, :created_at)",
+          soci::use(account.id, "id"), soci::use(tenant, "tenant"), soci::use(account.name, "name"),
+          soci::use(account.description, "description"), soci::use(account.created_at, "created_at");
+    });
+    if (!account_inserted) {
+      return Error::conflict("a service account named '" + account.name + "' already exists in this tenant");
+    }
+    insert_token(sql, spec.token, account.id);
+
+    const int enabled = integration.enabled ? 1 : 0;
+    const OptionalText last_request_at = to_boost(integration.last_request_at);
+    const bool integration_inserted = unless_duplicate(dialect_, [&] {
+      sql << "INSERT INTO scim_integrations (id, tenant_id, name, description, type, enabled, service_account_id, "
+             "created_at, updated_at, last_request_at) VALUES (:id, :tenant, :name, :description, :type, :enabled, "
+             ":service_account_id, :created_at, :updated_at, :last_request_at)",
+          soci::use(integration.id, "id"), soci::use(tenant, "tenant"), soci::use(integration.name, "name"),
+          soci::use(integration.description, "description"), soci::use(integration.type, "type"),
+          soci::use(enabled, "enabled"), soci::use(account.id, "service_account_id"),
+          soci::use(integration.created_at, "created_at"), soci::use(integration.updated_at, "updated_at"),
+          soci::use(last_request_at, "last_request_at");
+    });
+    if (!integration_inserted) return integration_name_taken(integration.name);
+
+    const ports::Binding& binding = spec.binding;
+    const std::string subject_type(kServiceAccount);
+    const OptionalText binding_integration = to_boost(binding.integration_id);
+    sql << "INSERT INTO scim_bindings (id, tenant_id, role_id, subject_type, subject_id, source, integration_id, "
+           "created_at) VALUES (:id, :tenant, :role_id, :subject_type, :subject_id, :source, :integration_id, "
+           ":created_at)",
+        soci::use(binding.id, "id"), soci::use(tenant, "tenant"), soci::use(role.id, "role_id"),
+        soci::use(subject_type, "subject_type"), soci::use(account.id, "subject_id"),
+        soci::use(binding.source, "source"), soci::use(binding_integration, "integration_id"),
+        soci::use(binding.created_at, "created_at");
+
+    insert_audit(sql, spec.audit, tenant);
+    auto stored = read_integration(sql, tenant, integration.id);
+    if (!stored) return Error::internal("integration '" + integration.id + "' is missing right after its insert");
+    transaction.commit();
+    return *std::move(stored);
+  });
+}
+
+Result<ports::Page<ports::Integration>> SociProvisioningStore::list_integrations(const std::string& tenant,
+                                                                                 const std::string& query,
+                                                                                 std::int64_t offset,
+                                                                                 std::int64_t limit) {
+  auto paging = check_paging(offset, limit);
+  if (!paging) return paging.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot list the integrations of tenant '" + tenant + "'", [&] {
+    soci::session& sql = **session;
+    const std::string pattern = contains_pattern(query);
+    ports::Page<ports::Integration> page;
+    page.total = count(sql,
+                       "SELECT COUNT(*) FROM scim_integrations WHERE tenant_id = :tenant "
+                       "AND LOWER(name) LIKE :pattern ESCAPE '!'",
+                       tenant, "tenant", pattern, "pattern");
+
+    const long long first = offset;
+    const long long size = limit;
+    IntegrationRow row;
+    for_each_row(
+        sql,
+        select_integrations("WHERE i.tenant_id = :tenant AND LOWER(i.name) LIKE :pattern ESCAPE '!' "
+                            "ORDER BY i.name, i.id LIMIT :size OFFSET :first"),
+        [&](soci::statement& st) {
+          row.bind(st);
+          st.exchange(soci::use(tenant, "tenant"));
+          st.exchange(soci::use(pattern, "pattern"));
+          st.exchange(soci::use(size, "size"));
+          st.exchange(soci::use(first, "first"));
+        },
+        [&] { page.items.push_back(row.value()); });
+    return page;
+  });
+}
+
+Result<std::optional<ports::Integration>> SociProvisioningStore::find_integration(const std::string& tenant,
+                                                                                  const std::string& id) {
+  auto session = borrow();
+  if (!session) return session.error();
+  return guarded(dialect_, "cannot read integration '" + id + "'",
+                 [&] { return read_integration(**session, tenant, id); });
+}
+
+Result<ports::Integration> SociProvisioningStore::update_integration(const std::string& tenant, const std::string& id,
+                                                                     const std::string& name,
+                                                                     const std::string& description,
+                                                                     const std::string& updated_at,
+                                                                     const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot update integration '" + id + "'", [&]() -> Result<ports::Integration> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    if (!integration_exists(sql, tenant, id)) return integration_not_found(id);
+
+    long long taken = 0;
+    sql << "SELECT COUNT(*) FROM scim_integrations WHERE tenant_id = :tenant AND name = :name AND id <> :id",
+        soci::into(taken), soci::use(tenant, "tenant"), soci::use(name, "name"), soci::use(id, "id");
+    if (taken > 0) return integration_name_taken(name);
+
+    const bool updated = unless_duplicate(dialect_, [&] {
+      sql << "UPDATE scim_integrations SET name = :name, description = :description, updated_at = :updated_at "
+             "WHERE tenant_id = :tenant AND id = :id",
+          soci::use(name, "name"), soci::use(description, "description"), soci::use(updated_at, "updated_at"),
+          soci::use(tenant, "tenant"), soci::use(id, "id");
+    });
+    if (!updated) return integration_name_taken(name);
+
+    insert_audit(sql, audit, tenant);
+    auto stored = read_integration(sql, tenant, id);
+    if (!stored) return integration_not_found(id);
+    transaction.commit();
+    return *std::move(stored);
+  });
+}
+
+Result<ports::Integration> SociProvisioningStore::set_integration_enabled(const std::string& tenant,
+                                                                          const std::string& id, bool enabled,
+                                                                          const std::string& updated_at,
+                                                                          const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot update integration '" + id + "'", [&]() -> Result<ports::Integration> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    if (!integration_exists(sql, tenant, id)) return integration_not_found(id);
+
+    const int value = enabled ? 1 : 0;
+    sql << "UPDATE scim_integrations SET enabled = :enabled, updated_at = :updated_at "
+           "WHERE tenant_id = :tenant AND id = :id",
+        soci::use(value, "enabled"), soci::use(updated_at, "updated_at"), soci::use(tenant, "tenant"),
+        soci::use(id, "id");
+    insert_audit(sql, audit, tenant);
+    auto stored = read_integration(sql, tenant, id);
+    if (!stored) return integration_not_found(id);
+    transaction.commit();
+    return *std::move(stored);
+  });
+}
+
+Result<void> SociProvisioningStore::delete_integration(const std::string& tenant, const std::string& id,
+                                                       const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot delete integration '" + id + "'", [&]() -> Result<void> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    const auto account = integration_service_account(sql, tenant, id);
+    if (!account) return integration_not_found(id);
+
+    // What the integration provisioned (users, groups, tenant access) stays.
+    sql << "DELETE FROM scim_external_ids WHERE integration_id = :id", soci::use(id, "id");
+    sql << "DELETE FROM scim_integrations WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
+        soci::use(id, "id");
+    if (*account) {
+      const std::string subject_type(kServiceAccount);
+      const std::string& account_id = **account;
+      sql << "DELETE FROM scim_bindings WHERE tenant_id = :tenant AND subject_type = :subject_type "
+             "AND subject_id = :account",
+          soci::use(tenant, "tenant"), soci::use(subject_type, "subject_type"), soci::use(account_id, "account");
+      sql << "DELETE FROM scim_api_tokens WHERE service_account_id = :account", soci::use(account_id, "account");
+      sql << "DELETE FROM scim_service_accounts WHERE tenant_id = :tenant AND id = :account",
+          soci::use(tenant, "tenant"), soci::use(account_id, "account");
+    }
+    insert_audit(sql, audit, tenant);
+    transaction.commit();
+    return {};
+  });
+}
+
+Result<void> SociProvisioningStore::replace_token(const std::string& tenant, const std::string& id,
+                                                  const ports::TokenRecord& token, const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot replace the token of integration '" + id + "'", [&]() -> Result<void> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    const auto account = integration_service_account(sql, tenant, id);
+    if (!account) return integration_not_found(id);
+    if (!*account) return Error::internal("integration '" + id + "' has lost its service account");
+
+    const std::string& account_id = **account;
+    sql << "UPDATE scim_api_tokens SET revoked_at = :revoked_at "
+           "WHERE service_account_id = :account AND revoked_at IS NULL",
+        soci::use(token.created_at, "revoked_at"), soci::use(account_id, "account");
+    insert_token(sql, token, account_id);
+    insert_audit(sql, audit, tenant);
+    transaction.commit();
+    return {};
+  });
+}
+
+Result<std::optional<ports::TokenGrant>> SociProvisioningStore::find_token(const std::string& lookup_prefix) {
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot look up an API token", [&] {
+    soci::session& sql = **session;
+    ports::TokenGrant grant;
+    OptionalText revoked_at;
+    int enabled = 0;
+    sql << "SELECT t.id, t.secret_hash, t.revoked_at, t.service_account_id, i.id, i.tenant_id, i.enabled "
+           "FROM scim_api_tokens t JOIN scim_integrations i ON i.service_account_id = t.service_account_id "
+           "WHERE t.lookup_prefix = :prefix",
+        soci::into(grant.token_id), soci::into(grant.secret_hash), soci::into(revoked_at),
+        soci::into(grant.service_account_id), soci::into(grant.integration_id), soci::into(grant.tenant_id),
+        soci::into(enabled), soci::use(lookup_prefix, "prefix");
+    if (!sql.got_data()) return std::optional<ports::TokenGrant>();
+    grant.revoked = revoked_at.has_value();
+    grant.integration_enabled = enabled != 0;
+
+    const std::string subject_type(kServiceAccount);
+    std::string permissions;
+    for_each_row(
+        sql,
+        "SELECT r.permissions FROM scim_bindings b JOIN scim_roles r ON r.id = b.role_id "
+        "WHERE b.tenant_id = :tenant AND b.subject_type = :subject_type AND b.subject_id = :account "
+        "ORDER BY r.name_key, r.id",
+        [&](soci::statement& st) {
+          st.exchange(soci::into(permissions));
+          st.exchange(soci::use(grant.tenant_id, "tenant"));
+          st.exchange(soci::use(subject_type, "subject_type"));
+          st.exchange(soci::use(grant.service_account_id, "account"));
+        },
+        [&] { grant.role_permissions_json.push_back(permissions); });
+    return std::optional<ports::TokenGrant>(std::move(grant));
+  });
+}
+
+Result<void> SociProvisioningStore::touch_integration(const std::string& id, const std::string& at) {
+  auto session = borrow();
+  if (!session) return session.error();
+  return guarded(dialect_, "cannot record a request of integration '" + id + "'", [&] {
+    **session << "UPDATE scim_integrations SET last_request_at = :at WHERE id = :id", soci::use(at, "at"),
+        soci::use(id, "id");
+  });
+}
+
+Result<void> SociProvisioningStore::ensure_role(const ports::Role& role, const ports::AuditEntry& audit) {
+  auto same = check_tenant(role.tenant_id, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot ensure role '" + role.name + "' in tenant '" + role.tenant_id + "'", [&] {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    if (ensure_role_row(sql, role, role.tenant_id).inserted) insert_audit(sql, audit, role.tenant_id);
+    transaction.commit();
+  });
+}
+
+Result<std::vector<ports::Role>> SociProvisioningStore::list_roles(const std::string& tenant) {
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot list the roles of tenant '" + tenant + "'", [&] {
+    std::vector<ports::Role> roles;
+    ports::Role row;
+    int system_managed = 0;
+    for_each_row(
+        **session,
+        "SELECT id, tenant_id, name, description, permissions, system_managed, created_at, updated_at "
+        "FROM scim_roles WHERE tenant_id = :tenant ORDER BY name, id",
+        [&](soci::statement& st) {
+          st.exchange(soci::into(row.id));
+          st.exchange(soci::into(row.tenant_id));
+          st.exchange(soci::into(row.name));
+          st.exchange(soci::into(row.description));
+          st.exchange(soci::into(row.permissions_json));
+          st.exchange(soci::into(system_managed));
+          st.exchange(soci::into(row.created_at));
+          st.exchange(soci::into(row.updated_at));
+          st.exchange(soci::use(tenant, "tenant"));
+        },
+        [&] {
+          row.system_managed = system_managed != 0;
+          roles.push_back(row);
+        });
+    return roles;
+  });
+}
+
+Result<std::vector<ports::ServiceAccount>> SociProvisioningStore::list_service_accounts(const std::string& tenant) {
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot list the service accounts of tenant '" + tenant + "'", [&] {
+    std::vector<ports::ServiceAccount> accounts;
+    ports::ServiceAccount row;
+    OptionalText integration_id;
+    for_each_row(
+        **session,
+        "SELECT sa.id, sa.tenant_id, sa.name, sa.description, sa.created_at, "
+        "(SELECT MIN(i.id) FROM scim_integrations i WHERE i.service_account_id = sa.id) "
+        "FROM scim_service_accounts sa WHERE sa.tenant_id = :tenant ORDER BY sa.name, sa.id",
+        [&](soci::statement& st) {
+          st.exchange(soci::into(row.id));
+          st.exchange(soci::into(row.tenant_id));
+          st.exchange(soci::into(row.name));
+          st.exchange(soci::into(row.description));
+          st.exchange(soci::into(row.created_at));
+          st.exchange(soci::into(integration_id));
+          st.exchange(soci::use(tenant, "tenant"));
+        },
+        [&] {
+          row.integration_id = to_std(integration_id);
+          accounts.push_back(row);
+        });
+    return accounts;
+  });
+}
+
+Result<std::vector<ports::Binding>> SociProvisioningStore::list_bindings(const std::string& tenant) {
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot list the bindings of tenant '" + tenant + "'", [&] {
+    std::vector<ports::Binding> bindings;
+    ports::Binding row;
+    OptionalText integration_id;
+    for_each_row(
+        **session,
+        "SELECT b.id, b.tenant_id, b.role_id, b.subject_type, b.subject_id, b.source, b.integration_id, "
+        "b.created_at, r.name FROM scim_bindings b JOIN scim_roles r ON r.id = b.role_id "
+        "WHERE b.tenant_id = :tenant ORDER BY b.created_at, b.id",
+        [&](soci::statement& st) {
+          st.exchange(soci::into(row.id));
+          st.exchange(soci::into(row.tenant_id));
+          st.exchange(soci::into(row.role_id));
+          st.exchange(soci::into(row.subject_type));
+          st.exchange(soci::into(row.subject_id));
+          st.exchange(soci::into(row.source));
+          st.exchange(soci::into(integration_id));
+          st.exchange(soci::into(row.created_at));
+          st.exchange(soci::into(row.role_name));
+          st.exchange(soci::use(tenant, "tenant"));
+        },
+        [&] {
+          row.integration_id = to_std(integration_id);
+          bindings.push_back(row);
+        });
+    return bindings;
+  });
+}
+
+Result<void> SociProvisioningStore::append_audit(const ports::AuditEntry& entry) {
+  if (entry.tenant_id.empty()) return Error::invalid("tenant id is empty");
+  auto session = borrow();
+  if (!session) return session.error();
+  return guarded(dialect_, "cannot record audit entry '" + entry.action + "'",
+                 [&] { insert_audit(**session, entry, entry.tenant_id); });
+}
+
+Result<ports::Page<ports::AuditEntry>> SociProvisioningStore::list_audit(const std::string& tenant,
+                                                                         const std::string& integration_id,
+                                                                         std::int64_t offset, std::int64_t limit) {
+  auto paging = check_paging(offset, limit);
+  if (!paging) return paging.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  // An empty integration id lists the whole tenant.
+  const bool whole_tenant = integration_id.empty();
+  const std::string where = whole_tenant ? "WHERE tenant_id = :tenant"
+                                         : "WHERE tenant_id = :tenant AND integration_id = :integration_id";
+  const auto bind_filter = [&](soci::statement& st) {
+    st.exchange(soci::use(tenant, "tenant"));
+    if (!whole_tenant) st.exchange(soci::use(integration_id, "integration_id"));
+  };
+  return guarded(dialect_, "cannot list the audit trail of tenant '" + tenant + "'", [&] {
+    soci::session& sql = **session;
+    ports::Page<ports::AuditEntry> page;
+    long long total = 0;
+    for_each_row(
+        sql, "SELECT COUNT(*) FROM scim_audit " + where,
+        [&](soci::statement& st) {
+          st.exchange(soci::into(total));
+          bind_filter(st);
+        },
+        [] {});
+    page.total = total;
+
+    const long long first = offset;
+    const long long size = limit;
+    AuditRow row;
+    for_each_row(
+        sql,
+        "SELECT id, tenant_id, integration_id, actor_type, actor_id, action, target_type, target_id, outcome, "
+        "detail, request_id, created_at FROM scim_audit " +
+            where + " ORDER BY id DESC LIMIT :size OFFSET :first",
+        [&](soci::statement& st) {
+          row.bind(st);
+          bind_filter(st);
+          st.exchange(soci::use(size, "size"));
+          st.exchange(soci::use(first, "first"));
+        },
+        [&] { page.items.push_back(row.value()); });
+    return page;
+  });
+}
+
+}  // namespace kestra::adapters

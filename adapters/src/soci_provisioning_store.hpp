@@ -1,0 +1,71 @@
+// ports::ProvisioningStore over SociStore's pool of sessions.  The SQL here
+// is shared by every dialect; what differs goes through Dialect.
+#pragma once
+
+#include "core/result.hpp"
+#include "dialect.hpp"
+#include "pooled_session.hpp"
+#include "ports/provisioning_store.hpp"
+
+#include <soci/connection-pool.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestra::adapters {
+
+class SociProvisioningStore final : public ports::ProvisioningStore {
+ public:
+  // `dialect` and `pool` belong to the SociStore and outlive this object.
+  SociProvisioningStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms);
+
+  Result<ports::Integration> create_integration(const ports::NewIntegration& spec) override;
+  Result<ports::Page<ports::Integration>> list_integrations(const std::string& tenant, const std::string& query,
+                                                            std::int64_t offset, std::int64_t limit) override;
+  Result<std::optional<ports::Integration>> find_integration(const std::string& tenant,
+                                                             const std::string& id) override;
+  Result<ports::Integration> update_integration(const std::string& tenant, const std::string& id,
+                                                const std::string& name, const std::string& description,
+                                                const std::string& updated_at,
+                                                const ports::AuditEntry& audit) override;
+  Result<ports::Integration> set_integration_enabled(const std::string& tenant, const std::string& id,
+                                                     bool enabled, const std::string& updated_at,
+                                                     const ports::AuditEntry& audit) override;
+  Result<void> delete_integration(const std::string& tenant, const std::string& id,
+                                  const ports::AuditEntry& audit) override;
+  Result<void> replace_token(const std::string& tenant, const std::string& id, const ports::TokenRecord& token,
+                             const ports::AuditEntry& audit) override;
+
+  Result<std::optional<ports::TokenGrant>> find_token(const std::string& lookup_prefix) override;
+  Result<void> touch_integration(const std::string& id, const std::string& at) override;
+
+  Result<void> ensure_role(const ports::Role& role, const ports::AuditEntry& audit) override;
+  Result<std::vector<ports::Role>> list_roles(const std::string& tenant) override;
+  Result<std::vector<ports::ServiceAccount>> list_service_accounts(const std::string& tenant) override;
+  Result<std::vector<ports::Binding>> list_bindings(const std::string& tenant) override;
+
+  Result<void> append_audit(const ports::AuditEntry& entry) override;
+  Result<ports::Page<ports::AuditEntry>> list_audit(const std::string& tenant, const std::string& integration_id,
+                                                    std::int64_t offset, std::int64_t limit) override;
+
+ private:
+  Result<PooledSession> borrow() const;
+
+  // Inserts the tenant row (if absent) and the role (if the tenant has no
+  // role of that name); returns the stored role's id and whether it is new.
+  struct StoredRole {
+    std::string id;
+    bool inserted = false;
+  };
+  StoredRole ensure_role_row(soci::session& sql, const ports::Role& role, const std::string& tenant) const;
+
+  const Dialect& dialect_;
+  soci::connection_pool& pool_;
+  int borrow_timeout_ms_;
+  std::string insert_tenant_sql_;
+  std::string insert_role_sql_;
+};
+
+}  // namespace kestra::adapters

@@ -1,0 +1,98 @@
+#include "soci_store.hpp"
+
+#include "core/clock.hpp"
+#include "errors.hpp"
+#include "migrations.hpp"
+#include "pooled_session.hpp"
+
+#include <soci/session.h>
+#include <soci/statement.h>
+#include <soci/use.h>
+
+#include <cstddef>
+#include <utility>
+
+namespace kestra::adapters {
+namespace {
+
+// Children before parents: external ids are found through the tenant's
+// integrations; API tokens go with their service accounts and members with
+// their groups (ON DELETE CASCADE).  Users are global and stay.
+constexpr const char* kRemoveTenantStatements[] = {
+    "DELETE FROM scim_external_ids WHERE integration_id IN "
+    "(SELECT id FROM scim_integrations WHERE tenant_id = :tenant)",
+    "DELETE FROM scim_bindings WHERE tenant_id = :tenant",
+    "DELETE FROM scim_integrations WHERE tenant_id = :tenant",
+    "DELETE FROM scim_service_accounts WHERE tenant_id = :tenant",
+    "DELETE FROM scim_roles WHERE tenant_id = :tenant",
+    "DELETE FROM scim_tenant_users WHERE tenant_id = :tenant",
+    "DELETE FROM scim_groups WHERE tenant_id = :tenant",
+    "DELETE FROM scim_audit WHERE tenant_id = :tenant",
+    "DELETE FROM scim_tenants WHERE id = :tenant",
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ports::Store>> SociStore::open(std::unique_ptr<Dialect> dialect,
+                                                      const ports::StoreConfig& config) {
+  auto migrations = embedded_migrations(dialect->name());
+  if (!migrations) return migrations.error();
+
+  auto pool = guarded(*dialect, "cannot open " + dialect->describe(), [&] {
+    auto sessions = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(config.pool_size));
+    for (std::size_t i = 0; i < static_cast<std::size_t>(config.pool_size); ++i) {
+      soci::session& sql = sessions->at(i);
+      sql.open(dialect->connection());
+      dialect->prepare_session(sql);
+    }
+    return sessions;
+  });
+  if (!pool) return Error::unavailable(pool.error().detail);
+
+  // Nobody else holds the pool yet, so session 0 is free to use directly.
+  auto version = migrate((*pool)->at(0), *dialect, *migrations);
+  if (!version) return version.error();
+
+  return std::unique_ptr<ports::Store>(
+      new SociStore(std::move(dialect), std::move(*pool), config.busy_timeout_ms, *version));
+}
+
+SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<soci::connection_pool> pool,
+                     int borrow_timeout_ms, int schema_version)
+    : dialect_(std::move(dialect)),
+      pool_(std::move(pool)),
+      borrow_timeout_ms_(borrow_timeout_ms),
+      schema_version_(schema_version),
+      insert_tenant_sql_(dialect_->insert_ignoring_duplicate(
+          "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")),
+      provisioning_(*dialect_, *pool_, borrow_timeout_ms) {}
+
+Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
+  if (tenant.empty()) return Error::invalid("tenant id is empty");
+  auto session = PooledSession::borrow(*pool_, borrow_timeout_ms_);
+  if (!session) return session.error();
+
+  return guarded(*dialect_, "cannot record tenant '" + tenant + "'", [&] {
+    soci::session& sql = **session;
+    const std::string created_at = now_iso8601();
+    soci::statement insert =
+        (sql.prepare << insert_tenant_sql_, soci::use(tenant, "id"), soci::use(created_at, "created_at"));
+    insert.execute(true);
+    return insert.get_affected_rows() > 0;
+  });
+}
+
+Result<void> SociStore::remove_tenant(const std::string& tenant) {
+  if (tenant.empty()) return Error::invalid("tenant id is empty");
+  auto session = PooledSession::borrow(*pool_, borrow_timeout_ms_);
+  if (!session) return session.error();
+
+  return guarded(*dialect_, "cannot remove tenant '" + tenant + "'", [&] {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, *dialect_);
+    for (const char* statement : kRemoveTenantStatements) sql << statement, soci::use(tenant, "tenant");
+    transaction.commit();
+  });
+}
+
+}  // namespace kestra::adapters

@@ -1,0 +1,41 @@
+// ports::Store over a pool of SOCI sessions; the SQL here is shared by every
+// dialect.
+#pragma once
+
+#include "core/result.hpp"
+#include "dialect.hpp"
+#include "ports/store.hpp"
+#include "soci_provisioning_store.hpp"
+
+#include <soci/connection-pool.h>
+
+#include <memory>
+#include <string>
+
+namespace kestra::adapters {
+
+class SociStore final : public ports::Store {
+ public:
+  // Connects config.pool_size sessions (already validated), prepares each,
+  // migrates the schema.
+  static Result<std::unique_ptr<ports::Store>> open(std::unique_ptr<Dialect> dialect,
+                                                    const ports::StoreConfig& config);
+
+  int schema_version() const override { return schema_version_; }
+  Result<bool> ensure_tenant(const std::string& tenant) override;
+  Result<void> remove_tenant(const std::string& tenant) override;
+  ports::ProvisioningStore& provisioning() override { return provisioning_; }
+
+ private:
+  SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<soci::connection_pool> pool, int borrow_timeout_ms,
+            int schema_version);
+
+  std::unique_ptr<Dialect> dialect_;
+  std::unique_ptr<soci::connection_pool> pool_;
+  int borrow_timeout_ms_;
+  int schema_version_;
+  std::string insert_tenant_sql_;
+  SociProvisioningStore provisioning_;  // uses dialect_ and pool_
+};
+
+}  // namespace kestra::adapters

@@ -1,0 +1,126 @@
+#include "sqlite_dialect.hpp"
+
+#include <soci/into.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace kestra::adapters {
+namespace {
+
+class SqliteDialect final : public Dialect {
+ public:
+  SqliteDialect(std::filesystem::path file, int busy_timeout_ms)
+      : file_(std::move(file)), busy_timeout_ms_(busy_timeout_ms) {}
+
+  std::string_view name() const override { return "sqlite"; }
+
+  std::string describe() const override { return "SQLite database " + file_.string(); }
+
+  // The SQLite backend is linked in, so its factory is used directly rather
+  // than SOCI loading "sqlite3://" from a shared library at run time.
+  soci::connection_parameters connection() const override {
+    const std::string path = file_.string();
+    const bool has_space = path.find_first_of(" \t") != std::string::npos;
+    const std::string db = has_space ? '"' + path + '"' : path;
+    const int timeout_s = (busy_timeout_ms_ + 999) / 1000;
+    return soci::connection_parameters(*soci::factory_sqlite3(), "db=" + db + " timeout=" + std::to_string(timeout_s));
+  }
+
+  void prepare_session(soci::session& sql) const override {
+    std::string journal_mode;
+    sql << "PRAGMA journal_mode = WAL", soci::into(journal_mode);
+    if (journal_mode != "wal") {
+      throw std::runtime_error("SQLite kept journal_mode " + journal_mode +
+                               " instead of WAL; put the database on a local file system");
+    }
+    // PRAGMA takes no bound parameters; the value is a validated integer.
+    int busy_timeout = -1;
+    sql << "PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms_), soci::into(busy_timeout);
+    sql << "PRAGMA foreign_keys = ON";
+    int foreign_keys = 0;
+    sql << "PRAGMA foreign_keys", soci::into(foreign_keys);
+    if (busy_timeout != busy_timeout_ms_ || foreign_keys != 1) {
+      throw std::runtime_error("SQLite did not accept busy_timeout or foreign_keys");
+    }
+    sql << "PRAGMA synchronous = NORMAL";
+  }
+
+  // A deferred BEGIN that later upgrades to a write fails at once with
+  // SQLITE_BUSY instead of waiting; IMMEDIATE takes the write lock now.
+  void begin_write(soci::session& sql) const override { sql << "BEGIN IMMEDIATE"; }
+
+  // Each migration runs in a BEGIN IMMEDIATE transaction that re-reads the
+  // version first: that transaction is the lock.
+  void lock_migrations(soci::session&) const override {}
+  void unlock_migrations(soci::session&) const override {}
+
+  std::string_view create_schema_version_table() const override {
+    return "CREATE TABLE IF NOT EXISTS scim_schema_version ("
+           "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+  }
+
+  std::string insert_ignoring_duplicate(std::string_view insert, std::string_view key_columns) const override {
+    return std::string(insert) + " ON CONFLICT (" + std::string(key_columns) + ") DO NOTHING";
+  }
+
+  ErrorKind classify(const soci::soci_error& error) const override {
+    const auto* sqlite_error = dynamic_cast<const soci::sqlite3_soci_error*>(&error);
+    if (sqlite_error == nullptr) {
+      return error.get_error_category() == soci::soci_error::connection_error ? ErrorKind::Unavailable
+                                                                                : ErrorKind::Internal;
+    }
+    switch (sqlite_error->result() & 0xff) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+      case SQLITE_CANTOPEN:
+      case SQLITE_IOERR:
+      case SQLITE_FULL:
+      case SQLITE_READONLY:
+        return ErrorKind::Unavailable;
+      default:
+        return ErrorKind::Internal;
+    }
+  }
+
+  // SOCI reports the primary result code only (SQLITE_CONSTRAINT, shared with
+  // NOT NULL, CHECK and FOREIGN KEY); SQLite's message names the kind.
+  bool is_unique_violation(const soci::soci_error& error) const override {
+    const auto* sqlite_error = dynamic_cast<const soci::sqlite3_soci_error*>(&error);
+    return sqlite_error != nullptr && (sqlite_error->result() & 0xff) == SQLITE_CONSTRAINT &&
+           error.get_error_message().find("UNIQUE constraint failed") != std::string::npos;
+  }
+
+ private:
+  std::filesystem::path file_;
+  int busy_timeout_ms_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Dialect>> make_sqlite_dialect(const ports::StoreConfig& config) {
+  if (config.sqlite_path.empty()) return Error::invalid("sqlite_path is empty; set it to a database file");
+  if (config.sqlite_path == ":memory:" || config.sqlite_path.starts_with("file:")) {
+    return Error::invalid("sqlite_path must be a plain file path, shared by every pooled session, not " +
+                          config.sqlite_path);
+  }
+  if (config.sqlite_path.find('"') != std::string::npos) {
+    return Error::invalid("sqlite_path must not contain a double quote: " + config.sqlite_path);
+  }
+
+  std::error_code ec;
+  const std::filesystem::path file = std::filesystem::absolute(config.sqlite_path, ec);
+  if (ec) return Error::unavailable("cannot resolve sqlite_path " + config.sqlite_path + ": " + ec.message());
+  const std::filesystem::path parent = file.parent_path();
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return Error::unavailable("cannot create directory " + parent.string() + " for the SQLite database: " +
+                              ec.message());
+  }
+  return std::unique_ptr<Dialect>(std::make_unique<SqliteDialect>(file, config.busy_timeout_ms));
+}
+
+}  // namespace kestra::adapters

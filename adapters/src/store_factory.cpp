@@ -1,0 +1,52 @@
+#include "kestra/adapters/store_factory.hpp"
+
+#include "soci_store.hpp"
+#include "sqlite_dialect.hpp"
+
+#include <exception>
+#include <string>
+
+namespace kestra::adapters {
+namespace {
+
+constexpr int kMaxPoolSize = 256;
+
+// Checks what every backend uses, before anything touches the disk.
+Result<void> validate(const ports::StoreConfig& config) {
+  if (config.pool_size < 1 || config.pool_size > kMaxPoolSize) {
+    return Error::invalid("pool_size must be between 1 and " + std::to_string(kMaxPoolSize) + ", not " +
+                          std::to_string(config.pool_size));
+  }
+  if (config.busy_timeout_ms < 0) {
+    return Error::invalid("busy_timeout_ms must not be negative, not " + std::to_string(config.busy_timeout_ms));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Dialect>> make_dialect(const ports::StoreConfig& config) {
+  if (config.backend == "sqlite") return make_sqlite_dialect(config);
+  if (config.backend == "postgresql" || config.backend == "mysql") {
+    return Error{ErrorKind::NotImplemented,
+                 "store backend '" + config.backend + "' is not available in this build; use sqlite",
+                 {}};
+  }
+  return Error::invalid("unknown store backend '" + config.backend + "'; expected sqlite, postgresql or mysql");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ports::Store>> open_store(const ports::StoreConfig& config) {
+  try {
+    auto valid = validate(config);
+    if (!valid) return valid.error();
+    auto dialect = make_dialect(config);
+    if (!dialect) return dialect.error();
+    return SociStore::open(std::move(*dialect), config);
+  } catch (const std::exception& e) {
+    return Error::internal(std::string("cannot open the store: ") + e.what());
+  } catch (...) {
+    return Error::internal("cannot open the store: unknown exception");
+  }
+}
+
+}  // namespace kestra::adapters

@@ -1,0 +1,319 @@
+#include "app/admin_api.hpp"
+
+#include "kestra/resources.hpp"
+#include "scim/error_response.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+namespace kestra::app {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kIntegrations = "/api/v1/{tenant}/security-integrations";
+constexpr std::int64_t kMaxPageSize = 1000;
+
+http::Response json_response(int status, const json::value& body) {
+  http::Response res;
+  res.status = status;
+  res.body = json::serialize(body);
+  res.with_header("Content-Type", "application/json");
+  return res;
+}
+
+http::Response error(const Error& e) { return scim::admin_error_response(e); }
+
+json::value nullable(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
+
+struct Paging {
+  std::int64_t page = 1;
+  std::int64_t size = 25;
+  std::string query;
+};
+
+Result<std::int64_t> whole_number(const std::string& name, const std::string& text, std::int64_t min,
+                                  std::int64_t max) {
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v < min || v > max) {
+    return Error::invalid("query parameter '" + name + "' must be a whole number from " + std::to_string(min) +
+                          " to " + std::to_string(max));
+  }
+  return v;
+}
+
+Result<Paging> paging(const http::Request& req) {
+  Paging p;
+  for (const auto& [name, value] : http::parse_query(req.query)) {
+    if (name == "page") {
+      auto v = whole_number(name, value, 1, 1000000000);
+      if (!v) return v.error();
+      p.page = *v;
+    } else if (name == "size") {
+      auto v = whole_number(name, value, 1, kMaxPageSize);
+      if (!v) return v.error();
+      p.size = *v;
+    } else if (name == "q") {
+      p.query = value;
+    }
+  }
+  return p;
+}
+
+Result<json::object> parse_object(std::string_view body) {
+  boost::system::error_code ec;
+  auto value = json::parse(body, ec);
+  if (ec) return Error::invalid("the request body is not valid JSON: " + ec.message());
+  if (!value.is_object()) return Error::invalid("the request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+// Reads an optional string field; a value of another type is an error.
+Result<std::optional<std::string>> string_field(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::optional<std::string>{};
+  if (!it->value().is_string()) return Error::invalid("'" + std::string(key) + "' must be a string");
+  return std::optional<std::string>(std::string(it->value().as_string()));
+}
+
+Result<std::optional<bool>> bool_field(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::optional<bool>{};
+  if (!it->value().is_bool()) return Error::invalid("'" + std::string(key) + "' must be true or false");
+  return std::optional<bool>(it->value().as_bool());
+}
+
+provisioning::Actor actor_of(const http::Request& req) {
+  return {"ADMIN", req.principal ? req.principal->subject : std::string("unknown"), std::string(req.request_id)};
+}
+
+template <class T, class F>
+json::object page_json(const ports::Page<T>& page, F&& render) {
+  json::array results;
+  for (const auto& item : page.items) results.push_back(render(item));
+  return {{"results", std::move(results)}, {"total", page.total}};
+}
+
+json::object role_json(const ports::Role& r) {
+  boost::system::error_code ec;
+  auto permissions = json::parse(r.permissions_json, ec);
+  return {{"id", r.id},
+          {"name", r.name},
+          {"description", r.description},
+          {"permissions", ec ? json::value(json::object{}) : permissions},
+          {"systemManaged", r.system_managed},
+          {"createdAt", r.created_at},
+          {"updatedAt", r.updated_at}};
+}
+
+json::object service_account_json(const ports::ServiceAccount& s) {
+  return {{"id", s.id}, {"name", s.name}, {"description", s.description},
+          {"integrationId", nullable(s.integration_id)}, {"createdAt", s.created_at}};
+}
+
+json::object binding_json(const ports::Binding& b) {
+  return {{"id", b.id},           {"roleId", b.role_id},       {"roleName", b.role_name},
+          {"type", b.subject_type}, {"subjectId", b.subject_id}, {"source", b.source},
+          {"integrationId", nullable(b.integration_id)}, {"createdAt", b.created_at}};
+}
+
+json::object audit_json(const ports::AuditEntry& a) {
+  return {{"id", a.id},
+          {"time", a.created_at},
+          {"actor", json::object{{"type", a.actor_type}, {"id", a.actor_id}}},
+          {"action", a.action},
+          {"target", json::object{{"type", a.target_type}, {"id", a.target_id}}},
+          {"outcome", a.outcome},
+          {"detail", a.detail},
+          {"requestId", a.request_id}};
+}
+
+}  // namespace
+
+AdminApi::AdminApi(provisioning::AdminService& service, const HostPort& host, const ModuleConfig& config)
+    : service_(service), host_(host), config_(config) {}
+
+std::string AdminApi::scim_uri(const http::Request& req, const std::string& tenant, const std::string& id) const {
+  return http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + id + "/scim/v2";
+}
+
+http::Handler AdminApi::tenant_route(TenantHandler handler) {
+  return [this, handler](const http::Request& req) {
+    const std::string tenant(req.param("tenant"));
+    if (!host_.tenant_exists(tenant)) return error(Error::not_found("tenant '" + tenant + "' does not exist"));
+    if (!req.principal || !req.principal->administers(tenant)) {
+      return error({ErrorKind::Forbidden, "you do not administer tenant '" + tenant + "'", {}});
+    }
+    return (this->*handler)(req, tenant);
+  };
+}
+
+void AdminApi::add_routes(std::vector<http::Route>& routes) {
+  const std::string base(kIntegrations);
+  const auto add = [&](const char* method, std::string path, TenantHandler h) {
+    routes.push_back({method, std::move(path), true, tenant_route(h)});
+  };
+  add("POST", base, &AdminApi::create);
+  add("GET", base, &AdminApi::list);
+  add("GET", base + "/{id}", &AdminApi::get);
+  add("PUT", base + "/{id}", &AdminApi::update);
+  add("DELETE", base + "/{id}", &AdminApi::remove);
+  add("POST", base + "/{id}/enable", &AdminApi::enable);
+  add("POST", base + "/{id}/disable", &AdminApi::disable);
+  add("POST", base + "/{id}/rotate-token", &AdminApi::rotate_token);
+  add("GET", base + "/{id}/audit", &AdminApi::audit);
+  add("GET", "/api/v1/{tenant}/roles", &AdminApi::roles);
+  add("GET", "/api/v1/{tenant}/service-accounts", &AdminApi::service_accounts);
+  add("GET", "/api/v1/{tenant}/bindings", &AdminApi::bindings);
+  routes.push_back({"GET", "/api/v1/plugins/kestra-scim/openapi.json", true,
+                    [this](const http::Request& req) { return openapi(req); }});
+}
+
+namespace {
+
+json::object integration_json(const ports::Integration& i, const std::string& uri) {
+  return {{"id", i.id},
+          {"name", i.name},
+          {"description", i.description},
+          {"type", i.type},
+          {"tenantId", i.tenant_id},
+          {"enabled", i.enabled},
+          {"uri", uri},
+          {"serviceAccountId", i.service_account_id},
+          {"createdAt", i.created_at},
+          {"updatedAt", i.updated_at},
+          {"lastRequestAt", nullable(i.last_request_at)},
+          {"provisionedUsers", i.users_provisioned},
+          {"provisionedGroups", i.groups_provisioned}};
+}
+
+}  // namespace
+
+http::Response AdminApi::create(const http::Request& req, const std::string& tenant) {
+  auto body = parse_object(req.body);
+  if (!body) return error(body.error());
+  auto name = string_field(*body, "name");
+  auto description = string_field(*body, "description");
+  auto type = string_field(*body, "type");
+  auto enabled = bool_field(*body, "enabled");
+  if (!name) return error(name.error());
+  if (!description) return error(description.error());
+  if (!type) return error(type.error());
+  if (!enabled) return error(enabled.error());
+  if (!*name) return error(Error::invalid("'name' is required"));
+
+  provisioning::IntegrationInput input;
+  input.name = **name;
+  input.description = description->value_or("");
+  if (*type) input.type = **type;
+  input.enabled = enabled->value_or(true);
+  auto created = service_.create(tenant, input, actor_of(req));
+  if (!created) return error(created.error());
+  auto out = integration_json(created->integration, scim_uri(req, tenant, created->integration.id));
+  out["secretToken"] = created->secret_token;
+  return json_response(201, out).with_header("Cache-Control", "no-store");
+}
+
+http::Response AdminApi::list(const http::Request& req, const std::string& tenant) {
+  auto p = paging(req);
+  if (!p) return error(p.error());
+  auto page = service_.list(tenant, p->query, p->page, p->size);
+  if (!page) return error(page.error());
+  return json_response(200, page_json(*page, [&](const ports::Integration& i) {
+                         return integration_json(i, scim_uri(req, tenant, i.id));
+                       }));
+}
+
+http::Response AdminApi::get(const http::Request& req, const std::string& tenant) {
+  auto found = service_.get(tenant, std::string(req.param("id")));
+  if (!found) return error(found.error());
+  return json_response(200, integration_json(*found, scim_uri(req, tenant, found->id)));
+}
+
+http::Response AdminApi::update(const http::Request& req, const std::string& tenant) {
+  const std::string id(req.param("id"));
+  auto body = parse_object(req.body);
+  if (!body) return error(body.error());
+  auto name = string_field(*body, "name");
+  auto description = string_field(*body, "description");
+  if (!name) return error(name.error());
+  if (!description) return error(description.error());
+  auto existing = service_.get(tenant, id);
+  if (!existing) return error(existing.error());
+  auto updated = service_.update(tenant, id, name->value_or(existing->name),
+                                 description->value_or(existing->description), actor_of(req));
+  if (!updated) return error(updated.error());
+  return json_response(200, integration_json(*updated, scim_uri(req, tenant, id)));
+}
+
+http::Response AdminApi::enable(const http::Request& req, const std::string& tenant) {
+  auto updated = service_.set_enabled(tenant, std::string(req.param("id")), true, actor_of(req));
+  if (!updated) return error(updated.error());
+  return json_response(200, integration_json(*updated, scim_uri(req, tenant, updated->id)));
+}
+
+http::Response AdminApi::disable(const http::Request& req, const std::string& tenant) {
+  auto updated = service_.set_enabled(tenant, std::string(req.param("id")), false, actor_of(req));
+  if (!updated) return error(updated.error());
+  return json_response(200, integration_json(*updated, scim_uri(req, tenant, updated->id)));
+}
+
+http::Response AdminApi::remove(const http::Request& req, const std::string& tenant) {
+  auto removed = service_.remove(tenant, std::string(req.param("id")), actor_of(req));
+  if (!removed) return error(removed.error());
+  http::Response res;
+  res.status = 204;
+  return res;
+}
+
+http::Response AdminApi::rotate_token(const http::Request& req, const std::string& tenant) {
+  const std::string id(req.param("id"));
+  auto token = service_.rotate_token(tenant, id, actor_of(req));
+  if (!token) return error(token.error());
+  return json_response(200, json::object{{"id", id}, {"secretToken", *token}})
+      .with_header("Cache-Control", "no-store");
+}
+
+http::Response AdminApi::audit(const http::Request& req, const std::string& tenant) {
+  auto p = paging(req);
+  if (!p) return error(p.error());
+  auto page = service_.audit(tenant, std::string(req.param("id")), p->page, p->size);
+  if (!page) return error(page.error());
+  return json_response(200, page_json(*page, audit_json));
+}
+
+http::Response AdminApi::roles(const http::Request&, const std::string& tenant) {
+  auto roles = service_.store().list_roles(tenant);
+  if (!roles) return error(roles.error());
+  return json_response(200, page_json(ports::Page<ports::Role>{*roles, static_cast<std::int64_t>(roles->size())},
+                                      role_json));
+}
+
+http::Response AdminApi::service_accounts(const http::Request&, const std::string& tenant) {
+  auto accounts = service_.store().list_service_accounts(tenant);
+  if (!accounts) return error(accounts.error());
+  return json_response(200, page_json(ports::Page<ports::ServiceAccount>{
+                                          *accounts, static_cast<std::int64_t>(accounts->size())},
+                                      service_account_json));
+}
+
+http::Response AdminApi::bindings(const http::Request&, const std::string& tenant) {
+  auto bindings = service_.store().list_bindings(tenant);
+  if (!bindings) return error(bindings.error());
+  return json_response(200, page_json(ports::Page<ports::Binding>{*bindings,
+                                                                  static_cast<std::int64_t>(bindings->size())},
+                                      binding_json));
+}
+
+http::Response AdminApi::openapi(const http::Request&) const {
+  auto doc = resources::find("openapi/kestra-scim-admin.json");
+  if (!doc) return error(Error::not_found("the OpenAPI document is not bundled"));
+  http::Response res;
+  res.body = std::string(*doc);
+  res.with_header("Content-Type", "application/json");
+  return res;
+}
+
+}  // namespace kestra::app

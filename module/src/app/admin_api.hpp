@@ -1,0 +1,45 @@
+// Admin routes of the Provisioning page (the host authenticates them):
+// integrations, and read-only views of the IAM objects they bootstrap.
+#pragma once
+
+#include "app/config.hpp"
+#include "app/host_port.hpp"
+#include "http/http.hpp"
+#include "provisioning/admin_service.hpp"
+
+#include <vector>
+
+namespace kestra::app {
+
+class AdminApi {
+ public:
+  AdminApi(provisioning::AdminService& service, const HostPort& host, const ModuleConfig& config);
+
+  void add_routes(std::vector<http::Route>& routes);
+
+ private:
+  using TenantHandler = http::Response (AdminApi::*)(const http::Request&, const std::string& tenant);
+  http::Handler tenant_route(TenantHandler handler);
+
+  http::Response create(const http::Request& req, const std::string& tenant);
+  http::Response list(const http::Request& req, const std::string& tenant);
+  http::Response get(const http::Request& req, const std::string& tenant);
+  http::Response update(const http::Request& req, const std::string& tenant);
+  http::Response enable(const http::Request& req, const std::string& tenant);
+  http::Response disable(const http::Request& req, const std::string& tenant);
+  http::Response remove(const http::Request& req, const std::string& tenant);
+  http::Response rotate_token(const http::Request& req, const std::string& tenant);
+  http::Response audit(const http::Request& req, const std::string& tenant);
+  http::Response roles(const http::Request& req, const std::string& tenant);
+  http::Response service_accounts(const http::Request& req, const std::string& tenant);
+  http::Response bindings(const http::Request& req, const std::string& tenant);
+  http::Response openapi(const http::Request& req) const;
+
+  std::string scim_uri(const http::Request& req, const std::string& tenant, const std::string& id) const;
+
+  provisioning::AdminService& service_;
+  const HostPort& host_;
+  const ModuleConfig& config_;
+};
+
+}  // namespace kestra::app

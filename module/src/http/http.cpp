@@ -1,0 +1,104 @@
+#include "http/http.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace kestra::http {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string form_decode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// First value of a comma-separated forwarded header, trimmed.
+std::string_view first_token(std::string_view v) {
+  v = v.substr(0, v.find(','));
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  return v;
+}
+
+}  // namespace
+
+bool Principal::administers(std::string_view tenant) const {
+  return superadmin || std::find(tenants.begin(), tenants.end(), tenant) != tenants.end();
+}
+
+std::optional<std::string_view> Request::header(std::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (iequals(n, name)) return v;
+  }
+  return std::nullopt;
+}
+
+std::string_view Request::param(std::string_view name) const {
+  for (const auto& [n, v] : params) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const auto eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      out.emplace_back(form_decode(part), std::string{});
+    } else {
+      out.emplace_back(form_decode(part.substr(0, eq)), form_decode(part.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+std::string base_url(const Request& req, std::string_view configured_public_url) {
+  if (!configured_public_url.empty()) {
+    std::string url(configured_public_url);
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
+  std::string_view scheme = req.scheme.empty() ? std::string_view("http") : req.scheme;
+  if (auto proto = req.header("X-Forwarded-Proto")) {
+    auto p = first_token(*proto);
+    if (p == "http" || p == "https") scheme = p;
+  }
+  std::string_view host;
+  if (auto fwd = req.header("X-Forwarded-Host")) host = first_token(*fwd);
+  if (host.empty()) {
+    if (auto h = req.header("Host")) host = first_token(*h);
+  }
+  if (host.empty()) host = "localhost";
+  return std::string(scheme) + "://" + std::string(host);
+}
+
+}  // namespace kestra::http

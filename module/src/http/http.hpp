@@ -1,0 +1,66 @@
+// Plain HTTP request/response values: what handlers see.  Built from the
+// ABI request by plugin/, and by tests directly; no Beast, no ABI here.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kestra::http {
+
+struct Principal {
+  std::string subject;
+  bool superadmin = false;
+  std::vector<std::string> tenants;
+
+  bool administers(std::string_view tenant) const;
+};
+
+struct Request {
+  std::string_view method;
+  std::string_view path;
+  std::string_view query;  // raw, undecoded
+  std::string_view body;
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  std::vector<std::pair<std::string_view, std::string_view>> params;
+  const Principal* principal = nullptr;  // admin routes only
+  std::string_view request_id;
+  std::string_view scheme = "http";
+
+  // Case-insensitive header lookup (first occurrence).
+  std::optional<std::string_view> header(std::string_view name) const;
+  // A path parameter of the route template; empty when absent.
+  std::string_view param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  Response& with_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+struct Route {
+  std::string method;         // "GET" ... or "*"
+  std::string path_template;  // with {name} segments
+  bool admin = false;         // the host authenticates the caller
+  Handler handler;
+};
+
+// Decodes an application/x-www-form-urlencoded query into name/value pairs.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+
+// Absolute base URL ("https://host") of a request: the configured public URL
+// when set, else X-Forwarded-Proto/-Host, else scheme and Host.
+std::string base_url(const Request& req, std::string_view configured_public_url);
+
+}  // namespace kestra::http

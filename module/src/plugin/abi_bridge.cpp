@@ -1,0 +1,118 @@
+#include "plugin/abi_bridge.hpp"
+
+#include "scim/error_response.hpp"
+
+#include <cstddef>
+#include <exception>
+
+namespace kestra::plugin {
+namespace {
+
+kestra_log_level to_level(app::LogLevel level) {
+  switch (level) {
+    case app::LogLevel::Debug: return KESTRA_LOG_DEBUG;
+    case app::LogLevel::Info: return KESTRA_LOG_INFO;
+    case app::LogLevel::Warn: return KESTRA_LOG_WARN;
+    case app::LogLevel::Error: return KESTRA_LOG_ERROR;
+  }
+  return KESTRA_LOG_INFO;
+}
+
+#define KESTRA_FIELD_END(type, field) (offsetof(type, field) + sizeof(((type*)nullptr)->field))
+
+}  // namespace
+
+void HostBridge::log(app::LogLevel level, std::string_view message) const {
+  host_->log(host_, to_level(level), to_str(message));
+}
+
+bool HostBridge::tenant_exists(std::string_view tenant) const {
+  return host_->tenant_exists(host_, to_str(tenant)) == KESTRA_OK;
+}
+
+void HostBridge::emit_event(std::string_view type, std::string_view tenant, std::string_view subject,
+                            std::string_view payload_json) const {
+  kestra_event event{};
+  event.struct_size = sizeof(kestra_event);
+  event.type = to_str(type);
+  event.tenant = to_str(tenant);
+  event.subject = to_str(subject);
+  event.payload_json = to_str(payload_json);
+  host_->emit_event(host_, &event);
+}
+
+std::optional<std::string> HostBridge::get(std::string_view dotted_key) const {
+  struct Collect {
+    std::string value;
+    int count = 0;
+  } collect;
+  auto fn = [](void* ctx, kestra_str value) {
+    auto* c = static_cast<Collect*>(ctx);
+    if (c->count++ > 0) c->value.push_back(',');
+    c->value.append(to_view(value));
+  };
+  if (host_->config_get(host_, to_str(dotted_key), fn, &collect) != KESTRA_OK) return std::nullopt;
+  return collect.value;
+}
+
+http::Request to_request(const kestra_request& req, http::Principal& principal_storage) {
+  http::Request out;
+  out.method = to_view(req.method);
+  out.path = to_view(req.path);
+  out.query = to_view(req.query);
+  out.body = to_view(req.body);
+  for (std::size_t i = 0; i < req.header_count; ++i) {
+    out.headers.emplace_back(to_view(req.headers[i].name), to_view(req.headers[i].value));
+  }
+  for (std::size_t i = 0; i < req.path_param_count; ++i) {
+    out.params.emplace_back(to_view(req.path_params[i].name), to_view(req.path_params[i].value));
+  }
+  if (req.principal) {
+    const auto& p = *req.principal;
+    principal_storage.subject = std::string(to_view(p.subject));
+    principal_storage.superadmin = (p.flags & KESTRA_PRINCIPAL_SUPERADMIN) != 0;
+    for (std::size_t i = 0; i < p.tenant_count; ++i) principal_storage.tenants.emplace_back(to_view(p.tenants[i]));
+    out.principal = &principal_storage;
+  }
+  out.request_id = to_view(req.request_id);
+  if (has_field(req.struct_size, KESTRA_FIELD_END(kestra_request, scheme)) && req.scheme.len > 0) {
+    out.scheme = to_view(req.scheme);
+  }
+  return out;
+}
+
+kestra_status write_response(const kestra_response& res, const http::Response& response) {
+  kestra_status st = res.set_status(&res, static_cast<uint32_t>(response.status));
+  if (st != KESTRA_OK) return st;
+  for (const auto& [name, value] : response.headers) {
+    st = res.add_header(&res, to_str(name), to_str(value));
+    if (st != KESTRA_OK) return st;
+  }
+  if (response.body.empty()) return KESTRA_OK;
+  return res.write_body(&res, to_str(response.body));
+}
+
+kestra_status dispatch(const http::Handler& handler, const kestra_request* req, const kestra_response* res,
+                       const HostBridge& host) noexcept {
+  if (!req || !res) return KESTRA_ERR_INVALID_ARGUMENT;
+  try {
+    http::Principal principal;
+    const auto request = to_request(*req, principal);
+    return write_response(*res, handler(request));
+  } catch (const std::exception& e) {
+    try {
+      host.log(app::LogLevel::Error, std::string("kestra-scim: request failed: ") + e.what());
+      return write_response(*res, scim::error_response(Error::internal(e.what())));
+    } catch (...) {
+      return KESTRA_ERR_INTERNAL;
+    }
+  } catch (...) {
+    try {
+      return write_response(*res, scim::error_response(Error::internal("unknown exception")));
+    } catch (...) {
+      return KESTRA_ERR_INTERNAL;
+    }
+  }
+}
+
+}  // namespace kestra::plugin

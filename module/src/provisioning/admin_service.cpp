@@ -1,0 +1,209 @@
+#include "provisioning/admin_service.hpp"
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "iam/permissions.hpp"
+#include "provisioning/token.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace kestra::provisioning {
+namespace {
+
+std::int64_t offset_of(std::int64_t page, std::int64_t size) { return (std::max<std::int64_t>(page, 1) - 1) * size; }
+
+}  // namespace
+
+Result<void> validate_integration_name(std::string_view name) {
+  const auto fail = [&] {
+    return Error::invalid("name '" + std::string(name) +
+                          "' is not valid: use 1 to 63 lower-case letters, digits and single hyphens, "
+                          "starting and ending with a letter or digit (e.g. okta-prod)");
+  };
+  if (name.empty() || name.size() > 63) return fail();
+  bool previous_hyphen = true;  // no leading hyphen
+  for (char c : name) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c == '-') {
+      if (previous_hyphen) return fail();
+      previous_hyphen = true;
+    } else if (alnum) {
+      previous_hyphen = false;
+    } else {
+      return fail();
+    }
+  }
+  if (previous_hyphen) return fail();  // trailing hyphen
+  return {};
+}
+
+std::string service_account_name(std::string_view integration_name) {
+  std::string name = "scim-" + std::string(integration_name.substr(0, 58));
+  while (name.back() == '-') name.pop_back();
+  return name;
+}
+
+AdminService::AdminService(ports::ProvisioningStore& store, const app::HostPort& host, std::string token_pepper)
+    : store_(store), host_(host), pepper_(std::move(token_pepper)) {}
+
+ports::AuditEntry AdminService::audit_entry(const std::string& tenant, const std::optional<std::string>& integration_id,
+                                            const Actor& actor, std::string action, std::string target_type,
+                                            std::string target_id, std::string detail) const {
+  ports::AuditEntry e;
+  e.tenant_id = tenant;
+  e.integration_id = integration_id;
+  e.actor_type = actor.type;
+  e.actor_id = actor.id;
+  e.action = std::move(action);
+  e.target_type = std::move(target_type);
+  e.target_id = std::move(target_id);
+  e.outcome = "SUCCESS";
+  e.detail = std::move(detail);
+  e.request_id = actor.request_id;
+  e.created_at = now_iso8601();
+  return e;
+}
+
+ports::Role AdminService::provisioner_role(const std::string& tenant, const std::string& now) const {
+  ports::Role role;
+  role.id = crypto::new_uuid();
+  role.tenant_id = tenant;
+  role.name = std::string(iam::kProvisionerRole);
+  role.description = "Role of the service accounts of SCIM provisioning integrations";
+  role.permissions_json = iam::scim_provisioner_permissions().to_json();
+  role.system_managed = true;
+  role.created_at = now;
+  role.updated_at = now;
+  return role;
+}
+
+void AdminService::emit(std::string_view type, const std::string& tenant, const std::string& subject) const {
+  boost::json::object payload{{"tenant", tenant}, {"id", subject}};
+  host_.emit_event(type, tenant, subject, boost::json::serialize(payload));
+}
+
+Result<CreatedIntegration> AdminService::create(const std::string& tenant, const IntegrationInput& input,
+                                                const Actor& actor) {
+  if (auto valid = validate_integration_name(input.name); !valid) return valid.error();
+  if (input.type != kIntegrationType) {
+    return Error::invalid("type '" + input.type + "' is not supported: the only supported type is SCIM");
+  }
+  const auto now = now_iso8601();
+  auto token = mint_token(pepper_);
+
+  ports::NewIntegration spec;
+  spec.integration.id = crypto::new_uuid();
+  spec.integration.tenant_id = tenant;
+  spec.integration.name = input.name;
+  spec.integration.description = input.description;
+  spec.integration.type = input.type;
+  spec.integration.enabled = input.enabled;
+  spec.integration.created_at = now;
+  spec.integration.updated_at = now;
+  spec.role = provisioner_role(tenant, now);
+  spec.service_account.id = crypto::new_uuid();
+  spec.service_account.tenant_id = tenant;
+  spec.service_account.name = service_account_name(input.name);
+  spec.service_account.description = "SCIM provisioning integration " + input.name;
+  spec.service_account.created_at = now;
+  spec.integration.service_account_id = spec.service_account.id;
+  spec.binding.id = crypto::new_uuid();
+  spec.binding.tenant_id = tenant;
+  spec.binding.role_id = spec.role.id;
+  spec.binding.subject_type = "SERVICE_ACCOUNT";
+  spec.binding.subject_id = spec.service_account.id;
+  spec.binding.source = "SYSTEM";
+  spec.binding.integration_id = spec.integration.id;
+  spec.binding.created_at = now;
+  spec.token.id = crypto::new_uuid();
+  spec.token.lookup_prefix = token.lookup_prefix;
+  spec.token.secret_hash = token.secret_hash;
+  spec.token.created_at = now;
+  spec.audit = audit_entry(tenant, spec.integration.id, actor, "integration.create", "INTEGRATION",
+                           spec.integration.id, "name=" + input.name);
+
+  auto stored = store_.create_integration(spec);
+  if (!stored) return stored.error();
+  emit("scim.integration.created", tenant, stored->id);
+  emit("iam.service_account.created", tenant, spec.service_account.id);
+  emit("iam.binding.created", tenant, spec.binding.id);
+  emit("iam.api_token.created", tenant, spec.token.id);
+  return CreatedIntegration{std::move(*stored), std::move(token.secret)};
+}
+
+Result<ports::Page<ports::Integration>> AdminService::list(const std::string& tenant, const std::string& query,
+                                                           std::int64_t page, std::int64_t size) {
+  return store_.list_integrations(tenant, query, offset_of(page, size), size);
+}
+
+Result<ports::Integration> AdminService::get(const std::string& tenant, const std::string& id) {
+  auto found = store_.find_integration(tenant, id);
+  if (!found) return found.error();
+  if (!*found) return Error::not_found("integration '" + id + "' does not exist in tenant '" + tenant + "'");
+  return std::move(**found);
+}
+
+Result<ports::Integration> AdminService::update(const std::string& tenant, const std::string& id,
+                                                const std::string& name, const std::string& description,
+                                                const Actor& actor) {
+  if (auto valid = validate_integration_name(name); !valid) return valid.error();
+  auto updated = store_.update_integration(
+      tenant, id, name, description, now_iso8601(),
+      audit_entry(tenant, id, actor, "integration.update", "INTEGRATION", id, "name=" + name));
+  if (updated) emit("scim.integration.updated", tenant, id);
+  return updated;
+}
+
+Result<ports::Integration> AdminService::set_enabled(const std::string& tenant, const std::string& id, bool enabled,
+                                                     const Actor& actor) {
+  const std::string action = enabled ? "integration.enable" : "integration.disable";
+  auto updated =
+      store_.set_integration_enabled(tenant, id, enabled, now_iso8601(),
+                                     audit_entry(tenant, id, actor, action, "INTEGRATION", id));
+  if (updated) emit(enabled ? "scim.integration.enabled" : "scim.integration.disabled", tenant, id);
+  return updated;
+}
+
+Result<void> AdminService::remove(const std::string& tenant, const std::string& id, const Actor& actor) {
+  auto existing = get(tenant, id);
+  if (!existing) return existing.error();
+  auto removed = store_.delete_integration(tenant, id,
+                                           audit_entry(tenant, id, actor, "integration.delete", "INTEGRATION", id,
+                                                       "name=" + existing->name));
+  if (!removed) return removed;
+  emit("scim.integration.deleted", tenant, id);
+  emit("iam.service_account.deleted", tenant, existing->service_account_id);
+  emit("iam.api_token.revoked", tenant, existing->service_account_id);
+  return {};
+}
+
+Result<std::string> AdminService::rotate_token(const std::string& tenant, const std::string& id, const Actor& actor) {
+  auto token = mint_token(pepper_);
+  ports::TokenRecord record{crypto::new_uuid(), token.lookup_prefix, token.secret_hash, now_iso8601()};
+  auto replaced = store_.replace_token(tenant, id, record,
+                                       audit_entry(tenant, id, actor, "integration.rotate-token", "INTEGRATION", id));
+  if (!replaced) return replaced.error();
+  emit("iam.api_token.revoked", tenant, id);
+  emit("iam.api_token.created", tenant, record.id);
+  return std::move(token.secret);
+}
+
+Result<ports::Page<ports::AuditEntry>> AdminService::audit(const std::string& tenant, const std::string& id,
+                                                           std::int64_t page, std::int64_t size) {
+  auto existing = get(tenant, id);
+  if (!existing) return existing.error();
+  return store_.list_audit(tenant, id, offset_of(page, size), size);
+}
+
+Result<void> AdminService::bootstrap_tenant(const std::string& tenant) {
+  const auto now = now_iso8601();
+  auto role = provisioner_role(tenant, now);
+  const Actor system{"SYSTEM", "kestra-scim", ""};
+  auto ensured = store_.ensure_role(role, audit_entry(tenant, std::nullopt, system, "role.ensure", "ROLE", role.name));
+  if (ensured) emit("iam.role.ensured", tenant, role.name);
+  return ensured;
+}
+
+}  // namespace kestra::provisioning

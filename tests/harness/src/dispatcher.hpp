@@ -1,0 +1,47 @@
+// Maps one HTTP request to a reply: routing, admin authentication, the
+// host's own routes, and calls into module handlers through the C ABI.
+#pragma once
+
+#include "host_services.hpp"
+#include "http_types.hpp"
+#include "router.hpp"
+
+#include <mutex>
+#include <string>
+
+namespace kestra::harness {
+
+class ModuleManager;
+
+class Dispatcher {
+public:
+    Dispatcher(HostServices& services, ModuleManager& modules);
+
+    // [main] Before modules load, so that a module cannot take these paths.
+    void register_host_routes();
+
+    // [any-thread]
+    HttpReply handle(const HttpExchange& exchange) noexcept;
+    // [any-thread] Access log line and request metrics.
+    void record(const RequestSummary& summary) noexcept;
+
+private:
+    HttpReply route(const HttpExchange& exchange);
+    HttpReply call_module(const RouteTarget& target, const HttpExchange& exchange, std::string_view raw_path,
+                          std::string_view query, const PathParams& params);
+    bool authenticated(const HttpExchange& exchange) const;
+
+    HttpReply list_tenants(const HostCall& call);
+    HttpReply create_tenant(const HostCall& call);
+    HttpReply get_tenant(const HostCall& call);
+    HttpReply delete_tenant(const HostCall& call);
+    HttpReply list_plugins(const HostCall& call);
+    HttpReply list_events(const HostCall& call);
+    HttpReply metrics(const HostCall& call);
+
+    HostServices& services_;
+    ModuleManager& modules_;
+    std::mutex tenant_changes_;  // one tenant create/delete (with its hooks) at a time
+};
+
+}  // namespace kestra::harness

@@ -1,0 +1,402 @@
+#include "server.hpp"
+
+#include "logger.hpp"
+#include "text.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <array>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+namespace kestra::harness {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view server_log = "kestra.harness.server";
+constexpr std::chrono::seconds linger_time{2};
+constexpr std::size_t linger_limit = 64 * 1024 * 1024;
+
+std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+
+class Session;
+
+// State shared by the server and its sessions; outlives every session.
+struct Shared {
+    Shared(ServerOptions options_in, Server::Handler handler_in, Server::Observer observer_in, Logger& logger_in)
+        : options(std::move(options_in)),
+          handler(std::move(handler_in)),
+          observer(std::move(observer_in)),
+          logger(logger_in) {}
+
+    ServerOptions options;
+    Server::Handler handler;
+    Server::Observer observer;
+    Logger& logger;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    bool stopping = false;
+    bool stop_requested = false;
+};
+
+// Parse errors that mean "the peer went away", not "the peer sent garbage".
+bool quiet_read_error(const beast::error_code& ec) {
+    return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == http::error::need_more ||
+           ec == http::error::short_read || ec == http::error::stale_parser ||
+           &ec.category() != &http::make_error_code(http::error::bad_method).category();
+}
+
+// One connection.  Every member is touched only on the connection's strand,
+// except request_ / request_id_ / remote_address_, which the worker reads
+// while busy_ keeps the strand away from them.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket&& socket, Shared& shared, net::thread_pool& workers)
+        : stream_(std::move(socket)), shared_(shared), workers_(workers) {
+        beast::error_code ec;
+        const auto endpoint = stream_.socket().remote_endpoint(ec);
+        if (!ec) remote_address_ = endpoint.address().to_string();
+    }
+
+    ~Session() {
+        std::lock_guard lock(shared_.mutex);
+        shared_.sessions.erase(this);
+        shared_.changed.notify_all();
+    }
+
+    void start() {
+        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
+    }
+
+    // Idle connections close now; a busy one closes after its response.
+    void shut_down() {
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            self->closing_ = true;
+            if (!self->busy_) self->close();
+        });
+    }
+
+private:
+    void read_header() {
+        if (closing_) return close();
+        parser_.emplace();
+        parser_->header_limit(shared_.options.max_header);
+        parser_->body_limit(shared_.options.max_body);
+        stream_.expires_after(shared_.options.read_timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    }
+
+    void on_header(beast::error_code ec, std::size_t) {
+        started_ = Clock::now();
+        if (ec) return on_read_error(ec);
+        const auto& request = parser_->get();
+        if (!parser_->is_done() && beast::iequals(request[http::field::expect], "100-continue")) {
+            continue_ = http::response<http::empty_body>(http::status::continue_, request.version());
+            stream_.expires_after(shared_.options.read_timeout);
+            http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code write_error, std::size_t) {
+                if (write_error) return self->close();
+                self->read_body();
+            });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        stream_.expires_after(shared_.options.read_timeout);
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&Session::on_request, shared_from_this()));
+    }
+
+    void on_request(beast::error_code ec, std::size_t) {
+        if (ec) return on_read_error(ec);
+        busy_ = true;
+        request_ = parser_->release();
+        const std::string_view incoming = sv(request_["X-Request-Id"]);
+        request_id_ = acceptable_request_id(incoming) ? std::string(incoming) : random_hex_id();
+        method_ = std::string(sv(request_.method_string()));
+        head_ = request_.method() == http::verb::head;
+        path_ = sv(request_.target()).substr(0, sv(request_.target()).find('?'));
+        net::post(workers_, [self = shared_from_this()] { self->handle_on_worker(); });
+    }
+
+    void handle_on_worker() {
+        HttpReply reply;
+        try {
+            HttpExchange exchange;
+            exchange.method = sv(request_.method_string());
+            exchange.target = sv(request_.target());
+            exchange.headers.reserve(std::distance(request_.begin(), request_.end()));
+            for (const auto& field : request_) exchange.headers.emplace_back(sv(field.name_string()), sv(field.value()));
+            exchange.body = request_.body();
+            exchange.remote_address = remote_address_;
+            exchange.request_id = request_id_;
+            reply = shared_.handler(exchange);
+        } catch (...) {
+            reply = HttpReply{500, {{"Content-Type", "application/json"}}, R"({"message":"Internal Server Error"})"};
+        }
+        net::post(stream_.get_executor(), [self = shared_from_this(), reply = std::move(reply)]() mutable {
+            self->send(std::move(reply), self->request_.keep_alive());
+        });
+    }
+
+    void on_read_error(beast::error_code ec) {
+        if (ec == http::error::header_limit) return reject(431, "Request header fields too large");
+        if (ec == http::error::body_limit) return reject(413, "Request body too large");
+        if (!quiet_read_error(ec)) return reject(400, "Malformed HTTP request");
+        close();
+    }
+
+    // Answers a request that could not be read, then closes without
+    // resetting the connection (so the client does see the answer).
+    void reject(unsigned status, std::string_view message) {
+        busy_ = true;
+        linger_ = true;
+        head_ = false;
+        request_id_ = random_hex_id();
+        if (parser_) {
+            method_ = std::string(sv(parser_->get().method_string()));
+            path_ = sv(parser_->get().target()).substr(0, sv(parser_->get().target()).find('?'));
+        }
+        send(HttpReply::message(status, message), false);
+    }
+
+    void send(HttpReply reply, bool keep_alive) {
+        try {
+            response_ = {};
+            response_.version(11);
+            response_.result(reply.status);
+            for (const auto& [name, value] : reply.headers) response_.insert(name, value);
+            response_.set("X-Request-Id", request_id_);
+            if (reply.status == 204 || reply.status == 304) reply.body.clear();
+            response_.body() = std::move(reply.body);
+            response_.keep_alive(keep_alive && !closing_);
+            response_.prepare_payload();
+            if (head_) response_.body().clear();  // Content-Length stays that of the GET answer
+            const double duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+            shared_.observer(RequestSummary{method_, path_, reply.status, duration_ms, request_id_});
+        } catch (const std::exception& e) {
+            shared_.logger.error(server_log, "cannot build response", {{"error", e.what()}});
+            return close();
+        }
+        stream_.expires_after(shared_.options.read_timeout);
+        http::async_write(stream_, response_, beast::bind_front_handler(&Session::on_written, shared_from_this()));
+    }
+
+    void on_written(beast::error_code ec, std::size_t) {
+        busy_ = false;
+        if (ec) return close();
+        if (linger_) return linger();
+        if (!response_.keep_alive()) return close();
+        request_ = {};
+        read_header();
+    }
+
+    void linger() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.expires_after(linger_time);
+        discard();
+    }
+
+    void discard() {
+        stream_.async_read_some(net::buffer(discard_buffer_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->discarded_ += n;
+                                    if (ec || self->discarded_ > linger_limit) return self->close();
+                                    self->discard();
+                                });
+    }
+
+    void close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.close();
+    }
+
+    beast::tcp_stream stream_;
+    Shared& shared_;
+    net::thread_pool& workers_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    http::request<http::string_body> request_;
+    http::response<http::empty_body> continue_;
+    http::response<http::string_body> response_;
+    std::array<char, 16384> discard_buffer_{};
+    std::size_t discarded_ = 0;
+    std::string remote_address_;
+    std::string request_id_;
+    std::string method_;
+    std::string path_;
+    Clock::time_point started_ = Clock::now();
+    bool busy_ = false;
+    bool closing_ = false;
+    bool linger_ = false;
+    bool head_ = false;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+public:
+    Listener(net::io_context& ioc, tcp::acceptor&& acceptor, Shared& shared, net::thread_pool& workers)
+        : ioc_(ioc), acceptor_(std::move(acceptor)), shared_(shared), workers_(workers) {}
+
+    void accept() {
+        acceptor_.async_accept(net::make_strand(ioc_),
+                               beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+    }
+
+    void close() {
+        net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+            beast::error_code ec;
+            self->acceptor_.close(ec);
+        });
+    }
+
+private:
+    void on_accept(beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+        if (ec) {
+            shared_.logger.warn(server_log, "accept failed", {{"error", ec.message()}});
+            return accept();
+        }
+        auto session = std::make_shared<Session>(std::move(socket), shared_, workers_);
+        {
+            std::lock_guard lock(shared_.mutex);
+            if (shared_.stopping) return;
+            shared_.sessions.emplace(session.get(), session);
+        }
+        session->start();
+        accept();
+    }
+
+    net::io_context& ioc_;
+    tcp::acceptor acceptor_;
+    Shared& shared_;
+    net::thread_pool& workers_;
+};
+
+tcp::endpoint resolve_endpoint(net::io_context& ioc, const std::string& host, std::uint16_t port) {
+    beast::error_code ec;
+    const auto address = net::ip::make_address(host, ec);
+    if (!ec) return {address, port};
+    tcp::resolver resolver(ioc);
+    const auto results = resolver.resolve(host, std::to_string(port), ec);
+    if (ec || results.empty()) throw std::runtime_error("cannot resolve micronaut.server.host '" + host + "'");
+    return results.begin()->endpoint();
+}
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(ServerOptions options, Handler handler, Observer observer, Logger& logger)
+        : shared(std::move(options), std::move(handler), std::move(observer), logger),
+          ioc(static_cast<int>(shared.options.io_threads)),
+          work(ioc.get_executor()),
+          workers(shared.options.workers),
+          signals(ioc, SIGINT, SIGTERM) {}
+
+    Shared shared;
+    net::io_context ioc;
+    // Keeps the IO threads alive while every connection waits on a worker.
+    net::executor_work_guard<net::io_context::executor_type> work;
+    net::thread_pool workers;
+    net::signal_set signals;
+    std::shared_ptr<Listener> listener;
+    std::vector<std::thread> threads;
+};
+
+Server::Server(ServerOptions options, Handler handler, Observer observer, Logger& logger)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(observer), logger)) {}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::start() {
+    Impl& s = *impl_;
+    const tcp::endpoint endpoint = resolve_endpoint(s.ioc, s.shared.options.host, s.shared.options.port);
+    tcp::acceptor acceptor(net::make_strand(s.ioc));
+    try {
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(net::socket_base::reuse_address(true));
+        acceptor.bind(endpoint);
+        acceptor.listen(net::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on " + s.shared.options.host + ":" +
+                                 std::to_string(s.shared.options.port) + ": " + e.code().message());
+    }
+    const std::uint16_t port = acceptor.local_endpoint().port();
+    s.listener = std::make_shared<Listener>(s.ioc, std::move(acceptor), s.shared, s.workers);
+    s.listener->accept();
+    s.signals.async_wait([&s](beast::error_code ec, int signal_number) {
+        if (ec) return;
+        s.shared.logger.info(server_log, "stop signal received", {{"signal", signal_number}});
+        std::lock_guard lock(s.shared.mutex);
+        s.shared.stop_requested = true;
+        s.shared.changed.notify_all();
+    });
+    for (std::size_t i = 0; i < s.shared.options.io_threads; ++i) {
+        s.threads.emplace_back([&s] {
+            while (true) {
+                try {
+                    s.ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    s.shared.logger.error(server_log, "IO thread error", {{"error", e.what()}});
+                }
+            }
+        });
+    }
+    return port;
+}
+
+void Server::wait_for_stop_signal() {
+    std::unique_lock lock(impl_->shared.mutex);
+    impl_->shared.changed.wait(lock, [&] { return impl_->shared.stop_requested; });
+}
+
+bool Server::drain(std::chrono::steady_clock::time_point deadline) {
+    Shared& shared = impl_->shared;
+    {
+        std::vector<std::shared_ptr<Session>> open;
+        {
+            std::lock_guard lock(shared.mutex);
+            shared.stopping = true;
+            for (const auto& [raw, weak] : shared.sessions)
+                if (auto session = weak.lock()) open.push_back(std::move(session));
+        }
+        if (impl_->listener) impl_->listener->close();
+        for (const auto& session : open) session->shut_down();
+    }
+    std::unique_lock lock(shared.mutex);
+    return shared.changed.wait_until(lock, deadline, [&] { return shared.sessions.empty(); });
+}
+
+void Server::stop() {
+    impl_->ioc.stop();
+    for (auto& thread : impl_->threads)
+        if (thread.joinable()) thread.join();
+    impl_->threads.clear();
+    impl_->workers.stop();
+    impl_->workers.join();
+}
+
+}  // namespace kestra::harness

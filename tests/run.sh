@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, as on CI: installs missing Debian packages, builds,
+# starts its own PostgreSQL and MariaDB on loopback, runs ctest, stops them.
+# Exits non-zero on any failure.  Run as root on Debian 12.
+#   tests/run.sh [BUILD_DIR]        (default: build-test)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(realpath -m "${1:-$root/build-test}")
+jobs=$(nproc)
+
+bash "$root/dist/install-deps.sh" --test
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j "$jobs"
+
+state="$build/databases"
+cleanup() { bash "$root/tests/databases.sh" stop "$state" || true; }
+trap cleanup EXIT
+bash "$root/tests/databases.sh" start "$state"
+# shellcheck disable=SC1091
+source "$state/env"
+export KESTRA_TEST_REQUIRE_DATABASES=1
+
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600

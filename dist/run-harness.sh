@@ -38,6 +38,39 @@ kestra:
       path: $state/data/kestra-scim.db
 YAML
 echo "config: $state/application.yml"
-echo "SCIM base for tenant '$tenant': http://127.0.0.1:$port/api/v1/$tenant/integrations/{integrationId}/scim/v2"
-echo "try:    curl http://127.0.0.1:$port/api/v1/$tenant/integrations/demo/scim/v2/ServiceProviderConfig"
-exec "$build/tests/harness/kestra-harness" --config "$state/application.yml"
+log="$state/harness.log"
+"$build/tests/harness/kestra-harness" --config "$state/application.yml" >"$log" 2>&1 &
+harness=$!
+trap 'kill -TERM $harness 2>/dev/null; wait $harness' INT TERM
+for _ in $(seq 1 100); do
+  grep -q '^listening on ' "$log" && break
+  kill -0 $harness 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.1
+done
+base=$(grep -m1 '^listening on ' "$log" | sed 's/^listening on //')
+auth="admin:${ADMIN_PASSWORD:-admin-change-me}"
+api="$base/api/v1/$tenant/security-integrations"
+
+# Create the demo integration, or give the existing one a fresh token (a
+# token is shown only once).
+id=$(curl -fsS -u "$auth" "$api?q=demo" | python3 -c 'import json,sys; r=[i for i in json.load(sys.stdin)["results"] if i["name"]=="demo"]; print(r[0]["id"] if r else "")')
+if [ -z "$id" ]; then
+  created=$(curl -fsS -u "$auth" -H 'Content-Type: application/json' -X POST "$api" \
+    -d '{"name":"demo","description":"Quick-start integration","type":"SCIM"}')
+else
+  created=$(curl -fsS -u "$auth" -X POST "$api/$id/rotate-token")
+  created=$(python3 -c 'import json,sys; t=json.loads(sys.argv[1]); print(json.dumps(t))' "$created")
+fi
+token=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secretToken"])' "$created")
+id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$created")
+
+cat <<INFO
+kestra-harness is running with kestra-scim on embedded SQLite ($state/data).
+  base URL:           $base
+  admin (HTTP Basic): $auth
+  SCIM endpoint:      $base/api/v1/$tenant/integrations/$id/scim/v2
+  secret token:       $token
+  try: curl -H "Authorization: Bearer \$TOKEN" $base/api/v1/$tenant/integrations/$id/scim/v2/ServiceProviderConfig
+  log: $log    (Ctrl-C stops the harness)
+INFO
+wait $harness

@@ -543,6 +543,7 @@ Result<std::optional<ports::TokenGrant>> SociProvisioningStore::find_token(const
   });
 }
 
+// An unknown id changes nothing: the integration was deleted meanwhile.
 Result<void> SociProvisioningStore::touch_integration(const std::string& id, const std::string& at) {
   auto session = borrow();
   if (!session) return session.error();
@@ -594,6 +595,41 @@ Result<std::vector<ports::Role>> SociProvisioningStore::list_roles(const std::st
           roles.push_back(row);
         });
     return roles;
+  });
+}
+
+Result<ports::Role> SociProvisioningStore::update_role(const std::string& tenant, const std::string& id,
+                                                      const std::optional<std::string>& description,
+                                                      const std::string& permissions_json,
+                                                      const std::string& updated_at, const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot update role '" + id + "'", [&]() -> Result<ports::Role> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    ports::Role role;
+    int system_managed = 0;
+    sql << "SELECT id, tenant_id, name, description, permissions, system_managed, created_at, updated_at "
+           "FROM scim_roles WHERE tenant_id = :tenant AND id = :id",
+        soci::into(role.id), soci::into(role.tenant_id), soci::into(role.name), soci::into(role.description),
+        soci::into(role.permissions_json), soci::into(system_managed), soci::into(role.created_at),
+        soci::into(role.updated_at), soci::use(tenant, "tenant"), soci::use(id, "id");
+    if (!sql.got_data()) return Error::not_found("role '" + id + "' does not exist in this tenant");
+
+    role.system_managed = system_managed != 0;
+    if (description) role.description = *description;
+    role.permissions_json = permissions_json;
+    role.updated_at = updated_at;
+    sql << "UPDATE scim_roles SET description = :description, permissions = :permissions, "
+           "updated_at = :updated_at WHERE tenant_id = :tenant AND id = :id",
+        soci::use(role.description, "description"), soci::use(role.permissions_json, "permissions"),
+        soci::use(role.updated_at, "updated_at"), soci::use(tenant, "tenant"), soci::use(id, "id");
+    insert_audit(sql, audit, tenant);
+    transaction.commit();
+    return role;
   });
 }
 

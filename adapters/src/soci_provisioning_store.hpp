@@ -43,6 +43,10 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
 
   Result<void> ensure_role(const ports::Role& role, const ports::AuditEntry& audit) override;
   Result<std::vector<ports::Role>> list_roles(const std::string& tenant) override;
+  Result<ports::Role> update_role(const std::string& tenant, const std::string& id,
+                                  const std::optional<std::string>& description,
+                                  const std::string& permissions_json, const std::string& updated_at,
+                                  const ports::AuditEntry& audit) override;
   Result<std::vector<ports::ServiceAccount>> list_service_accounts(const std::string& tenant) override;
   Result<std::vector<ports::Binding>> list_bindings(const std::string& tenant) override;
 

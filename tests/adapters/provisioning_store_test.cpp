@@ -756,6 +756,86 @@ BOOST_AUTO_TEST_CASE(ensure_role_inserts_and_audits_once) {
   BOOST_TEST(no_tenant.error().kind == ErrorKind::InvalidInput);
 }
 
+BOOST_AUTO_TEST_CASE(update_role_replaces_permissions_and_audits_in_one_write) {
+  Fixture f;
+  const auto okta = f.create("acme", "okta");
+  f.create("globex", "okta");
+  const std::string narrowed = R"({"USERS":["READ"]})";
+
+  auto updated = f.store.update_role("acme", "acme/okta/role", std::nullopt, narrowed, kT2,
+                                     audit_entry("acme", std::nullopt, "role.update", kT2));
+  BOOST_TEST_REQUIRE(updated.has_value(), (updated ? "" : updated.error().detail));
+  BOOST_TEST(updated->id == "acme/okta/role");
+  BOOST_TEST(updated->name == "SCIMProvisioner");
+  BOOST_TEST(updated->description == "Provisions users and groups through SCIM");  // kept
+  BOOST_TEST(updated->permissions_json == narrowed);
+  BOOST_TEST(updated->system_managed);
+  BOOST_TEST(updated->created_at == kT0);
+  BOOST_TEST(updated->updated_at == kT2);
+
+  const auto stored = f.store.list_roles("acme").value();
+  BOOST_TEST_REQUIRE(stored.size() == 1u);
+  BOOST_TEST(stored[0].permissions_json == narrowed);
+  BOOST_TEST(stored[0].updated_at == kT2);
+  // SCIM authentication reads the stored permissions.
+  const auto grant = f.store.find_token("acme/okta/prefix").value();
+  BOOST_TEST_REQUIRE(grant.has_value());
+  BOOST_TEST(grant->role_permissions_json == std::vector<std::string>{narrowed});
+  // The other tenant's role of the same name is untouched.
+  BOOST_TEST(f.store.list_roles("globex").value().at(0).permissions_json == kProvisionerPermissions);
+
+  const auto audit = f.store.list_audit("acme", "", 0, 10).value();
+  BOOST_TEST_REQUIRE(audit.total == 2);
+  BOOST_TEST(audit.items[0].action == "role.update");
+  BOOST_TEST(!audit.items[0].integration_id.has_value());
+  BOOST_TEST(f.store.list_audit("acme", okta.id, 0, 10).value().total == 1);
+
+  updated = f.store.update_role("acme", "acme/okta/role", std::string("narrowed"), "{}", kT3,
+                                audit_entry("acme", std::nullopt, "role.update", kT3));
+  BOOST_TEST_REQUIRE(updated.has_value());
+  BOOST_TEST(f.store.list_roles("acme").value().at(0).description == "narrowed");
+  BOOST_TEST(f.store.list_roles("acme").value().at(0).permissions_json == "{}");
+}
+
+namespace {
+
+struct FailedRoleUpdate {
+  const char* name;
+  const char* tenant;
+  const char* id;
+  const char* audit_tenant;
+  ErrorKind kind;
+};
+std::ostream& operator<<(std::ostream& out, const FailedRoleUpdate& c) { return out << c.name; }
+
+const FailedRoleUpdate kFailedRoleUpdates[] = {
+    {"unknown role", "acme", "nope", "acme", ErrorKind::NotFound},
+    {"role of another tenant", "globex", "acme/okta/role", "globex", ErrorKind::NotFound},
+    {"unknown tenant", "initech", "acme/okta/role", "initech", ErrorKind::NotFound},
+    {"audit of another tenant", "acme", "acme/okta/role", "globex", ErrorKind::InvalidInput},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(failed_role_update_writes_nothing, data::make(kFailedRoleUpdates), c) {
+  Fixture f;
+  f.create("acme", "okta");
+  f.create("globex", "okta");
+  const auto before = row_counts(f.sql);
+  const auto roles_before = f.store.list_roles("acme").value();
+
+  const auto result = f.store.update_role(c.tenant, c.id, std::string("changed"), "{}", kT2,
+                                          audit_entry(c.audit_tenant, std::nullopt, "role.update", kT2));
+  BOOST_TEST_REQUIRE(result.has_error());
+  BOOST_TEST(result.error().kind == c.kind, result.error().detail);
+  check_same_counts(before, row_counts(f.sql));
+  const auto roles_after = f.store.list_roles("acme").value();
+  BOOST_TEST_REQUIRE(roles_after.size() == roles_before.size());
+  BOOST_TEST(roles_after[0].permissions_json == roles_before[0].permissions_json);
+  BOOST_TEST(roles_after[0].description == roles_before[0].description);
+  BOOST_TEST(roles_after[0].updated_at == roles_before[0].updated_at);
+}
+
 BOOST_AUTO_TEST_CASE(iam_lists_are_ordered_and_filled) {
   Fixture f;
   f.create("acme", "zeta", kT2);

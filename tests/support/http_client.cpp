@@ -78,7 +78,12 @@ HttpResponse request(std::uint16_t port, std::string_view method, std::string_vi
         message.target(target);
         message.version(11);
         message.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-        for (const auto& [name, value] : headers) message.insert(name, value);
+        for (const auto& [name, value] : headers) {
+            if (iequals(name, "Host"))
+                message.set(http::field::host, value);  // the caller's Host replaces the default
+            else
+                message.insert(name, value);
+        }
         message.body() = std::string(body);
         if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") message.prepare_payload();
         stream.expires_after(io_timeout);

@@ -6,13 +6,15 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <map>
+#include <set>
 
 namespace kestra::app {
 namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kIntegrations = "/api/v1/{tenant}/security-integrations";
+constexpr std::string_view kOpenApiPath = "/api/v1/plugins/kestra-scim/openapi.json";
 constexpr std::int64_t kMaxPageSize = 1000;
 
 http::Response json_response(int status, const json::value& body) {
@@ -85,6 +87,28 @@ Result<std::optional<bool>> bool_field(const json::object& o, std::string_view k
   return std::optional<bool>(it->value().as_bool());
 }
 
+// {"GROUPS":["READ",...],...}; the names themselves are checked by the domain.
+Result<iam::Permissions> permissions_field(const json::object& o) {
+  auto it = o.find("permissions");
+  if (it == o.end() || it->value().is_null()) return Error::invalid("'permissions' is required");
+  if (!it->value().is_object()) {
+    return Error::invalid("'permissions' must be an object such as {\"GROUPS\": [\"READ\"]}");
+  }
+  std::map<std::string, std::set<std::string>> grants;
+  for (const auto& [resource, actions] : it->value().as_object()) {
+    const auto fail = [&] {
+      return Error::invalid("'permissions." + std::string(resource) + "' must be an array of strings");
+    };
+    if (!actions.is_array()) return fail();
+    auto& set = grants[std::string(resource)];
+    for (const auto& action : actions.as_array()) {
+      if (!action.is_string()) return fail();
+      set.emplace(action.as_string());
+    }
+  }
+  return iam::Permissions(std::move(grants));
+}
+
 provisioning::Actor actor_of(const http::Request& req) {
   return {"ADMIN", req.principal ? req.principal->subject : std::string("unknown"), std::string(req.request_id)};
 }
@@ -150,25 +174,37 @@ http::Handler AdminApi::tenant_route(TenantHandler handler) {
   };
 }
 
-void AdminApi::add_routes(std::vector<http::Route>& routes) {
-  const std::string base(kIntegrations);
-  const auto add = [&](const char* method, std::string path, TenantHandler h) {
-    routes.push_back({method, std::move(path), true, tenant_route(h)});
+std::span<const AdminApi::RouteEntry> AdminApi::tenant_routes() {
+  static constexpr RouteEntry kRoutes[] = {
+      {"POST", "/api/v1/{tenant}/security-integrations", &AdminApi::create},
+      {"GET", "/api/v1/{tenant}/security-integrations", &AdminApi::list},
+      {"GET", "/api/v1/{tenant}/security-integrations/{id}", &AdminApi::get},
+      {"PUT", "/api/v1/{tenant}/security-integrations/{id}", &AdminApi::update},
+      {"DELETE", "/api/v1/{tenant}/security-integrations/{id}", &AdminApi::remove},
+      {"POST", "/api/v1/{tenant}/security-integrations/{id}/enable", &AdminApi::enable},
+      {"POST", "/api/v1/{tenant}/security-integrations/{id}/disable", &AdminApi::disable},
+      {"POST", "/api/v1/{tenant}/security-integrations/{id}/rotate-token", &AdminApi::rotate_token},
+      {"GET", "/api/v1/{tenant}/security-integrations/{id}/audit", &AdminApi::audit},
+      {"GET", "/api/v1/{tenant}/roles", &AdminApi::roles},
+      {"PUT", "/api/v1/{tenant}/roles/{id}", &AdminApi::update_role},
+      {"GET", "/api/v1/{tenant}/service-accounts", &AdminApi::service_accounts},
+      {"GET", "/api/v1/{tenant}/bindings", &AdminApi::bindings},
   };
-  add("POST", base, &AdminApi::create);
-  add("GET", base, &AdminApi::list);
-  add("GET", base + "/{id}", &AdminApi::get);
-  add("PUT", base + "/{id}", &AdminApi::update);
-  add("DELETE", base + "/{id}", &AdminApi::remove);
-  add("POST", base + "/{id}/enable", &AdminApi::enable);
-  add("POST", base + "/{id}/disable", &AdminApi::disable);
-  add("POST", base + "/{id}/rotate-token", &AdminApi::rotate_token);
-  add("GET", base + "/{id}/audit", &AdminApi::audit);
-  add("GET", "/api/v1/{tenant}/roles", &AdminApi::roles);
-  add("GET", "/api/v1/{tenant}/service-accounts", &AdminApi::service_accounts);
-  add("GET", "/api/v1/{tenant}/bindings", &AdminApi::bindings);
-  routes.push_back({"GET", "/api/v1/plugins/kestra-scim/openapi.json", true,
-                    [this](const http::Request& req) { return openapi(req); }});
+  return kRoutes;
+}
+
+std::vector<std::pair<std::string, std::string>> AdminApi::route_table() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : tenant_routes()) out.emplace_back(r.method, r.path);
+  out.emplace_back("GET", std::string(kOpenApiPath));
+  return out;
+}
+
+void AdminApi::add_routes(std::vector<http::Route>& routes) {
+  for (const auto& r : tenant_routes()) {
+    routes.push_back({std::string(r.method), std::string(r.path), true, tenant_route(r.handler)});
+  }
+  routes.push_back({"GET", std::string(kOpenApiPath), true, [this](const http::Request& req) { return openapi(req); }});
 }
 
 namespace {
@@ -289,6 +325,18 @@ http::Response AdminApi::roles(const http::Request&, const std::string& tenant) 
   if (!roles) return error(roles.error());
   return json_response(200, page_json(ports::Page<ports::Role>{*roles, static_cast<std::int64_t>(roles->size())},
                                       role_json));
+}
+
+http::Response AdminApi::update_role(const http::Request& req, const std::string& tenant) {
+  auto body = parse_object(req.body);
+  if (!body) return error(body.error());
+  auto description = string_field(*body, "description");
+  if (!description) return error(description.error());
+  auto permissions = permissions_field(*body);
+  if (!permissions) return error(permissions.error());
+  auto updated = service_.update_role(tenant, std::string(req.param("id")), *description, *permissions, actor_of(req));
+  if (!updated) return error(updated.error());
+  return json_response(200, role_json(*updated));
 }
 
 http::Response AdminApi::service_accounts(const http::Request&, const std::string& tenant) {

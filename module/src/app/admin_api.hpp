@@ -1,5 +1,5 @@
 // Admin routes of the Provisioning page (the host authenticates them):
-// integrations, and read-only views of the IAM objects they bootstrap.
+// integrations, views of the IAM objects they bootstrap, and role updates.
 #pragma once
 
 #include "app/config.hpp"
@@ -7,6 +7,9 @@
 #include "http/http.hpp"
 #include "provisioning/admin_service.hpp"
 
+#include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace kestra::app {
@@ -17,8 +20,17 @@ class AdminApi {
 
   void add_routes(std::vector<http::Route>& routes);
 
+  // (method, path template) of every admin route the module registers.
+  static std::vector<std::pair<std::string, std::string>> route_table();
+
  private:
   using TenantHandler = http::Response (AdminApi::*)(const http::Request&, const std::string& tenant);
+  struct RouteEntry {
+    std::string_view method;
+    std::string_view path;
+    TenantHandler handler;
+  };
+  static std::span<const RouteEntry> tenant_routes();
   http::Handler tenant_route(TenantHandler handler);
 
   http::Response create(const http::Request& req, const std::string& tenant);
@@ -31,6 +43,7 @@ class AdminApi {
   http::Response rotate_token(const http::Request& req, const std::string& tenant);
   http::Response audit(const http::Request& req, const std::string& tenant);
   http::Response roles(const http::Request& req, const std::string& tenant);
+  http::Response update_role(const http::Request& req, const std::string& tenant);
   http::Response service_accounts(const http::Request& req, const std::string& tenant);
   http::Response bindings(const http::Request& req, const std::string& tenant);
   http::Response openapi(const http::Request& req) const;

@@ -39,6 +39,25 @@ Result<Permissions> Permissions::from_json(std::string_view json) {
   return Permissions(std::move(grants));
 }
 
+Result<void> validate_permissions(const Permissions& permissions) {
+  constexpr std::size_t kMaxResourceLength = 64;
+  for (const auto& [resource, actions] : permissions.grants()) {
+    const bool identifier = !resource.empty() && resource.size() <= kMaxResourceLength &&
+                            resource.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == std::string::npos;
+    if (!identifier) {
+      return Error::invalid("permission resource '" + resource +
+                            "' is not valid: use an upper-case name such as USERS, GROUPS or BINDINGS");
+    }
+    for (const auto& action : actions) {
+      if (action != "CREATE" && action != "READ" && action != "UPDATE" && action != "DELETE") {
+        return Error::invalid("permission action '" + action + "' on " + resource +
+                              " is not valid: use CREATE, READ, UPDATE or DELETE");
+      }
+    }
+  }
+  return {};
+}
+
 Permissions scim_provisioner_permissions() {
   return Permissions({{"GROUPS", {"CREATE", "READ", "UPDATE", "DELETE"}},
                       {"USERS", {"CREATE", "READ", "UPDATE"}},

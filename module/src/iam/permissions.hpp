@@ -31,6 +31,11 @@ class Permissions {
   std::map<std::string, std::set<std::string>> grants_;
 };
 
+// InvalidInput unless every resource is an upper-case identifier (A-Z and _,
+// e.g. USERS, SERVICE_ACCOUNTS) and every action is CREATE, READ, UPDATE or
+// DELETE.
+Result<void> validate_permissions(const Permissions& permissions);
+
 // GROUPS: CREATE READ UPDATE DELETE; USERS: CREATE READ UPDATE; BINDINGS:
 // CREATE READ UPDATE DELETE.  No USERS DELETE: users are global.
 Permissions scim_provisioner_permissions();

@@ -141,6 +141,12 @@ class ProvisioningStore {
   // Ensures the tenant's SCIMProvisioner role exists (tenant created hook).
   virtual Result<void> ensure_role(const Role& role, const AuditEntry& audit) = 0;
   virtual Result<std::vector<Role>> list_roles(const std::string& tenant) = 0;
+  // Replaces the role's permissions (and its description when given);
+  // NotFound when the tenant has no role of that id.
+  virtual Result<Role> update_role(const std::string& tenant, const std::string& id,
+                                   const std::optional<std::string>& description,
+                                   const std::string& permissions_json, const std::string& updated_at,
+                                   const AuditEntry& audit) = 0;
   virtual Result<std::vector<ServiceAccount>> list_service_accounts(const std::string& tenant) = 0;
   virtual Result<std::vector<Binding>> list_bindings(const std::string& tenant) = 0;
 

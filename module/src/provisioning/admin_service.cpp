@@ -40,9 +40,15 @@ Result<void> validate_integration_name(std::string_view name) {
 }
 
 std::string service_account_name(std::string_view integration_name) {
-  std::string name = "scim-" + std::string(integration_name.substr(0, 58));
+  constexpr std::size_t kMaxLabel = 63;
+  std::string name = "scim-" + std::string(integration_name);
+  if (name.size() <= kMaxLabel) return name;
+  // Shortened: a hash of the whole name keeps the names of integrations
+  // that share a long prefix apart.
+  const auto hash = crypto::sha256_hex(integration_name).substr(0, 8);
+  name.resize(kMaxLabel - hash.size() - 1);
   while (name.back() == '-') name.pop_back();
-  return name;
+  return name + "-" + hash;
 }
 
 AdminService::AdminService(ports::ProvisioningStore& store, const app::HostPort& host, std::string token_pepper)
@@ -169,11 +175,19 @@ Result<ports::Integration> AdminService::set_enabled(const std::string& tenant, 
 Result<void> AdminService::remove(const std::string& tenant, const std::string& id, const Actor& actor) {
   auto existing = get(tenant, id);
   if (!existing) return existing.error();
+  // The service account's bindings go with it; read first, to name them in events.
+  auto bindings = store_.list_bindings(tenant);
+  if (!bindings) return bindings.error();
   auto removed = store_.delete_integration(tenant, id,
                                            audit_entry(tenant, id, actor, "integration.delete", "INTEGRATION", id,
                                                        "name=" + existing->name));
   if (!removed) return removed;
   emit("scim.integration.deleted", tenant, id);
+  for (const auto& b : *bindings) {
+    if (b.subject_type == "SERVICE_ACCOUNT" && b.subject_id == existing->service_account_id) {
+      emit("iam.binding.deleted", tenant, b.id);
+    }
+  }
   emit("iam.service_account.deleted", tenant, existing->service_account_id);
   emit("iam.api_token.revoked", tenant, existing->service_account_id);
   return {};
@@ -195,6 +209,18 @@ Result<ports::Page<ports::AuditEntry>> AdminService::audit(const std::string& te
   auto existing = get(tenant, id);
   if (!existing) return existing.error();
   return store_.list_audit(tenant, id, offset_of(page, size), size);
+}
+
+Result<ports::Role> AdminService::update_role(const std::string& tenant, const std::string& id,
+                                              const std::optional<std::string>& description,
+                                              const iam::Permissions& permissions, const Actor& actor) {
+  if (auto valid = iam::validate_permissions(permissions); !valid) return valid.error();
+  const auto json = permissions.to_json();
+  auto updated = store_.update_role(tenant, id, description, json, now_iso8601(),
+                                    audit_entry(tenant, std::nullopt, actor, "role.update", "ROLE", id,
+                                                "permissions=" + json));
+  if (updated) emit("iam.role.updated", tenant, id);
+  return updated;
 }
 
 Result<void> AdminService::bootstrap_tenant(const std::string& tenant) {

@@ -4,6 +4,7 @@
 
 #include "app/host_port.hpp"
 #include "core/result.hpp"
+#include "iam/permissions.hpp"
 #include "ports/provisioning_store.hpp"
 
 #include <cstdint>
@@ -36,7 +37,8 @@ struct CreatedIntegration {
 // Checks a name: 1-63 characters, a lower-case DNS label.
 Result<void> validate_integration_name(std::string_view name);
 
-// The service account name derived from an integration name.
+// The service account name derived from an integration name: "scim-NAME",
+// shortened with a hash of NAME when longer than a DNS label.
 std::string service_account_name(std::string_view integration_name);
 
 class AdminService {
@@ -56,6 +58,11 @@ class AdminService {
   Result<std::string> rotate_token(const std::string& tenant, const std::string& id, const Actor& actor);
   Result<ports::Page<ports::AuditEntry>> audit(const std::string& tenant, const std::string& id, std::int64_t page,
                                                std::int64_t size);
+
+  // Replaces a role's permissions (and description, when given).
+  Result<ports::Role> update_role(const std::string& tenant, const std::string& id,
+                                  const std::optional<std::string>& description, const iam::Permissions& permissions,
+                                  const Actor& actor);
 
   // Tenant created: what a tenant needs before its first integration.
   Result<void> bootstrap_tenant(const std::string& tenant);

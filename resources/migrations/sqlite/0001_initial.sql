@@ -71,6 +71,7 @@ CREATE TABLE scim_integrations (
   last_request_at    TEXT,
   UNIQUE (tenant_id, name)
 );
+CREATE INDEX scim_integrations_account ON scim_integrations (service_account_id);
 
 -- Users are global; attributes shared by every tenant live here.
 CREATE TABLE scim_users (
@@ -127,6 +128,7 @@ CREATE TABLE scim_tenant_users (
   PRIMARY KEY (tenant_id, user_id)
 );
 CREATE INDEX scim_tenant_users_user ON scim_tenant_users (user_id);
+CREATE INDEX scim_tenant_users_integration ON scim_tenant_users (tenant_id, integration_id);
 
 -- externalId is per integration: each IdP keeps its own.
 CREATE TABLE scim_external_ids (
@@ -151,6 +153,7 @@ CREATE TABLE scim_groups (
   version          INTEGER NOT NULL,
   UNIQUE (tenant_id, display_name_key)
 );
+CREATE INDEX scim_groups_integration ON scim_groups (tenant_id, integration_id);
 
 -- Membership is its own table: one row per member, so a change touches only
 -- the changed rows whatever the group's size.

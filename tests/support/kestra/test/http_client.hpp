@@ -22,8 +22,8 @@ struct HttpResponse {
 };
 
 // Sends one request to 127.0.0.1:port and reads the whole response.  Adds
-// Host, and Content-Length when there is a body (or the method is POST, PUT
-// or PATCH).  Throws std::runtime_error on a connection error or after 60 s.
+// Host (unless `headers` has one), and Content-Length when there is a body
+// (or the method is POST, PUT or PATCH).  Throws std::runtime_error on a connection error or after 60 s.
 HttpResponse request(std::uint16_t port, std::string_view method, std::string_view target,
                      const Headers& headers = {}, std::string_view body = {});
 

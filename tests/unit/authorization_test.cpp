@@ -1,0 +1,318 @@
+// SCIM authentication and authorisation against a stored grant, without a
+// database: a fake ProvisioningStore answers find_token.
+#include "iam/permissions.hpp"
+#include "provisioning/authenticator.hpp"
+#include "provisioning/token.hpp"
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ports = kestra::ports;
+using kestra::Error;
+using kestra::ErrorKind;
+using kestra::Result;
+using kestra::iam::Permissions;
+using kestra::provisioning::Authenticator;
+using kestra::provisioning::ScimCaller;
+
+namespace {
+
+Error unused() { return Error::internal("not used by the authenticator"); }
+
+class FakeStore final : public ports::ProvisioningStore {
+ public:
+  std::map<std::string, ports::TokenGrant> grants;  // by lookup prefix
+  std::vector<std::string> touched;
+  int lookups = 0;
+
+  Result<std::optional<ports::TokenGrant>> find_token(const std::string& prefix) override {
+    ++lookups;
+    auto it = grants.find(prefix);
+    if (it == grants.end()) return std::optional<ports::TokenGrant>();
+    return std::optional<ports::TokenGrant>(it->second);
+  }
+  Result<void> touch_integration(const std::string& id, const std::string&) override {
+    touched.push_back(id);
+    return {};
+  }
+
+  Result<ports::Integration> create_integration(const ports::NewIntegration&) override { return unused(); }
+  Result<ports::Page<ports::Integration>> list_integrations(const std::string&, const std::string&, std::int64_t,
+                                                            std::int64_t) override {
+    return unused();
+  }
+  Result<std::optional<ports::Integration>> find_integration(const std::string&, const std::string&) override {
+    return unused();
+  }
+  Result<ports::Integration> update_integration(const std::string&, const std::string&, const std::string&,
+                                                const std::string&, const std::string&,
+                                                const ports::AuditEntry&) override {
+    return unused();
+  }
+  Result<ports::Integration> set_integration_enabled(const std::string&, const std::string&, bool,
+                                                     const std::string&, const ports::AuditEntry&) override {
+    return unused();
+  }
+  Result<void> delete_integration(const std::string&, const std::string&, const ports::AuditEntry&) override {
+    return unused();
+  }
+  Result<void> replace_token(const std::string&, const std::string&, const ports::TokenRecord&,
+                             const ports::AuditEntry&) override {
+    return unused();
+  }
+  Result<void> ensure_role(const ports::Role&, const ports::AuditEntry&) override { return unused(); }
+  Result<std::vector<ports::Role>> list_roles(const std::string&) override { return unused(); }
+  Result<ports::Role> update_role(const std::string&, const std::string&, const std::optional<std::string>&,
+                                  const std::string&, const std::string&, const ports::AuditEntry&) override {
+    return unused();
+  }
+  Result<std::vector<ports::ServiceAccount>> list_service_accounts(const std::string&) override { return unused(); }
+  Result<std::vector<ports::Binding>> list_bindings(const std::string&) override { return unused(); }
+  Result<void> append_audit(const ports::AuditEntry&) override { return unused(); }
+  Result<ports::Page<ports::AuditEntry>> list_audit(const std::string&, const std::string&, std::int64_t,
+                                                    std::int64_t) override {
+    return unused();
+  }
+};
+
+constexpr const char* kPepper = "unit-pepper";
+
+// A store holding one valid token of integration "okta" in tenant "acme",
+// bound to one role with `permissions`.
+struct World {
+  FakeStore store;
+  kestra::provisioning::MintedToken token = kestra::provisioning::mint_token(kPepper);
+  Authenticator authenticator{store, kPepper};
+
+  explicit World(const std::string& permissions = kestra::iam::scim_provisioner_permissions().to_json()) {
+    ports::TokenGrant grant;
+    grant.token_id = "token-1";
+    grant.secret_hash = token.secret_hash;
+    grant.service_account_id = "sa-1";
+    grant.integration_id = "okta";
+    grant.tenant_id = "acme";
+    grant.integration_enabled = true;
+    grant.role_permissions_json = {permissions};
+    store.grants[token.lookup_prefix] = grant;
+  }
+  ports::TokenGrant& grant() { return store.grants.at(token.lookup_prefix); }
+  Result<ScimCaller> authenticate(std::optional<std::string> header, const std::string& tenant = "acme",
+                                  const std::string& integration = "okta") {
+    return authenticator.authenticate(header ? std::optional<std::string_view>(*header) : std::nullopt, tenant,
+                                      integration);
+  }
+};
+
+struct Rejection {
+  const char* name;
+  // Changes the world or returns the Authorization header to send.
+  std::optional<std::string> (*header)(World&);
+  const char* tenant;
+  const char* integration;
+  ErrorKind kind;
+};
+std::ostream& operator<<(std::ostream& out, const Rejection& r) { return out << r.name; }
+
+std::optional<std::string> bearer(World& w) { return "Bearer " + w.token.secret; }
+
+const Rejection kRejections[] = {
+    {"no header", [](World&) -> std::optional<std::string> { return std::nullopt; }, "acme", "okta",
+     ErrorKind::Unauthorized},
+    {"empty header", [](World&) -> std::optional<std::string> { return ""; }, "acme", "okta",
+     ErrorKind::Unauthorized},
+    {"basic scheme", [](World&) -> std::optional<std::string> { return "Basic YWRtaW46cGFzcw=="; }, "acme", "okta",
+     ErrorKind::Unauthorized},
+    {"bearer without token", [](World&) -> std::optional<std::string> { return "Bearer "; }, "acme", "okta",
+     ErrorKind::Unauthorized},
+    {"garbage token", [](World&) -> std::optional<std::string> { return "Bearer garbage"; }, "acme", "okta",
+     ErrorKind::Unauthorized},
+    {"right prefix, wrong secret",
+     [](World& w) -> std::optional<std::string> {
+       auto forged = w.token.secret;
+       forged.back() = forged.back() == 'A' ? 'B' : 'A';
+       return "Bearer " + forged;
+     },
+     "acme", "okta", ErrorKind::Unauthorized},
+    {"revoked token",
+     [](World& w) {
+       w.grant().revoked = true;
+       return bearer(w);
+     },
+     "acme", "okta", ErrorKind::Unauthorized},
+    {"another integration's path", bearer, "acme", "entra", ErrorKind::Unauthorized},
+    {"another tenant's path", bearer, "globex", "okta", ErrorKind::Unauthorized},
+    {"deleted token",
+     [](World& w) {
+       auto header = bearer(w);
+       w.store.grants.clear();
+       return header;
+     },
+     "acme", "okta", ErrorKind::Unauthorized},
+    {"disabled integration",
+     [](World& w) {
+       w.grant().integration_enabled = false;
+       return bearer(w);
+     },
+     "acme", "okta", ErrorKind::Forbidden},
+    {"garbage token on a disabled integration",
+     [](World& w) -> std::optional<std::string> {
+       w.grant().integration_enabled = false;
+       return "Bearer garbage";
+     },
+     "acme", "okta", ErrorKind::Unauthorized},
+    {"revoked token on a disabled integration",
+     [](World& w) {
+       w.grant().integration_enabled = false;
+       w.grant().revoked = true;
+       return bearer(w);
+     },
+     "acme", "okta", ErrorKind::Unauthorized},
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(authorization)
+
+BOOST_DATA_TEST_CASE(rejected_credentials, boost::unit_test::data::make(kRejections), c) {
+  World w;
+  const auto header = c.header(w);
+  const auto caller = w.authenticate(header, c.tenant, c.integration);
+  BOOST_TEST_REQUIRE(caller.has_error());
+  BOOST_TEST(static_cast<int>(caller.error().kind) == static_cast<int>(c.kind), caller.error().detail);
+  if (c.kind == ErrorKind::Forbidden) BOOST_TEST(caller.error().detail.find("disabled") != std::string::npos);
+  // The detail never echoes the token.
+  BOOST_TEST(caller.error().detail.find(w.token.secret) == std::string::npos);
+  BOOST_TEST(w.store.touched.empty(), "a rejected request counted as the integration's last request");
+}
+
+BOOST_AUTO_TEST_CASE(valid_token_yields_the_stored_role_and_is_recorded) {
+  World w;
+  for (const char* scheme : {"Bearer ", "bearer ", "BEARER  "}) {
+    auto caller = w.authenticate(scheme + w.token.secret);
+    BOOST_TEST_REQUIRE(caller.has_value(), (caller ? "" : caller.error().detail));
+    BOOST_TEST(caller->integration_id == "okta");
+    BOOST_TEST(caller->tenant_id == "acme");
+    BOOST_TEST(caller->service_account_id == "sa-1");
+    BOOST_TEST((caller->permissions == kestra::iam::scim_provisioner_permissions()));
+  }
+  // Recorded at most every few seconds, but at least the first time.
+  BOOST_TEST(w.store.touched == std::vector<std::string>{"okta"});
+  BOOST_TEST(w.store.lookups == 3);  // no cache: every request reads the store
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_role_is_enforced_on_the_next_request) {
+  World w;
+  auto before = w.authenticate("Bearer " + w.token.secret);
+  BOOST_TEST_REQUIRE(before.has_value());
+  BOOST_TEST(Authenticator::authorize(*before, "GROUPS", "READ").has_value());
+
+  w.grant().role_permissions_json = {R"({"USERS":["CREATE","READ","UPDATE"]})"};
+  auto after = w.authenticate("Bearer " + w.token.secret);
+  BOOST_TEST_REQUIRE(after.has_value());
+  const auto refused = Authenticator::authorize(*after, "GROUPS", "READ");
+  BOOST_TEST_REQUIRE(refused.has_error());
+  BOOST_TEST(static_cast<int>(refused.error().kind) == static_cast<int>(ErrorKind::Forbidden));
+  BOOST_TEST(refused.error().detail.find("GROUPS") != std::string::npos, refused.error().detail);
+  BOOST_TEST(Authenticator::authorize(*after, "USERS", "READ").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(permissions_of_every_bound_role_are_merged) {
+  World w(R"({"USERS":["READ"]})");
+  w.grant().role_permissions_json.push_back(R"({"GROUPS":["READ"],"USERS":["UPDATE"]})");
+  auto caller = w.authenticate("Bearer " + w.token.secret);
+  BOOST_TEST_REQUIRE(caller.has_value());
+  BOOST_TEST(Authenticator::authorize(*caller, "USERS", "READ").has_value());
+  BOOST_TEST(Authenticator::authorize(*caller, "USERS", "UPDATE").has_value());
+  BOOST_TEST(Authenticator::authorize(*caller, "GROUPS", "READ").has_value());
+  BOOST_TEST(Authenticator::authorize(*caller, "GROUPS", "CREATE").has_error());
+}
+
+BOOST_AUTO_TEST_CASE(no_role_grants_nothing) {
+  World w;
+  w.grant().role_permissions_json.clear();
+  auto caller = w.authenticate("Bearer " + w.token.secret);
+  BOOST_TEST_REQUIRE(caller.has_value());
+  BOOST_TEST(caller->permissions.grants().empty());
+  BOOST_TEST(Authenticator::authorize(*caller, "USERS", "READ").has_error());
+}
+
+BOOST_AUTO_TEST_CASE(malformed_stored_permissions_fail_closed) {
+  World w("not json");
+  auto caller = w.authenticate("Bearer " + w.token.secret);
+  BOOST_TEST_REQUIRE(caller.has_error());
+  BOOST_TEST(static_cast<int>(caller.error().kind) == static_cast<int>(ErrorKind::Internal));
+}
+
+namespace {
+
+struct Check {
+  const char* resource;
+  const char* action;
+  bool allowed;
+};
+std::ostream& operator<<(std::ostream& out, const Check& c) {
+  return out << c.resource << ":" << c.action << (c.allowed ? " allowed" : " refused");
+}
+
+// The seed's SCIMProvisioner role, action by action.
+const Check kProvisionerChecks[] = {
+    {"GROUPS", "CREATE", true},   {"GROUPS", "READ", true},    {"GROUPS", "UPDATE", true},
+    {"GROUPS", "DELETE", true},   {"USERS", "CREATE", true},   {"USERS", "READ", true},
+    {"USERS", "UPDATE", true},    {"USERS", "DELETE", false},  {"BINDINGS", "CREATE", true},
+    {"BINDINGS", "READ", true},   {"BINDINGS", "UPDATE", true}, {"BINDINGS", "DELETE", true},
+    {"ROLES", "READ", false},     {"SERVICE_ACCOUNTS", "CREATE", false}, {"groups", "READ", false},
+    {"GROUPS", "read", false},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(provisioner_role_grants_exactly_the_seed_actions, boost::unit_test::data::make(kProvisionerChecks),
+                     c) {
+  World w;
+  auto caller = w.authenticate("Bearer " + w.token.secret);
+  BOOST_TEST_REQUIRE(caller.has_value());
+  BOOST_TEST(Authenticator::authorize(*caller, c.resource, c.action).has_value() == c.allowed);
+}
+
+namespace {
+
+struct PermissionsCase {
+  const char* name;
+  std::map<std::string, std::set<std::string>> grants;
+  bool valid;
+};
+std::ostream& operator<<(std::ostream& out, const PermissionsCase& c) { return out << c.name; }
+
+const PermissionsCase kPermissionsCases[] = {
+    {"seed role", kestra::iam::scim_provisioner_permissions().grants(), true},
+    {"nothing", {}, true},
+    {"resource without actions", {{"GROUPS", {}}}, true},
+    {"any upper-case identifier", {{"SERVICE_ACCOUNTS", {"READ"}}, {"INTEGRATIONS", {"DELETE"}}}, true},
+    {"lower-case resource", {{"groups", {"READ"}}}, false},
+    {"digit in resource", {{"GROUPS2", {"READ"}}}, false},
+    {"empty resource", {{"", {"READ"}}}, false},
+    {"resource with a space", {{"USER GROUPS", {"READ"}}}, false},
+    {"unknown action", {{"GROUPS", {"READ", "EXECUTE"}}}, false},
+    {"lower-case action", {{"GROUPS", {"read"}}}, false},
+    {"empty action", {{"GROUPS", {""}}}, false},
+    {"overlong resource", {{std::string(65, 'A'), {"READ"}}}, false},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(permissions_are_validated, boost::unit_test::data::make(kPermissionsCases), c) {
+  const auto result = kestra::iam::validate_permissions(Permissions(c.grants));
+  BOOST_TEST(result.has_value() == c.valid);
+  if (!c.valid) {
+    BOOST_TEST(static_cast<int>(result.error().kind) == static_cast<int>(ErrorKind::InvalidInput));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -10,8 +10,13 @@ tenant=${TENANT:-main}
 state=${STATE_DIR:-$root/build/quickstart}
 
 bash "$root/dist/install-deps.sh"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j "$(nproc)" --target kestra-harness kestra-scim
+echo "building (Release) in $build ..."
+mkdir -p "$build"
+if ! { cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release &&
+       cmake --build "$build" -j "$(nproc)" --target kestra-harness kestra-scim; } >"$build/quickstart-build.log" 2>&1; then
+  tail -n 40 "$build/quickstart-build.log" >&2
+  exit 1
+fi
 
 mkdir -p "$state/plugins"
 ln -sf "$build/module/libkestra-scim.so" "$state/plugins/libkestra-scim.so"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "sql_params.hpp"
 
 #include <soci/connection-parameters.h>
 #include <soci/error.h>
@@ -12,6 +13,8 @@
 #include <string_view>
 
 namespace kestra::adapters {
+
+enum class TextMatch { Contains, StartsWith, EndsWith };
 
 class Dialect {
  public:
@@ -45,6 +48,17 @@ class Dialect {
   // composite unique key) exists.  Both arguments are SQL constants.
   virtual std::string insert_ignoring_duplicate(std::string_view insert,
                                                 std::string_view key_columns) const = 0;
+
+  // `expression` made to compare case-sensitively, byte by byte, with `=`,
+  // `<` and `>` (a column under a binary collation).
+  virtual std::string exact_text(std::string_view expression) const = 0;
+
+  // A condition true when the text `expression` contains, starts with or
+  // ends with `text`, compared case-sensitively; binds what it needs in
+  // `params`.  (Case-insensitive matching is LOWER(...) LIKE ... ESCAPE '!'
+  // everywhere.)
+  virtual std::string case_exact_match(TextMatch match, std::string_view expression, std::string_view text,
+                                       SqlParams& params) const = 0;
 
   // Unavailable when waiting or reconnecting may help, Internal otherwise.
   virtual ErrorKind classify(const soci::soci_error& error) const = 0;

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "errors.hpp"
+#include "store_support.hpp"
 
 #include <soci/boost-optional.h>
 #include <soci/into.h>
@@ -28,14 +29,6 @@ OptionalText to_boost(const std::optional<std::string>& value) {
 
 std::optional<std::string> to_std(const OptionalText& value) {
   return value ? std::optional<std::string>(*value) : std::nullopt;
-}
-
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // A LIKE pattern (ESCAPE '!') for names containing `query`, lower-cased.
@@ -183,19 +176,7 @@ std::optional<OptionalText> integration_service_account(soci::session& sql, cons
 
 // --- audit ----------------------------------------------------------------
 
-void insert_audit(soci::session& sql, const ports::AuditEntry& entry, const std::string& tenant) {
-  const OptionalText integration_id = to_boost(entry.integration_id);
-  const std::string created_at = entry.created_at.empty() ? now_iso8601() : entry.created_at;
-  sql << "INSERT INTO scim_audit (tenant_id, integration_id, actor_type, actor_id, action, target_type, "
-         "target_id, outcome, detail, request_id, created_at) VALUES (:tenant, :integration_id, :actor_type, "
-         ":actor_id, :action, :target_type, :target_id, :outcome, :detail, :request_id, :created_at)",
-      soci::use(tenant, "tenant"), soci::use(integration_id, "integration_id"),
-      soci::use(entry.actor_type, "actor_type"), soci::use(entry.actor_id, "actor_id"),
-      soci::use(entry.action, "action"), soci::use(entry.target_type, "target_type"),
-      soci::use(entry.target_id, "target_id"), soci::use(entry.outcome, "outcome"),
-      soci::use(entry.detail, "detail"), soci::use(entry.request_id, "request_id"),
-      soci::use(created_at, "created_at");
-}
+using support::insert_audit;
 
 struct AuditRow {
   ports::AuditEntry item;
@@ -553,7 +534,7 @@ Result<void> SociProvisioningStore::touch_integration(const std::string& id, con
   });
 }
 
-Result<void> SociProvisioningStore::ensure_role(const ports::Role& role, const ports::AuditEntry& audit) {
+Result<bool> SociProvisioningStore::ensure_role(const ports::Role& role, const ports::AuditEntry& audit) {
   auto same = check_tenant(role.tenant_id, audit.tenant_id, "audit entry");
   if (!same) return same.error();
   auto session = borrow();
@@ -562,8 +543,10 @@ Result<void> SociProvisioningStore::ensure_role(const ports::Role& role, const p
   return guarded(dialect_, "cannot ensure role '" + role.name + "' in tenant '" + role.tenant_id + "'", [&] {
     soci::session& sql = **session;
     WriteTransaction transaction(sql, dialect_);
-    if (ensure_role_row(sql, role, role.tenant_id).inserted) insert_audit(sql, audit, role.tenant_id);
+    const bool inserted = ensure_role_row(sql, role, role.tenant_id).inserted;
+    if (inserted) insert_audit(sql, audit, role.tenant_id);
     transaction.commit();
+    return inserted;
   });
 }
 

@@ -41,7 +41,7 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
   Result<std::optional<ports::TokenGrant>> find_token(const std::string& lookup_prefix) override;
   Result<void> touch_integration(const std::string& id, const std::string& at) override;
 
-  Result<void> ensure_role(const ports::Role& role, const ports::AuditEntry& audit) override;
+  Result<bool> ensure_role(const ports::Role& role, const ports::AuditEntry& audit) override;
   Result<std::vector<ports::Role>> list_roles(const std::string& tenant) override;
   Result<ports::Role> update_role(const std::string& tenant, const std::string& id,
                                   const std::optional<std::string>& description,

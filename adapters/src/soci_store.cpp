@@ -65,7 +65,9 @@ SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<soci::con
       schema_version_(schema_version),
       insert_tenant_sql_(dialect_->insert_ignoring_duplicate(
           "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")),
-      provisioning_(*dialect_, *pool_, borrow_timeout_ms) {}
+      provisioning_(*dialect_, *pool_, borrow_timeout_ms),
+      users_(*dialect_, *pool_, borrow_timeout_ms),
+      groups_(*dialect_, *pool_, borrow_timeout_ms) {}
 
 Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");

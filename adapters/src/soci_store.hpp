@@ -5,7 +5,9 @@
 #include "core/result.hpp"
 #include "dialect.hpp"
 #include "ports/store.hpp"
+#include "soci_group_store.hpp"
 #include "soci_provisioning_store.hpp"
+#include "soci_user_store.hpp"
 
 #include <soci/connection-pool.h>
 
@@ -25,6 +27,8 @@ class SociStore final : public ports::Store {
   Result<bool> ensure_tenant(const std::string& tenant) override;
   Result<void> remove_tenant(const std::string& tenant) override;
   ports::ProvisioningStore& provisioning() override { return provisioning_; }
+  ports::UserStore& users() override { return users_; }
+  ports::GroupStore& groups() override { return groups_; }
 
  private:
   SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<soci::connection_pool> pool, int borrow_timeout_ms,
@@ -35,7 +39,10 @@ class SociStore final : public ports::Store {
   int borrow_timeout_ms_;
   int schema_version_;
   std::string insert_tenant_sql_;
-  SociProvisioningStore provisioning_;  // uses dialect_ and pool_
+  // These use dialect_ and pool_.
+  SociProvisioningStore provisioning_;
+  SociUserStore users_;
+  SociGroupStore groups_;
 };
 
 }  // namespace kestra::adapters

@@ -67,6 +67,28 @@ class SqliteDialect final : public Dialect {
     return std::string(insert) + " ON CONFLICT (" + std::string(key_columns) + ") DO NOTHING";
   }
 
+  // BINARY is SQLite's default collation, and scim_ columns declare none.
+  std::string exact_text(std::string_view expression) const override { return std::string(expression); }
+
+  // LIKE ignores ASCII case in SQLite; GLOB does not.  In a GLOB pattern
+  // '*', '?' and '[' stand for themselves only inside brackets.
+  std::string case_exact_match(TextMatch match, std::string_view expression, std::string_view text,
+                               SqlParams& params) const override {
+    std::string pattern;
+    if (match != TextMatch::StartsWith) pattern.push_back('*');
+    for (char c : text) {
+      if (c == '*' || c == '?' || c == '[') {
+        pattern.push_back('[');
+        pattern.push_back(c);
+        pattern.push_back(']');
+      } else {
+        pattern.push_back(c);
+      }
+    }
+    if (match != TextMatch::EndsWith) pattern.push_back('*');
+    return std::string(expression) + " GLOB " + params.text(std::move(pattern));
+  }
+
   ErrorKind classify(const soci::soci_error& error) const override {
     const auto* sqlite_error = dynamic_cast<const soci::sqlite3_soci_error*>(&error);
     if (sqlite_error == nullptr) {

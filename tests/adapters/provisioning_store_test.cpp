@@ -735,9 +735,12 @@ BOOST_AUTO_TEST_CASE(ensure_role_inserts_and_audits_once) {
   const auto first = f.store.ensure_role(provisioner_role("initech", "initech/role"),
                                          audit_entry("initech", std::nullopt, "role.create"));
   BOOST_TEST_REQUIRE(first.has_value(), (first ? "" : first.error().detail));
+  BOOST_TEST(*first);
   auto renamed = provisioner_role("initech", "other-id", kT1);
   renamed.name = "SCIMPROVISIONER";
-  BOOST_TEST_REQUIRE(f.store.ensure_role(renamed, audit_entry("initech", std::nullopt, "role.create")).has_value());
+  const auto second = f.store.ensure_role(renamed, audit_entry("initech", std::nullopt, "role.create"));
+  BOOST_TEST_REQUIRE(second.has_value());
+  BOOST_TEST(!*second);
 
   BOOST_TEST(rows(f.sql, "SELECT COUNT(*) FROM scim_tenants WHERE id = :k", "initech") == 1);
   const auto roles = f.store.list_roles("initech").value();

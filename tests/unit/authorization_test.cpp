@@ -67,7 +67,7 @@ class FakeStore final : public ports::ProvisioningStore {
                              const ports::AuditEntry&) override {
     return unused();
   }
-  Result<void> ensure_role(const ports::Role&, const ports::AuditEntry&) override { return unused(); }
+  Result<bool> ensure_role(const ports::Role&, const ports::AuditEntry&) override { return unused(); }
   Result<std::vector<ports::Role>> list_roles(const std::string&) override { return unused(); }
   Result<ports::Role> update_role(const std::string&, const std::string&, const std::optional<std::string>&,
                                   const std::string&, const std::string&, const ports::AuditEntry&) override {

@@ -10,6 +10,10 @@
 #include "provisioning/admin_service.hpp"
 #include "provisioning/authenticator.hpp"
 #include "scim/discovery.hpp"
+#include "scim/group_service.hpp"
+#include "scim/schema/registry.hpp"
+#include "scim/scim_api.hpp"
+#include "scim/user_service.hpp"
 
 #include <memory>
 #include <string>
@@ -17,12 +21,10 @@
 
 namespace kestra::app {
 
-inline constexpr std::string_view kScimBase = "/api/v1/{tenant}/integrations/{integrationId}/scim/v2";
-
 class Application {
  public:
   Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const HostPort& host,
-              scim::Discovery discovery);
+              scim::Discovery discovery, scim::schema::Registry registry);
 
   // Every route the module serves; the plugin layer registers them with the host.
   std::vector<http::Route> routes();
@@ -35,10 +37,6 @@ class Application {
   ports::Store& store() { return *store_; }
 
  private:
-  // Tenant check and bearer-token authentication shared by every SCIM route.
-  Result<provisioning::ScimCaller> scim_caller(const http::Request& req);
-  http::Response service_provider_config(const http::Request& req);
-
   ModuleConfig config_;
   std::unique_ptr<ports::Store> store_;
   const HostPort& host_;
@@ -46,6 +44,10 @@ class Application {
   provisioning::AdminService admin_;
   provisioning::Authenticator authenticator_;
   AdminApi admin_api_;
+  scim::schema::Registry registry_;
+  scim::UserService users_;
+  scim::GroupService groups_;
+  scim::ScimApi scim_api_;
 };
 
 }  // namespace kestra::app

@@ -66,13 +66,15 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
   if (!config) return config.error();
   auto discovery = scim::Discovery::load(*config);
   if (!discovery) return discovery.error();
+  auto registry = scim::schema::Registry::load();
+  if (!registry) return registry.error();
   auto store = adapters::open_store(config->store);
   if (!store) return store.error();
   instance->bridge.log(app::LogLevel::Info, "kestra-scim " + std::string(kModuleVersion) + ": storage " +
                                                 config->store.backend + ", schema version " +
                                                 std::to_string((*store)->schema_version()));
   instance->app = std::make_unique<app::Application>(std::move(*config), std::move(*store), instance->bridge,
-                                                     std::move(*discovery));
+                                                     std::move(*discovery), std::move(*registry));
 
   for (auto& route : instance->app->routes()) {
     auto binding = std::make_unique<RouteBinding>(RouteBinding{instance.get(), std::move(route)});

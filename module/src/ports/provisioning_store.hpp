@@ -138,8 +138,8 @@ class ProvisioningStore {
   // Records the time of the integration's latest SCIM request.
   virtual Result<void> touch_integration(const std::string& id, const std::string& at) = 0;
 
-  // Ensures the tenant's SCIMProvisioner role exists (tenant created hook).
-  virtual Result<void> ensure_role(const Role& role, const AuditEntry& audit) = 0;
+  // Ensures the tenant's role of that name exists; true when it was created.
+  virtual Result<bool> ensure_role(const Role& role, const AuditEntry& audit) = 0;
   virtual Result<std::vector<Role>> list_roles(const std::string& tenant) = 0;
   // Replaces the role's permissions (and its description when given);
   // NotFound when the tenant has no role of that id.

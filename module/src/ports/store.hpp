@@ -4,6 +4,7 @@
 
 #include "core/result.hpp"
 #include "ports/provisioning_store.hpp"
+#include "ports/resource_store.hpp"
 
 #include <memory>
 #include <string>
@@ -34,6 +35,8 @@ class Store {
 
   // The repositories, sharing this store's connections.
   virtual ProvisioningStore& provisioning() = 0;
+  virtual UserStore& users() = 0;
+  virtual GroupStore& groups() = 0;
 };
 
 }  // namespace kestra::ports

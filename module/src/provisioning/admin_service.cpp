@@ -96,6 +96,8 @@ Result<CreatedIntegration> AdminService::create(const std::string& tenant, const
   if (input.type != kIntegrationType) {
     return Error::invalid("type '" + input.type + "' is not supported: the only supported type is SCIM");
   }
+  // A host without tenant hooks meets the tenant here first.
+  if (auto role = bootstrap_tenant(tenant); !role) return role.error();
   const auto now = now_iso8601();
   auto token = mint_token(pepper_);
 
@@ -227,9 +229,10 @@ Result<void> AdminService::bootstrap_tenant(const std::string& tenant) {
   const auto now = now_iso8601();
   auto role = provisioner_role(tenant, now);
   const Actor system{"SYSTEM", "kestra-scim", ""};
-  auto ensured = store_.ensure_role(role, audit_entry(tenant, std::nullopt, system, "role.ensure", "ROLE", role.name));
-  if (ensured) emit("iam.role.ensured", tenant, role.name);
-  return ensured;
+  auto created = store_.ensure_role(role, audit_entry(tenant, std::nullopt, system, "role.create", "ROLE", role.name));
+  if (!created) return created.error();
+  if (*created) emit("iam.role.created", tenant, role.id);
+  return {};
 }
 
 }  // namespace kestra::provisioning

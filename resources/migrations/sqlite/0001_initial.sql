@@ -79,6 +79,7 @@ CREATE TABLE scim_users (
   user_name          TEXT NOT NULL,
   user_name_key      TEXT NOT NULL UNIQUE,
   display_name       TEXT,
+  display_name_key   TEXT,
   nick_name          TEXT,
   title              TEXT,
   user_type          TEXT,
@@ -100,6 +101,7 @@ CREATE TABLE scim_users (
   updated_at         TEXT NOT NULL,
   version            INTEGER NOT NULL
 );
+CREATE INDEX scim_users_display_name ON scim_users (display_name_key);
 
 -- Values of multi-valued user attributes (emails, phoneNumbers, ims, photos,
 -- entitlements, x509Certificates, addresses), for filters and uniqueness.
@@ -114,7 +116,7 @@ CREATE TABLE scim_user_values (
   display    TEXT,
   PRIMARY KEY (user_id, attribute, position)
 );
-CREATE INDEX scim_user_values_lookup ON scim_user_values (attribute, value_key);
+CREATE INDEX scim_user_values_lookup ON scim_user_values (attribute, value_key, user_id);
 
 -- A user's access to a tenant; active is per tenant.
 CREATE TABLE scim_tenant_users (
@@ -129,6 +131,7 @@ CREATE TABLE scim_tenant_users (
 );
 CREATE INDEX scim_tenant_users_user ON scim_tenant_users (user_id);
 CREATE INDEX scim_tenant_users_integration ON scim_tenant_users (tenant_id, integration_id);
+CREATE INDEX scim_tenant_users_created ON scim_tenant_users (tenant_id, created_at, user_id);
 
 -- externalId is per integration: each IdP keeps its own.
 CREATE TABLE scim_external_ids (
@@ -138,7 +141,7 @@ CREATE TABLE scim_external_ids (
   external_id    TEXT NOT NULL,
   PRIMARY KEY (integration_id, resource_type, resource_id)
 );
-CREATE INDEX scim_external_ids_lookup ON scim_external_ids (integration_id, resource_type, external_id);
+CREATE INDEX scim_external_ids_lookup ON scim_external_ids (integration_id, resource_type, external_id, resource_id);
 
 -- Groups belong to one tenant.
 CREATE TABLE scim_groups (
@@ -151,9 +154,11 @@ CREATE TABLE scim_groups (
   created_at       TEXT NOT NULL,
   updated_at       TEXT NOT NULL,
   version          INTEGER NOT NULL,
+  member_count     INTEGER NOT NULL DEFAULT 0,  -- kept by every membership change
   UNIQUE (tenant_id, display_name_key)
 );
 CREATE INDEX scim_groups_integration ON scim_groups (tenant_id, integration_id);
+CREATE INDEX scim_groups_created ON scim_groups (tenant_id, created_at, id);
 
 -- Membership is its own table: one row per member, so a change touches only
 -- the changed rows whatever the group's size.
@@ -165,7 +170,7 @@ CREATE TABLE scim_group_members (
   created_at  TEXT NOT NULL,
   PRIMARY KEY (group_id, member_id)
 );
-CREATE INDEX scim_group_members_member ON scim_group_members (tenant_id, member_id);
+CREATE INDEX scim_group_members_member ON scim_group_members (tenant_id, member_id, group_id);
 
 -- Audit trail of admin actions and SCIM writes.
 CREATE TABLE scim_audit (
@@ -183,3 +188,29 @@ CREATE TABLE scim_audit (
   created_at     TEXT NOT NULL
 );
 CREATE INDEX scim_audit_integration ON scim_audit (tenant_id, integration_id, id);
+
+-- Planner statistics (https://sqlite.org/optoverview.html#manual_control_of_query_plans_using_sqlite_stat_tables):
+-- without them SQLite guesses that "tenant_id = ?" is as selective as
+-- "user_name_key = ?", and walks a whole tenant to answer a filter on
+-- userName, externalId, emails or members.  These figures describe a large
+-- tenant; a later ANALYZE replaces them with measured ones.
+ANALYZE sqlite_schema;
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+  ('scim_users', 'sqlite_autoindex_scim_users_1', '100000 1'),
+  ('scim_users', 'sqlite_autoindex_scim_users_2', '100000 1'),
+  ('scim_users', 'scim_users_display_name', '100000 2'),
+  ('scim_user_values', 'sqlite_autoindex_scim_user_values_1', '300000 3 2 1'),
+  ('scim_user_values', 'scim_user_values_lookup', '300000 50000 1 1'),
+  ('scim_tenant_users', 'sqlite_autoindex_scim_tenant_users_1', '100000 20000 1'),
+  ('scim_tenant_users', 'scim_tenant_users_user', '100000 2'),
+  ('scim_tenant_users', 'scim_tenant_users_integration', '100000 20000 20000'),
+  ('scim_tenant_users', 'scim_tenant_users_created', '100000 20000 2 1'),
+  ('scim_external_ids', 'sqlite_autoindex_scim_external_ids_1', '100000 20000 10000 1'),
+  ('scim_external_ids', 'scim_external_ids_lookup', '100000 20000 10000 1 1'),
+  ('scim_groups', 'sqlite_autoindex_scim_groups_1', '10000 1'),
+  ('scim_groups', 'sqlite_autoindex_scim_groups_2', '10000 2000 1'),
+  ('scim_groups', 'scim_groups_integration', '10000 2000 2000'),
+  ('scim_groups', 'scim_groups_created', '10000 2000 1 1'),
+  ('scim_group_members', 'sqlite_autoindex_scim_group_members_1', '1000000 100 1'),
+  ('scim_group_members', 'scim_group_members_member', '1000000 200000 5 1');
+ANALYZE sqlite_schema;

@@ -1,0 +1,706 @@
+#include "filter_sql.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <span>
+#include <variant>
+
+namespace kestra::adapters {
+namespace {
+
+namespace f = scim::filter;
+
+constexpr std::string_view kCoreUserUrn = "urn:ietf:params:scim:schemas:core:2.0:user";
+constexpr std::string_view kEnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user";
+constexpr std::string_view kCoreGroupUrn = "urn:ietf:params:scim:schemas:core:2.0:group";
+
+// How an attribute compares.  Key: a column of ASCII-folded text compared
+// with the folded value (indexed); CaseIgnored: LOWER() on both sides.
+enum class Kind { Exact, Key, CaseIgnored, Boolean, DateTime };
+
+// A singular attribute stored in a column of the row (or an element's
+// sub-attribute stored in a column of the child row).
+struct Column {
+  std::string_view path;  // lower case, "name.givenname"
+  std::string_view expression;
+  Kind kind;
+  bool nullable;
+};
+
+constexpr Column kUserColumns[] = {
+    {"id", "u.id", Kind::Exact, false},
+    {"username", "u.user_name_key", Kind::Key, false},
+    {"displayname", "u.display_name_key", Kind::Key, true},
+    {"nickname", "u.nick_name", Kind::CaseIgnored, true},
+    {"title", "u.title", Kind::CaseIgnored, true},
+    {"usertype", "u.user_type", Kind::CaseIgnored, true},
+    {"name.givenname", "u.given_name", Kind::CaseIgnored, true},
+    {"name.familyname", "u.family_name", Kind::CaseIgnored, true},
+    {"name.formatted", "u.formatted_name", Kind::CaseIgnored, true},
+    {"locale", "u.locale", Kind::CaseIgnored, true},
+    {"preferredlanguage", "u.preferred_language", Kind::CaseIgnored, true},
+    {"timezone", "u.timezone", Kind::CaseIgnored, true},
+    {"profileurl", "u.profile_url", Kind::CaseIgnored, true},
+    {"active", "a.active", Kind::Boolean, false},
+    {"meta.created", "a.created_at", Kind::DateTime, false},
+    {"meta.lastmodified", "CASE WHEN a.updated_at > u.updated_at THEN a.updated_at ELSE u.updated_at END",
+     Kind::DateTime, false},
+};
+
+constexpr Column kEnterpriseColumns[] = {
+    {"employeenumber", "u.employee_number", Kind::CaseIgnored, true},
+    {"organization", "u.organization", Kind::CaseIgnored, true},
+    {"department", "u.department", Kind::CaseIgnored, true},
+    {"division", "u.division", Kind::CaseIgnored, true},
+    {"costcenter", "u.cost_center", Kind::CaseIgnored, true},
+    {"manager.value", "u.manager_id", Kind::CaseIgnored, true},
+};
+
+constexpr Column kGroupColumns[] = {
+    {"id", "g.id", Kind::Exact, false},
+    {"displayname", "g.display_name_key", Kind::Key, false},
+    {"meta.created", "g.created_at", Kind::DateTime, false},
+    {"meta.lastmodified", "g.updated_at", Kind::DateTime, false},
+};
+
+// Sort only: the page queries join this integration's external id as x.
+constexpr Column kExternalIdSort[] = {{"externalid", "x.external_id", Kind::Exact, true}};
+
+constexpr std::string_view kMemberDisplay =
+    "COALESCE((SELECT du.user_name FROM scim_users du WHERE {m}.member_type = 'User' AND du.id = {m}.member_id), "
+    "(SELECT dg.display_name FROM scim_groups dg WHERE {m}.member_type = 'Group' AND dg.id = {m}.member_id))";
+
+// Direct columns of a membership row (FilterTarget::Members); display is
+// built by member_display_sql.
+constexpr Column kMembershipColumns[] = {
+    {"value", "scim_group_members.member_id", Kind::Exact, false},
+    {"type", "scim_group_members.member_type", Kind::CaseIgnored, false},
+    {"display", "", Kind::CaseIgnored, true},
+};
+
+// Attributes stored in a child table, compared through a subquery on it: a
+// value path's conditions apply to one child row.
+enum class ChildTable { UserValues, UserGroups, GroupMembers, ExternalId };
+
+struct Child {
+  std::string_view name;  // lower case
+  std::string_view stored_name;  // scim_user_values.attribute
+  ChildTable table;
+  std::string_view default_sub;  // compared when no sub-attribute is named
+  std::span<const Column> subs;
+  bool singular;  // externalId: no sub-attribute, no value path
+};
+
+constexpr Column kValueSubs[] = {
+    {"value", "v.value_key", Kind::Key, true},
+    {"type", "v.type", Kind::CaseIgnored, true},
+    {"primary", "v.is_primary", Kind::Boolean, false},
+    {"display", "v.display", Kind::CaseIgnored, true},
+};
+constexpr Column kCertificateSubs[] = {
+    {"value", "v.value", Kind::Exact, true},
+    {"type", "v.type", Kind::CaseIgnored, true},
+    {"primary", "v.is_primary", Kind::Boolean, false},
+    {"display", "v.display", Kind::CaseIgnored, true},
+};
+constexpr Column kAddressSubs[] = {
+    {"formatted", "v.value_key", Kind::Key, true},
+    {"type", "v.type", Kind::CaseIgnored, true},
+    {"primary", "v.is_primary", Kind::Boolean, false},
+};
+constexpr Column kUserGroupSubs[] = {
+    {"value", "m.group_id", Kind::Exact, false},
+    {"display", "mg.display_name_key", Kind::Key, false},
+};
+constexpr Column kMemberSubs[] = {
+    {"value", "m.member_id", Kind::Exact, false},
+    {"type", "m.member_type", Kind::CaseIgnored, false},
+    {"display", "", Kind::CaseIgnored, true},
+};
+constexpr Column kExternalIdSubs[] = {{"value", "e.external_id", Kind::Exact, false}};
+
+constexpr Child kUserChildren[] = {
+    {"emails", "emails", ChildTable::UserValues, "value", kValueSubs, false},
+    {"phonenumbers", "phoneNumbers", ChildTable::UserValues, "value", kValueSubs, false},
+    {"ims", "ims", ChildTable::UserValues, "value", kValueSubs, false},
+    {"photos", "photos", ChildTable::UserValues, "value", kValueSubs, false},
+    {"entitlements", "entitlements", ChildTable::UserValues, "value", kValueSubs, false},
+    {"x509certificates", "x509Certificates", ChildTable::UserValues, "value", kCertificateSubs, false},
+    {"addresses", "addresses", ChildTable::UserValues, "", kAddressSubs, false},
+    {"groups", "", ChildTable::UserGroups, "value", kUserGroupSubs, false},
+    {"externalid", "", ChildTable::ExternalId, "value", kExternalIdSubs, true},
+};
+constexpr Child kGroupChildren[] = {
+    {"members", "", ChildTable::GroupMembers, "value", kMemberSubs, false},
+    {"externalid", "", ChildTable::ExternalId, "value", kExternalIdSubs, true},
+};
+
+std::string replace_all(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t at = text.find(from); at != std::string_view::npos; at = text.find(from, start)) {
+    out.append(text.substr(start, at - start));
+    out.append(to);
+    start = at + from.size();
+  }
+  out.append(text.substr(start));
+  return out;
+}
+
+Error invalid_filter(std::string detail) { return Error::invalid(std::move(detail), "invalidFilter"); }
+
+std::string_view op_name(f::CompareOp op) {
+  switch (op) {
+    case f::CompareOp::Eq: return "eq";
+    case f::CompareOp::Ne: return "ne";
+    case f::CompareOp::Co: return "co";
+    case f::CompareOp::Sw: return "sw";
+    case f::CompareOp::Ew: return "ew";
+    case f::CompareOp::Gt: return "gt";
+    case f::CompareOp::Ge: return "ge";
+    case f::CompareOp::Lt: return "lt";
+    case f::CompareOp::Le: return "le";
+  }
+  return "?";
+}
+
+std::string_view sql_order(f::CompareOp op) {
+  switch (op) {
+    case f::CompareOp::Gt: return " > ";
+    case f::CompareOp::Ge: return " >= ";
+    case f::CompareOp::Lt: return " < ";
+    case f::CompareOp::Le: return " <= ";
+    default: return " = ";
+  }
+}
+
+bool is_like(f::CompareOp op) { return op == f::CompareOp::Co || op == f::CompareOp::Sw || op == f::CompareOp::Ew; }
+
+// A path as written, for messages.
+std::string describe(const f::AttrPath& path) {
+  std::string text = path.urn.empty() ? "" : path.urn + ":";
+  text += path.attribute;
+  if (!path.sub_attribute.empty()) text += "." + path.sub_attribute;
+  return text;
+}
+
+// Lower-cased path with the URN split off, whichever way the parser gave it.
+struct Path {
+  std::string urn;
+  std::string attribute;
+  std::string sub;
+  std::string text;  // as written
+};
+
+Path normalise(const f::AttrPath& path) {
+  Path out{ascii_lower(path.urn), ascii_lower(path.attribute), ascii_lower(path.sub_attribute), describe(path)};
+  if (out.urn.empty()) {
+    const std::size_t colon = out.attribute.rfind(':');
+    if (colon != std::string::npos) {
+      out.urn = out.attribute.substr(0, colon);
+      out.attribute = out.attribute.substr(colon + 1);
+    }
+  }
+  if (out.sub.empty()) {
+    const std::size_t dot = out.attribute.find('.');
+    if (dot != std::string::npos) {
+      out.sub = out.attribute.substr(dot + 1);
+      out.attribute = out.attribute.substr(0, dot);
+    }
+  }
+  return out;
+}
+
+const Column* find_column(std::span<const Column> columns, std::string_view path) {
+  for (const Column& c : columns) {
+    if (c.path == path) return &c;
+  }
+  return nullptr;
+}
+
+const Child* find_child(std::span<const Child> children, std::string_view name) {
+  for (const Child& c : children) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+// A resolved attribute: a column compared in place, or a child table with
+// the sub-attribute compared in each row (null: the element as a whole).
+struct InColumn {
+  Column column;
+  std::string expression;
+};
+struct InChild {
+  const Child* child;
+  std::optional<InColumn> sub;
+};
+using Resolved = std::variant<InColumn, InChild>;
+
+class Compiler {
+ public:
+  Compiler(const Dialect& dialect, FilterTarget target, const ports::Scope& scope, SqlParams& params)
+      : dialect_(dialect), target_(target), scope_(scope), params_(params) {}
+
+  Result<std::string> top(const f::Node& node) {
+    if (const auto* n = std::get_if<f::And>(&node.value)) return binary(*n->left, *n->right, " AND ", nullptr);
+    if (const auto* n = std::get_if<f::Or>(&node.value)) return binary(*n->left, *n->right, " OR ", nullptr);
+    if (const auto* n = std::get_if<f::Not>(&node.value)) return negate(*n->inner, nullptr);
+    if (const auto* n = std::get_if<f::Compare>(&node.value)) {
+      auto resolved = resolve_top(n->path);
+      if (!resolved) return resolved.error();
+      return compare(*resolved, n->op, n->value, describe(n->path));
+    }
+    if (const auto* n = std::get_if<f::Present>(&node.value)) {
+      auto resolved = resolve_top(n->path);
+      if (!resolved) return resolved.error();
+      return present(*resolved);
+    }
+    return value_path(std::get<f::ValuePath>(node.value));
+  }
+
+ private:
+  // Inside a value path, `parent` resolves the element's sub-attributes.
+  struct Element {
+    const Child* child = nullptr;  // a multi-valued attribute
+    std::span<const Column> columns;  // or a complex singular one: columns "prefix.sub"
+    std::string prefix;
+  };
+
+  Result<std::string> node(const f::Node& node, const Element* element) {
+    if (element == nullptr) return top(node);
+    if (const auto* n = std::get_if<f::And>(&node.value)) return binary(*n->left, *n->right, " AND ", element);
+    if (const auto* n = std::get_if<f::Or>(&node.value)) return binary(*n->left, *n->right, " OR ", element);
+    if (const auto* n = std::get_if<f::Not>(&node.value)) return negate(*n->inner, element);
+    if (const auto* n = std::get_if<f::Compare>(&node.value)) {
+      auto column = resolve_in_element(n->path, *element);
+      if (!column) return column.error();
+      return compare_column(*column, n->op, n->value, describe(n->path));
+    }
+    if (const auto* n = std::get_if<f::Present>(&node.value)) {
+      auto column = resolve_in_element(n->path, *element);
+      if (!column) return column.error();
+      return present_column(*column);
+    }
+    return invalid_filter("a value filter cannot contain another value filter ('" +
+                          describe(std::get<f::ValuePath>(node.value).path) + "[...]')");
+  }
+
+  Result<std::string> binary(const f::Node& left, const f::Node& right, std::string_view op, const Element* element) {
+    auto l = node(left, element);
+    if (!l) return l.error();
+    auto r = node(right, element);
+    if (!r) return r.error();
+    return "(" + *l + std::string(op) + *r + ")";
+  }
+
+  Result<std::string> negate(const f::Node& inner, const Element* element) {
+    auto compiled = node(inner, element);
+    if (!compiled) return compiled.error();
+    return "(NOT " + *compiled + ")";
+  }
+
+  // --- resolution -----------------------------------------------------------
+
+  std::span<const Column> core_columns() const {
+    switch (target_) {
+      case FilterTarget::Users: return kUserColumns;
+      case FilterTarget::Groups: return kGroupColumns;
+      case FilterTarget::Members: return kMembershipColumns;
+    }
+    return {};
+  }
+
+  std::span<const Child> children() const {
+    switch (target_) {
+      case FilterTarget::Users: return kUserChildren;
+      case FilterTarget::Groups: return kGroupChildren;
+      case FilterTarget::Members: return {};
+    }
+    return {};
+  }
+
+  bool is_core_urn(std::string_view urn) const {
+    if (urn.empty()) return true;
+    if (target_ == FilterTarget::Users) return urn == kCoreUserUrn;
+    if (target_ == FilterTarget::Groups) return urn == kCoreGroupUrn;
+    return false;
+  }
+
+  InColumn in_place(const Column& column) const {
+    InColumn out{column, std::string(column.expression)};
+    if (column.path == "display" && column.expression.empty()) {
+      out.expression = member_display_sql(target_ == FilterTarget::Members ? "scim_group_members" : "m");
+    }
+    return out;
+  }
+
+  Error unknown(const Path& path) const {
+    return invalid_filter("attribute '" + path.text + "' cannot be used in a filter of " + target_name());
+  }
+
+  std::string target_name() const {
+    switch (target_) {
+      case FilterTarget::Users: return "Users";
+      case FilterTarget::Groups: return "Groups";
+      case FilterTarget::Members: return "group members";
+    }
+    return "";
+  }
+
+  Result<Resolved> resolve_top(const f::AttrPath& written) const {
+    Path path = normalise(written);
+    if (target_ == FilterTarget::Members && path.attribute == "members" && !path.sub.empty() && path.urn.empty()) {
+      path.attribute = path.sub;
+      path.sub.clear();
+    }
+    const std::string full = path.sub.empty() ? path.attribute : path.attribute + "." + path.sub;
+    if (target_ == FilterTarget::Users && path.urn == kEnterpriseUrn) {
+      // A complex attribute without a sub-attribute compares its "value".
+      const std::string key = path.attribute == "manager" && path.sub.empty() ? "manager.value" : full;
+      if (const Column* c = find_column(kEnterpriseColumns, key)) return Resolved(in_place(*c));
+      return unknown(path);
+    }
+    if (!is_core_urn(path.urn)) return unknown(path);
+    if (const Column* c = find_column(core_columns(), full)) return Resolved(in_place(*c));
+
+    const Child* child = find_child(children(), path.attribute);
+    if (child == nullptr) return unknown(path);
+    if (path.sub.empty()) {
+      if (child->singular) return Resolved(InChild{child, in_place(child->subs[0])});
+      return Resolved(InChild{child, std::nullopt});
+    }
+    if (child->singular) return unknown(path);
+    const Column* sub = find_column(child->subs, path.sub);
+    if (sub == nullptr) return unknown(path);
+    return Resolved(InChild{child, in_place(*sub)});
+  }
+
+  Result<InColumn> resolve_in_element(const f::AttrPath& written, const Element& element) const {
+    Path path = normalise(written);
+    if (!path.urn.empty()) return unknown(path);
+    std::string name = path.sub.empty() ? path.attribute : path.attribute + "." + path.sub;
+    if (element.child != nullptr) {
+      if (const Column* c = find_column(element.child->subs, name)) return in_place(*c);
+      return invalid_filter("'" + path.text + "' is not a sub-attribute of '" + std::string(element.prefix) +
+                            "' that a filter can use");
+    }
+    if (const Column* c = find_column(element.columns, element.prefix + "." + name)) return in_place(*c);
+    return invalid_filter("'" + path.text + "' is not a sub-attribute of '" + element.prefix +
+                          "' that a filter can use");
+  }
+
+  // --- compilation ----------------------------------------------------------
+
+  Result<std::string> compare(const Resolved& resolved, f::CompareOp op, const f::Literal& value,
+                              const std::string& name) {
+    if (const auto* column = std::get_if<InColumn>(&resolved)) return compare_column(*column, op, value, name);
+    const InChild& in_child = std::get<InChild>(resolved);
+    if (value.kind == f::Literal::Kind::Null) return compare_null(resolved, op);
+    // `emails eq "x"` compares each element's value.
+    std::optional<InColumn> sub = in_child.sub;
+    if (!sub && !in_child.child->default_sub.empty()) {
+      if (const Column* c = find_column(in_child.child->subs, in_child.child->default_sub)) sub = in_place(*c);
+    }
+    if (!sub) return invalid_filter("'" + name + "' has no value to compare; name one of its sub-attributes");
+    // ne is not(eq): no element equals the value.
+    const f::CompareOp positive = op == f::CompareOp::Ne ? f::CompareOp::Eq : op;
+    auto condition = compare_column(*sub, positive, value, name);
+    if (!condition) return condition.error();
+    const std::string subquery = child_subquery(*in_child.child, *condition);
+    return op == f::CompareOp::Ne ? "(NOT " + subquery + ")" : subquery;
+  }
+
+  // eq null: absent; ne null: present; any other operator: false.
+  Result<std::string> compare_null(const Resolved& resolved, f::CompareOp op) {
+    auto is_present = present(resolved);
+    if (!is_present) return is_present.error();
+    if (op == f::CompareOp::Eq) return "(NOT " + *is_present + ")";
+    if (op == f::CompareOp::Ne) return *is_present;
+    return std::string("1 = 0");
+  }
+
+  Result<std::string> present(const Resolved& resolved) {
+    if (const auto* column = std::get_if<InColumn>(&resolved)) return present_column(*column);
+    const InChild& in_child = std::get<InChild>(resolved);
+    if (!in_child.sub) return child_subquery(*in_child.child, "1 = 1");
+    return child_subquery(*in_child.child, present_column(*in_child.sub));
+  }
+
+  static std::string present_column(const InColumn& c) {
+    const std::string& e = c.expression;
+    switch (c.column.kind) {
+      case Kind::Boolean:
+      case Kind::DateTime:
+        return c.column.nullable ? "(" + e + " IS NOT NULL)" : "1 = 1";
+      default:
+        return c.column.nullable ? "(" + e + " IS NOT NULL AND " + e + " <> '')" : "(" + e + " <> '')";
+    }
+  }
+
+  Result<std::string> compare_column(const InColumn& c, f::CompareOp op, const f::Literal& value,
+                                     const std::string& name) {
+    if (value.kind == f::Literal::Kind::Null) {
+      if (op == f::CompareOp::Eq) return "(NOT " + present_column(c) + ")";
+      if (op == f::CompareOp::Ne) return present_column(c);
+      return std::string("1 = 0");
+    }
+    const std::string& e = c.expression;
+    std::string condition;
+    switch (c.column.kind) {
+      case Kind::Boolean: {
+        if (op != f::CompareOp::Eq && op != f::CompareOp::Ne) {
+          return invalid_filter("operator '" + std::string(op_name(op)) + "' cannot compare the boolean '" + name +
+                                "'; use eq or ne");
+        }
+        std::optional<bool> flag;
+        if (value.kind == f::Literal::Kind::Boolean) flag = value.boolean;
+        if (value.kind == f::Literal::Kind::String) {
+          const std::string text = ascii_lower(value.text);
+          if (text == "true") flag = true;
+          if (text == "false") flag = false;
+        }
+        if (!flag) return invalid_filter("'" + name + "' is a boolean; compare it with true or false");
+        condition = e + " = " + params_.integer(*flag ? 1 : 0);
+        break;
+      }
+      case Kind::DateTime: {
+        if (is_like(op)) {
+          return invalid_filter("operator '" + std::string(op_name(op)) + "' cannot compare the dateTime '" + name +
+                                "'; use eq, ne, gt, ge, lt or le");
+        }
+        if (value.kind != f::Literal::Kind::String) {
+          return invalid_filter("'" + name + "' is a dateTime; compare it with a quoted RFC 3339 date-time");
+        }
+        const auto instant = normalise_date_time(value.text);
+        if (!instant) return invalid_filter("'" + value.text + "' is not an RFC 3339 date-time");
+        const f::CompareOp positive = op == f::CompareOp::Ne ? f::CompareOp::Eq : op;
+        condition = e + std::string(sql_order(positive)) + params_.text(*instant);
+        break;
+      }
+      default: {
+        if (value.kind != f::Literal::Kind::String) {
+          return invalid_filter("'" + name + "' is a string; compare it with a quoted string");
+        }
+        auto text = compare_text(c, op, value.text);
+        if (!text) return text.error();
+        condition = std::move(*text);
+        break;
+      }
+    }
+    if (c.column.nullable) condition = "(" + e + " IS NOT NULL AND " + condition + ")";
+    if (op == f::CompareOp::Ne) return "(NOT " + condition + ")";
+    return condition;
+  }
+
+  Result<std::string> compare_text(const InColumn& c, f::CompareOp op, const std::string& value) {
+    const std::string& e = c.expression;
+    const bool prefix = op == f::CompareOp::Co || op == f::CompareOp::Ew;
+    const bool suffix = op == f::CompareOp::Co || op == f::CompareOp::Sw;
+    switch (c.column.kind) {
+      case Kind::Key: {
+        const std::string folded = ascii_lower(value);
+        if (is_like(op)) return e + " LIKE " + params_.text(like_pattern(folded, prefix, suffix)) + " ESCAPE '!'";
+        return e + std::string(sql_order(op)) + params_.text(folded);
+      }
+      case Kind::CaseIgnored: {
+        const std::string lowered = "LOWER(" + e + ")";
+        if (is_like(op)) {
+          return lowered + " LIKE LOWER(" + params_.text(like_pattern(value, prefix, suffix)) + ") ESCAPE '!'";
+        }
+        return lowered + std::string(sql_order(op)) + "LOWER(" + params_.text(value) + ")";
+      }
+      default: {
+        if (is_like(op)) {
+          const TextMatch match = op == f::CompareOp::Co   ? TextMatch::Contains
+                                  : op == f::CompareOp::Sw ? TextMatch::StartsWith
+                                                           : TextMatch::EndsWith;
+          return dialect_.case_exact_match(match, e, value, params_);
+        }
+        return dialect_.exact_text(e) + std::string(sql_order(op)) + params_.text(value);
+      }
+    }
+  }
+
+  Result<std::string> value_path(const f::ValuePath& vp) {
+    Path path = normalise(vp.path);
+    Element element;
+    if (target_ == FilterTarget::Users && path.urn == kEnterpriseUrn && path.attribute == "manager" &&
+        path.sub.empty()) {
+      element.columns = kEnterpriseColumns;
+      element.prefix = "manager";
+    } else if (target_ == FilterTarget::Users && is_core_urn(path.urn) && path.attribute == "name" &&
+               path.sub.empty()) {
+      element.columns = kUserColumns;
+      element.prefix = "name";
+    } else if (is_core_urn(path.urn) && path.sub.empty()) {
+      element.child = find_child(children(), path.attribute);
+      element.prefix = vp.path.attribute;
+      if (element.child == nullptr || element.child->singular) return unknown(path);
+    } else {
+      return unknown(path);
+    }
+    if (!vp.filter) return invalid_filter("the value filter of '" + path.text + "' is empty");
+    auto inner = node(*vp.filter, &element);
+    if (!inner) return inner.error();
+    if (element.child == nullptr) return "(" + *inner + ")";
+    return child_subquery(*element.child, *inner);
+  }
+
+  // The outer row's id IN the ids of child rows meeting `condition`: one
+  // child row meets all of it.  IN over an uncorrelated subquery lets the
+  // engines start from the child table's index.
+  std::string child_subquery(const Child& child, const std::string& condition) {
+    const std::string_view outer = target_ == FilterTarget::Users ? "a.user_id" : "g.id";
+    switch (child.table) {
+      case ChildTable::UserValues:
+        return "(" + std::string(outer) + " IN (SELECT v.user_id FROM scim_user_values v WHERE v.attribute = " +
+               params_.text(std::string(child.stored_name)) + " AND " + condition + "))";
+      case ChildTable::UserGroups:
+        return "(" + std::string(outer) +
+               " IN (SELECT m.member_id FROM scim_group_members m JOIN scim_groups mg ON mg.id = m.group_id "
+               "WHERE m.tenant_id = " +
+               params_.text(scope_.tenant_id) + " AND " + condition + "))";
+      case ChildTable::GroupMembers:
+        return "(" + std::string(outer) + " IN (SELECT m.group_id FROM scim_group_members m WHERE m.tenant_id = " +
+               params_.text(scope_.tenant_id) + " AND " + condition + "))";
+      case ChildTable::ExternalId:
+        return "(" + std::string(outer) +
+               " IN (SELECT e.resource_id FROM scim_external_ids e WHERE e.integration_id = " +
+               params_.text(scope_.integration_id) + " AND e.resource_type = " +
+               params_.text(target_ == FilterTarget::Users ? "User" : "Group") + " AND " + condition + "))";
+    }
+    return "1 = 0";
+  }
+
+  const Dialect& dialect_;
+  FilterTarget target_;
+  const ports::Scope& scope_;
+  SqlParams& params_;
+};
+
+bool digits(std::string_view text, std::size_t at, std::size_t n) {
+  if (at + n > text.size()) return false;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+int number(std::string_view text, std::size_t at, std::size_t n) {
+  int value = 0;
+  for (std::size_t i = at; i < at + n; ++i) value = value * 10 + (text[i] - '0');
+  return value;
+}
+
+}  // namespace
+
+std::string member_display_sql(std::string_view alias) { return replace_all(kMemberDisplay, "{m}", alias); }
+
+Result<std::string> compile_filter(const Dialect& dialect, FilterTarget target, const ports::Scope& scope,
+                                   const scim::filter::Node& node, SqlParams& params) {
+  Compiler compiler(dialect, target, scope, params);
+  return compiler.top(node);
+}
+
+Result<SortColumn> sort_column(const Dialect& dialect, FilterTarget target,
+                               const std::optional<ports::SortKey>& sort) {
+  if (target == FilterTarget::Members) return invalid_filter("group members cannot be sorted");
+  if (!sort) {
+    if (target == FilterTarget::Users) return SortColumn{"meta.created", "a.created_at", false, false};
+    return SortColumn{"meta.created", "g.created_at", false, false};
+  }
+  f::AttrPath written;
+  written.attribute = sort->attribute;
+  Path path = normalise(written);
+  const std::string full = path.sub.empty() ? path.attribute : path.attribute + "." + path.sub;
+
+  const Column* column = nullptr;
+  std::string schema = "core";
+  if (target == FilterTarget::Users && path.urn == kEnterpriseUrn) {
+    column = find_column(kEnterpriseColumns, path.attribute == "manager" && path.sub.empty() ? "manager.value" : full);
+    schema = "enterprise";
+  } else if (path.urn.empty() || path.urn == (target == FilterTarget::Users ? kCoreUserUrn : kCoreGroupUrn)) {
+    column = find_column(target == FilterTarget::Users ? std::span<const Column>(kUserColumns)
+                                                       : std::span<const Column>(kGroupColumns),
+                         full);
+    if (column == nullptr) column = find_column(kExternalIdSort, full);
+  }
+  if (column == nullptr) {
+    return invalid_filter("sortBy '" + sort->attribute + "' is not a singular attribute that " +
+                          (target == FilterTarget::Users ? "Users" : "Groups") + " can be sorted by");
+  }
+  SortColumn out;
+  out.attribute = schema + ":" + std::string(column->path);
+  out.nullable = column->nullable;
+  out.integer = column->kind == Kind::Boolean;
+  switch (column->kind) {
+    case Kind::CaseIgnored: out.expression = "LOWER(" + std::string(column->expression) + ")"; break;
+    case Kind::Exact: out.expression = dialect.exact_text(column->expression); break;
+    default: out.expression = std::string(column->expression); break;
+  }
+  return out;
+}
+
+std::optional<std::string> normalise_date_time(std::string_view text) {
+  // YYYY-MM-DDThh:mm:ss[.fraction][Z|±hh:mm]
+  if (!digits(text, 0, 4) || text.size() < 19 || text[4] != '-' || !digits(text, 5, 2) || text[7] != '-' ||
+      !digits(text, 8, 2) || (text[10] != 'T' && text[10] != 't') || !digits(text, 11, 2) || text[13] != ':' ||
+      !digits(text, 14, 2) || text[16] != ':' || !digits(text, 17, 2)) {
+    return std::nullopt;
+  }
+  using namespace std::chrono;
+  const year_month_day date{year(number(text, 0, 4)), month(static_cast<unsigned>(number(text, 5, 2))),
+                            day(static_cast<unsigned>(number(text, 8, 2)))};
+  const int hh = number(text, 11, 2);
+  const int mi = number(text, 14, 2);
+  const int ss = number(text, 17, 2);
+  if (!date.ok() || hh > 23 || mi > 59 || ss > 59) return std::nullopt;
+
+  std::size_t at = 19;
+  int millis = 0;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    const std::size_t first = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      if (at - first < 3) millis = millis * 10 + (text[at] - '0');
+      ++at;
+    }
+    if (at == first) return std::nullopt;
+    for (std::size_t n = at - first; n < 3; ++n) millis *= 10;
+  }
+  int offset_minutes = 0;
+  if (at < text.size()) {
+    if (text[at] == 'Z' || text[at] == 'z') {
+      ++at;
+    } else if (text[at] == '+' || text[at] == '-') {
+      if (!digits(text, at + 1, 2) || at + 3 >= text.size() || text[at + 3] != ':' || !digits(text, at + 4, 2)) {
+        return std::nullopt;
+      }
+      const int oh = number(text, at + 1, 2);
+      const int om = number(text, at + 4, 2);
+      if (oh > 23 || om > 59) return std::nullopt;
+      offset_minutes = (text[at] == '-' ? -1 : 1) * (oh * 60 + om);
+      at += 6;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (at != text.size()) return std::nullopt;
+
+  const sys_time<milliseconds> instant =
+      sys_days(date) + hours(hh) + minutes(mi) + seconds(ss) + milliseconds(millis) - minutes(offset_minutes);
+  const auto day_point = floor<days>(instant);
+  const year_month_day utc_date{day_point};
+  const hh_mm_ss time{instant - day_point};
+  if (static_cast<int>(utc_date.year()) < 0 || static_cast<int>(utc_date.year()) > 9999) return std::nullopt;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(utc_date.year()),
+                static_cast<unsigned>(utc_date.month()), static_cast<unsigned>(utc_date.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()), static_cast<int>(time.subseconds().count()));
+  return std::string(buf);
+}
+
+}  // namespace kestra::adapters

@@ -1,0 +1,52 @@
+// ports::GroupStore over SociStore's pool of sessions.  Groups belong to one
+// tenant; membership is one row per member (scim_group_members) and
+// scim_groups.member_count follows every change, so that a change costs the
+// same whatever the size of the group.
+#pragma once
+
+#include "core/result.hpp"
+#include "dialect.hpp"
+#include "pooled_session.hpp"
+#include "ports/resource_store.hpp"
+
+#include <soci/connection-pool.h>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestra::adapters {
+
+class SociGroupStore final : public ports::GroupStore {
+ public:
+  // Member ids checked by one query each.
+  static constexpr std::size_t kMemberBatch = 500;
+
+  // `dialect` and `pool` belong to the SociStore and outlive this object.
+  SociGroupStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms);
+
+  Result<ports::GroupRow> create(const ports::Scope& scope, const ports::GroupWrite& group,
+                                 const std::vector<ports::MemberRef>& members, const std::string& new_id,
+                                 const std::string& now, const ports::AuditEntry& audit) override;
+  Result<std::optional<ports::GroupRow>> find(const ports::Scope& scope, const std::string& id) override;
+  Result<void> for_each_member(const ports::Scope& scope, const std::string& group_id, std::int64_t page,
+                               const std::function<bool(const ports::MemberRef&)>& sink) override;
+  Result<ports::GroupRow> update(const ports::Scope& scope, const std::string& id,
+                                 const std::optional<ports::GroupWrite>& group, const ports::MemberDelta& delta,
+                                 const std::optional<ports::ExpectedVersion>& expected, const std::string& now,
+                                 const ports::AuditEntry& audit) override;
+  Result<void> remove(const ports::Scope& scope, const std::string& id, const ports::AuditEntry& audit) override;
+  Result<ports::ListPage<ports::GroupRow>> list(const ports::Scope& scope, const ports::ListQuery& query) override;
+
+ private:
+  Result<PooledSession> borrow() const;
+
+  const Dialect& dialect_;
+  soci::connection_pool& pool_;
+  int borrow_timeout_ms_;
+  std::string insert_member_sql_;  // ignores a member already there
+};
+
+}  // namespace kestra::adapters

@@ -1,0 +1,49 @@
+// Values bound to a statement by name.  Every value a request supplies goes
+// through here: SQL text only ever holds the generated names (":f0", ":f1").
+#pragma once
+
+#include <soci/statement.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kestra::adapters {
+
+class SqlParams {
+ public:
+  // Names are `prefix` followed by a counter: "f" gives :f0, :f1...
+  explicit SqlParams(std::string prefix = "f") : prefix_(std::move(prefix)) {}
+
+  // Adds a value; returns its placeholder (":f3") for the SQL text.
+  std::string text(std::string value);
+  std::string integer(long long value);
+
+  // Exchanges every value with `statement` (soci::use binds by reference:
+  // keep this object alive and unchanged until the statement has run).
+  void bind(soci::statement& statement) const;
+
+  bool empty() const { return values_.empty(); }
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  struct Value {
+    std::string name;
+    std::string text;
+    long long integer = 0;
+    bool is_integer = false;
+  };
+  std::string next_name();
+
+  std::string prefix_;
+  std::vector<Value> values_;
+};
+
+// ASCII lower case: the folding of every *_key column and of case-insensitive
+// filter values compared with them.
+std::string ascii_lower(std::string_view text);
+
+// A LIKE pattern (ESCAPE '!') for `text`: %, _ and ! are escaped.
+std::string like_pattern(std::string_view text, bool prefix_wildcard, bool suffix_wildcard);
+
+}  // namespace kestra::adapters

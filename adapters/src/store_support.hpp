@@ -1,0 +1,93 @@
+// Helpers shared by the SOCI repositories: running statements row by row,
+// optional values, duplicate detection and the audit row every write adds.
+#pragma once
+
+#include "core/result.hpp"
+#include "dialect.hpp"
+#include "ports/provisioning_store.hpp"
+
+#include <soci/boost-optional.h>
+#include <soci/session.h>
+#include <soci/statement.h>
+
+#include <boost/optional.hpp>
+
+#include <optional>
+#include <string>
+
+namespace kestra::adapters::support {
+
+using OptionalText = boost::optional<std::string>;
+
+inline OptionalText to_boost(const std::optional<std::string>& value) {
+  return value ? OptionalText(*value) : OptionalText();
+}
+
+inline std::optional<std::string> to_std(const OptionalText& value) {
+  return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+// Prepares `query` with what `bind` exchanges, then calls `on_row` for each
+// row fetched until it returns false (a void `on_row` reads every row).
+template <class Bind, class OnRow>
+void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnRow&& on_row) {
+  soci::statement statement(sql);
+  bind(statement);
+  statement.alloc();
+  statement.prepare(query);
+  statement.define_and_bind();
+  statement.execute(false);
+  while (statement.fetch()) {
+    if constexpr (std::is_void_v<decltype(on_row())>) {
+      on_row();
+    } else {
+      if (!on_row()) break;
+    }
+  }
+}
+
+// Prepares and runs a statement that returns no rows; its affected rows.
+template <class Bind>
+long long execute(soci::session& sql, const std::string& query, Bind&& bind) {
+  soci::statement statement(sql);
+  bind(statement);
+  statement.alloc();
+  statement.prepare(query);
+  statement.define_and_bind();
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
+// Runs `statement`; false when the database refused it as a duplicate.
+template <class F>
+bool unless_duplicate(const Dialect& dialect, F&& statement) {
+  try {
+    statement();
+    return true;
+  } catch (const soci::soci_error& e) {
+    if (!dialect.is_unique_violation(e)) throw;
+    return false;
+  }
+}
+
+// The tenant a SCIM request acts in must be set, and an audit entry, when
+// it names a tenant, must name that one.
+inline Result<void> check_scope(const std::string& tenant, const ports::AuditEntry* audit = nullptr) {
+  if (tenant.empty()) return Error::invalid("tenant id is empty");
+  if (audit != nullptr && !audit->tenant_id.empty() && audit->tenant_id != tenant) {
+    return Error::invalid("the audit entry belongs to tenant '" + audit->tenant_id + "', not '" + tenant + "'");
+  }
+  return {};
+}
+
+// `entry` with its target id set to `id` when it left it empty.
+inline ports::AuditEntry audit_for(const ports::AuditEntry& entry, const std::string& id) {
+  ports::AuditEntry out = entry;
+  if (out.target_id.empty()) out.target_id = id;
+  return out;
+}
+
+// Appends `entry` to scim_audit under `tenant`.
+void insert_audit(soci::session& sql, const ports::AuditEntry& entry, const std::string& tenant);
+
+}  // namespace kestra::adapters::support

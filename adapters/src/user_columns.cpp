@@ -1,0 +1,123 @@
+#include "user_columns.hpp"
+
+#include "sql_params.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace kestra::adapters {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kEnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user";
+
+// Multi-valued attributes kept in scim_user_values, and the member of each
+// element stored as its value.
+struct MultiValued {
+  std::string_view name;
+  std::string_view value_member;
+};
+constexpr MultiValued kMultiValued[] = {
+    {"emails", "value"},   {"phoneNumbers", "value"}, {"ims", "value"},          {"photos", "value"},
+    {"entitlements", "value"}, {"x509Certificates", "value"}, {"addresses", "formatted"},
+};
+
+bool same_name(std::string_view a, std::string_view b) { return ascii_lower(a) == ascii_lower(b); }
+
+const json::value* member(const json::object& object, std::string_view name) {
+  for (const auto& entry : object) {
+    if (same_name(entry.key(), name)) return &entry.value();
+  }
+  return nullptr;
+}
+
+OptionalColumn text(const json::object& object, std::string_view name) {
+  const json::value* v = member(object, name);
+  if (v == nullptr || !v->is_string()) return {};
+  return std::string(v->get_string());
+}
+
+OptionalColumn key_of(const OptionalColumn& value) {
+  if (!value) return {};
+  return ascii_lower(*value);
+}
+
+const json::object* object_member(const json::object& object, std::string_view name) {
+  const json::value* v = member(object, name);
+  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
+}
+
+// true, or the string "true" in any case (as Microsoft Entra sends).
+bool flag(const json::object& object, std::string_view name) {
+  const json::value* v = member(object, name);
+  if (v == nullptr) return false;
+  if (v->is_bool()) return v->get_bool();
+  return v->is_string() && ascii_lower(v->get_string()) == "true";
+}
+
+}  // namespace
+
+Result<UserColumns> extract_user_columns(std::string_view resource_json) {
+  boost::system::error_code ec;
+  const json::value parsed = json::parse(resource_json, ec);
+  if (ec || !parsed.is_object()) return Error::invalid("the stored user document is not a JSON object");
+  const json::object& user = parsed.get_object();
+
+  UserColumns c;
+  c.display_name = text(user, "displayName");
+  c.display_name_key = key_of(c.display_name);
+  c.nick_name = text(user, "nickName");
+  c.title = text(user, "title");
+  c.user_type = text(user, "userType");
+  c.locale = text(user, "locale");
+  c.preferred_language = text(user, "preferredLanguage");
+  c.timezone = text(user, "timezone");
+  c.profile_url = text(user, "profileUrl");
+  if (const json::object* name = object_member(user, "name")) {
+    c.given_name = text(*name, "givenName");
+    c.family_name = text(*name, "familyName");
+    c.formatted_name = text(*name, "formatted");
+  }
+  if (const json::object* enterprise = object_member(user, kEnterpriseUrn)) {
+    c.employee_number = text(*enterprise, "employeeNumber");
+    c.organization = text(*enterprise, "organization");
+    c.department = text(*enterprise, "department");
+    c.division = text(*enterprise, "division");
+    c.cost_center = text(*enterprise, "costCenter");
+    if (const json::object* manager = object_member(*enterprise, "manager")) {
+      c.manager_id = text(*manager, "value");
+    } else {
+      c.manager_id = text(*enterprise, "manager");
+    }
+  }
+
+  for (const MultiValued& attribute : kMultiValued) {
+    const json::value* items = member(user, attribute.name);
+    if (items == nullptr || !items->is_array()) continue;
+    int position = 0;
+    for (const json::value& item : items->get_array()) {
+      UserValue v;
+      v.attribute = std::string(attribute.name);
+      v.position = position++;
+      if (item.is_string()) {
+        v.value = std::string(item.get_string());
+      } else if (item.is_object()) {
+        const json::object& element = item.get_object();
+        v.value = text(element, attribute.value_member);
+        v.type = text(element, "type");
+        v.primary = flag(element, "primary") ? 1 : 0;
+        v.display = text(element, "display");
+      } else {
+        continue;
+      }
+      v.value_key = key_of(v.value);
+      c.values.push_back(std::move(v));
+    }
+  }
+  return c;
+}
+
+}  // namespace kestra::adapters

@@ -1,0 +1,160 @@
+// Storage ports of the SCIM resources: users (global, with per-tenant access)
+// and groups (per tenant, membership in its own table).  Each write is one
+// transaction in the adapter.  Documents travel as JSON text in SCIM shape.
+#pragma once
+
+#include "core/result.hpp"
+#include "ports/provisioning_store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestra::scim::filter {
+struct Node;  // scim/filter/ast.hpp
+}
+
+namespace kestra::ports {
+
+// Where a request acts: the tenant, and the integration whose externalId
+// values it sees and writes (externalId is per integration).
+struct Scope {
+  std::string tenant_id;
+  std::string integration_id;
+};
+
+struct UserRow {
+  std::string id;
+  std::string user_name;
+  // Every stored attribute shared by all tenants, as a JSON object in SCIM
+  // shape: userName, name, emails, ..., the enterprise extension.  Never id,
+  // meta, externalId, active, groups or password.
+  std::string resource_json;
+  bool active = true;                      // in this tenant
+  std::optional<std::string> external_id;  // of this integration
+  std::string created_at;                  // access to this tenant granted
+  std::string updated_at;                  // latest change seen by this tenant
+  std::int64_t version = 0;                // of the shared attributes
+  std::int64_t access_version = 0;         // of active / externalId here
+};
+
+// What a create or replace of a user writes.  The adapter derives its index
+// columns (user_name_key, name parts, emails, ...) from resource_json.
+struct UserWrite {
+  std::string user_name;
+  std::string user_name_key;  // case-folded userName: global uniqueness
+  std::string resource_json;
+  bool active = true;
+  std::optional<std::string> external_id;
+};
+
+struct GroupRow {
+  std::string id;
+  std::string display_name;
+  std::string resource_json;  // stored attributes other than members
+  std::optional<std::string> external_id;
+  std::string created_at;
+  std::string updated_at;
+  std::int64_t version = 0;
+  std::int64_t member_count = 0;
+};
+
+struct GroupWrite {
+  std::string display_name;
+  std::string display_name_key;  // case-folded: unique per tenant
+  std::string resource_json;
+  std::optional<std::string> external_id;
+};
+
+struct MemberRef {
+  std::string value;    // the member's id
+  std::string type;     // User | Group
+  std::string display;  // userName or displayName
+};
+
+// A change of membership, applied row by row: its cost does not depend on
+// the size of the group.
+struct MemberDelta {
+  bool replace_all = false;          // drop every member first
+  std::vector<MemberRef> add;        // value and type
+  std::vector<std::string> remove;   // member ids
+  // Remove the members matching a filter on value/type/display.
+  const scim::filter::Node* remove_matching = nullptr;
+  bool empty() const { return !replace_all && add.empty() && remove.empty() && !remove_matching; }
+};
+
+struct SortKey {
+  std::string attribute;  // SCIM path, e.g. "userName", "name.familyName", "meta.created"
+  bool ascending = true;
+};
+
+struct ListQuery {
+  const scim::filter::Node* filter = nullptr;  // nullptr: everything
+  std::optional<SortKey> sort;                 // none: creation order (stable)
+  std::int64_t offset = 0;                     // startIndex - 1
+  std::int64_t count = 100;                    // 0: totalResults only
+  std::optional<std::string> cursor;           // RFC 9865: opaque, from a previous page
+};
+
+template <class T>
+struct ListPage {
+  std::vector<T> items;
+  std::int64_t total = 0;
+  std::optional<std::string> next_cursor;
+};
+
+// Optimistic concurrency: the versions a write expects (If-Match / meta.version).
+struct ExpectedVersion {
+  std::int64_t version = 0;
+  std::int64_t access_version = 0;  // users only
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+
+  // Creates the user, or, when a user with that user_name_key exists but has
+  // no access to this tenant, grants access (same id, its shared attributes
+  // replaced by `user`).  Conflict (uniqueness) when it has access here.
+  virtual Result<UserRow> create(const Scope& scope, const UserWrite& user, const std::string& new_id,
+                                 const std::string& now, const AuditEntry& audit) = 0;
+  virtual Result<std::optional<UserRow>> find(const Scope& scope, const std::string& id) = 0;
+  // NotFound without access here; Conflict when userName is taken by another
+  // user; PreconditionFailed when `expected` is set and differs.
+  virtual Result<UserRow> replace(const Scope& scope, const std::string& id, const UserWrite& user,
+                                  const std::optional<ExpectedVersion>& expected, const std::string& now,
+                                  const AuditEntry& audit) = 0;
+  // Removes this tenant's access, the user's memberships and bindings here.
+  virtual Result<void> revoke(const Scope& scope, const std::string& id, const AuditEntry& audit) = 0;
+  // InvalidInput (scimType invalidFilter) for an attribute the filter or the
+  // sort cannot use; never a widened result.
+  virtual Result<ListPage<UserRow>> list(const Scope& scope, const ListQuery& query) = 0;
+  // The groups of this tenant the user is a direct member of.
+  virtual Result<std::vector<MemberRef>> groups_of(const Scope& scope, const std::string& user_id) = 0;
+};
+
+class GroupStore {
+ public:
+  virtual ~GroupStore() = default;
+
+  // InvalidInput (invalidValue) naming the first member id that is neither a
+  // user with access here nor a group of this tenant; Conflict on displayName.
+  virtual Result<GroupRow> create(const Scope& scope, const GroupWrite& group, const std::vector<MemberRef>& members,
+                                  const std::string& new_id, const std::string& now, const AuditEntry& audit) = 0;
+  virtual Result<std::optional<GroupRow>> find(const Scope& scope, const std::string& id) = 0;
+  // Streams members in a stable order, `page` rows per query; stops when
+  // `sink` returns false.  Never holds the whole membership in memory.
+  virtual Result<void> for_each_member(const Scope& scope, const std::string& group_id, std::int64_t page,
+                                       const std::function<bool(const MemberRef&)>& sink) = 0;
+  // Writes the document (when set) and the member delta in one transaction;
+  // bumps version.  Same errors as create, plus NotFound / PreconditionFailed.
+  virtual Result<GroupRow> update(const Scope& scope, const std::string& id, const std::optional<GroupWrite>& group,
+                                  const MemberDelta& delta, const std::optional<ExpectedVersion>& expected,
+                                  const std::string& now, const AuditEntry& audit) = 0;
+  virtual Result<void> remove(const Scope& scope, const std::string& id, const AuditEntry& audit) = 0;
+  virtual Result<ListPage<GroupRow>> list(const Scope& scope, const ListQuery& query) = 0;
+};
+
+}  // namespace kestra::ports

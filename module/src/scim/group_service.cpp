@@ -1,0 +1,166 @@
+#include "scim/group_service.hpp"
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "scim/etag.hpp"
+#include "scim/filter/parser.hpp"
+#include "scim/schema/validator.hpp"
+#include "scim/scim_audit.hpp"
+
+#include <boost/json.hpp>
+
+namespace kestra::scim {
+namespace json = boost::json;
+
+namespace {
+
+// Members are streamed from the store in pages of this many rows.
+constexpr std::int64_t kMemberPage = 2000;
+
+Error group_not_found(const std::string& id) {
+  return Error::not_found("group '" + id + "' not found in this tenant");
+}
+
+}  // namespace
+
+Result<std::string> render_group(const ports::GroupRow& group, std::string_view base,
+                                 const schema::Projection& projection, ports::GroupStore* member_store,
+                                 const ports::Scope& scope) {
+  json::object out;
+  boost::system::error_code ec;
+  auto stored = json::parse(group.resource_json, ec);
+  if (!ec && stored.is_object()) out = std::move(stored.as_object());
+  out["id"] = group.id;
+  if (group.external_id) out["externalId"] = *group.external_id;
+  out["meta"] = json::object{{"resourceType", "Group"},
+                             {"created", group.created_at},
+                             {"lastModified", group.updated_at},
+                             {"location", std::string(base) + "/Groups/" + group.id},
+                             {"version", group_etag(group.version)}};
+  out.erase("members");
+  schema::apply(projection, out);
+  std::string text = json::serialize(out);
+  if (!member_store || group.member_count == 0 || !schema::wants(projection, "members")) return text;
+
+  // Splice the streamed members in before the closing brace.
+  text.pop_back();
+  text += text.size() > 1 ? ",\"members\":[" : "\"members\":[";
+  bool first = true;
+  auto streamed = member_store->for_each_member(scope, group.id, kMemberPage, [&](const ports::MemberRef& m) {
+    if (!first) text += ',';
+    first = false;
+    const std::string_view endpoint = m.type == "Group" ? "/Groups/" : "/Users/";
+    json::object member{{"value", m.value},
+                        {"display", m.display},
+                        {"type", m.type},
+                        {"$ref", std::string(base) + std::string(endpoint) + m.value}};
+    text += json::serialize(member);
+    return true;
+  });
+  if (!streamed) return streamed.error();
+  text += "]}";
+  return text;
+}
+
+GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry)
+    : store_(store), registry_(registry), type_(registry.resource_type("Group")) {}
+
+json::object GroupService::document_of(const ports::GroupRow& row) const {
+  json::object doc;
+  boost::system::error_code ec;
+  auto stored = json::parse(row.resource_json, ec);
+  if (!ec && stored.is_object()) doc = std::move(stored.as_object());
+  if (row.external_id) doc["externalId"] = *row.external_id;
+  return doc;
+}
+
+Result<GroupService::Write> GroupService::to_write(json::object document) const {
+  Write w;
+  if (auto* external = document.if_contains("externalId"); external && external->is_string()) {
+    w.group.external_id = std::string(external->as_string());
+  }
+  if (auto* members = document.if_contains("members"); members && members->is_array()) {
+    for (const auto& m : members->as_array()) {
+      if (!m.is_object()) continue;
+      const auto* value = m.as_object().if_contains("value");
+      if (!value || !value->is_string()) return Error::invalid("every member needs a 'value' (its id)", "invalidValue");
+      const auto* type = m.as_object().if_contains("type");
+      w.members.push_back({std::string(value->as_string()),
+                           type && type->is_string() ? std::string(type->as_string()) : std::string("User"), {}});
+    }
+  }
+  for (auto key : {"id", "meta", "externalId", "members"}) document.erase(key);
+  auto* display_name = document.if_contains("displayName");
+  if (!display_name || !display_name->is_string() || display_name->as_string().empty()) {
+    return Error::invalid("'displayName' is required", "invalidValue");
+  }
+  w.group.display_name = std::string(display_name->as_string());
+  w.group.display_name_key = schema::fold_key(w.group.display_name);
+  w.group.resource_json = json::serialize(document);
+  return w;
+}
+
+Result<ports::GroupRow> GroupService::create(const ports::Scope& scope, const json::object& body,
+                                             const provisioning::Actor& actor) {
+  auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Create);
+  if (!document) return document.error();
+  auto write = to_write(std::move(*document));
+  if (!write) return write.error();
+  const auto id = crypto::new_uuid();
+  return store_.create(scope, write->group, write->members, id, now_iso8601(),
+                       scim_audit(scope, actor, "group.create", "GROUP", id, "displayName=" + write->group.display_name));
+}
+
+Result<ports::GroupRow> GroupService::get(const ports::Scope& scope, const std::string& id) {
+  auto found = store_.find(scope, id);
+  if (!found) return found.error();
+  if (!*found) return group_not_found(id);
+  return std::move(**found);
+}
+
+Result<ports::GroupRow> GroupService::replace(const ports::Scope& scope, const std::string& id,
+                                              const json::object& body,
+                                              const std::optional<std::string_view>& if_match,
+                                              const provisioning::Actor& actor) {
+  auto current = get(scope, id);
+  if (!current) return current.error();
+  if (auto ok = check_if_match(if_match, group_etag(current->version)); !ok) return ok.error();
+  const auto existing = document_of(*current);
+  auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Replace, &existing);
+  if (!document) return document.error();
+  auto write = to_write(std::move(*document));
+  if (!write) return write.error();
+  ports::MemberDelta delta;
+  delta.replace_all = true;
+  delta.add = std::move(write->members);
+  return store_.update(scope, id, write->group, delta, ports::ExpectedVersion{current->version, 0}, now_iso8601(),
+                       scim_audit(scope, actor, "group.replace", "GROUP", id));
+}
+
+Result<void> GroupService::remove(const ports::Scope& scope, const std::string& id,
+                                  const std::optional<std::string_view>& if_match, const provisioning::Actor& actor) {
+  if (if_match) {
+    auto current = get(scope, id);
+    if (!current) return current.error();
+    if (auto ok = check_if_match(if_match, group_etag(current->version)); !ok) return ok.error();
+  }
+  return store_.remove(scope, id, scim_audit(scope, actor, "group.delete", "GROUP", id));
+}
+
+Result<ports::ListPage<ports::GroupRow>> GroupService::list(const ports::Scope& scope, const ListRequest& request) {
+  filter::NodePtr filter;
+  if (!request.filter.empty()) {
+    auto parsed = filter::parse_filter(request.filter);
+    if (!parsed) return parsed.error();
+    filter = std::move(*parsed);
+  }
+  ports::ListQuery query;
+  query.filter = filter.get();
+  if (request.sort_by) query.sort = ports::SortKey{*request.sort_by, request.ascending};
+  query.offset = request.start_index - 1;
+  query.count = request.count;
+  query.cursor = request.cursor;
+  return store_.list(scope, query);
+}
+
+}  // namespace kestra::scim

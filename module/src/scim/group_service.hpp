@@ -1,0 +1,55 @@
+// SCIM Groups of one tenant; membership is read and changed row by row, so
+// a group's size never decides the cost of a change.
+#pragma once
+
+#include "core/result.hpp"
+#include "ports/resource_store.hpp"
+#include "provisioning/admin_service.hpp"
+#include "scim/list_request.hpp"
+#include "scim/schema/projection.hpp"
+#include "scim/schema/registry.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestra::scim {
+
+// Renders a group as SCIM JSON text.  When `member_store` is set, members
+// are streamed from it into the text (never held as JSON values); a group
+// with no members has no "members" key.  `base` is the SCIM base URL.
+Result<std::string> render_group(const ports::GroupRow& group, std::string_view base, const schema::Projection& projection,
+                                 ports::GroupStore* member_store, const ports::Scope& scope);
+
+class GroupService {
+ public:
+  GroupService(ports::GroupStore& store, const schema::Registry& registry);
+
+  Result<ports::GroupRow> create(const ports::Scope& scope, const boost::json::object& body,
+                                 const provisioning::Actor& actor);
+  Result<ports::GroupRow> get(const ports::Scope& scope, const std::string& id);
+  Result<ports::GroupRow> replace(const ports::Scope& scope, const std::string& id, const boost::json::object& body,
+                                  const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
+  Result<void> remove(const ports::Scope& scope, const std::string& id,
+                      const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
+  Result<ports::ListPage<ports::GroupRow>> list(const ports::Scope& scope, const ListRequest& request);
+
+  const schema::ResourceType& type() const { return *type_; }
+  ports::GroupStore& store() { return store_; }
+
+ private:
+  struct Write {
+    ports::GroupWrite group;
+    std::vector<ports::MemberRef> members;
+  };
+  Result<Write> to_write(boost::json::object document) const;
+  boost::json::object document_of(const ports::GroupRow& row) const;
+
+  ports::GroupStore& store_;
+  const schema::Registry& registry_;
+  const schema::ResourceType* type_;
+};
+
+}  // namespace kestra::scim

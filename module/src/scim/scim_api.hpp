@@ -1,0 +1,66 @@
+// The SCIM 2.0 routes of one integration endpoint
+// (/api/v1/{tenant}/integrations/{integrationId}/scim/v2/...): thin handlers
+// that authenticate, authorise, parse, call a service and render.
+#pragma once
+
+#include "app/config.hpp"
+#include "app/host_port.hpp"
+#include "http/http.hpp"
+#include "provisioning/authenticator.hpp"
+#include "scim/discovery.hpp"
+#include "scim/group_service.hpp"
+#include "scim/user_service.hpp"
+
+#include <vector>
+
+namespace kestra::scim {
+
+inline constexpr std::string_view kScimBase = "/api/v1/{tenant}/integrations/{integrationId}/scim/v2";
+
+class ScimApi {
+ public:
+  ScimApi(const app::ModuleConfig& config, const app::HostPort& host, provisioning::Authenticator& authenticator,
+          const schema::Registry& registry, const Discovery& discovery, UserService& users, GroupService& groups);
+
+  void add_routes(std::vector<http::Route>& routes);
+
+ private:
+  struct Call {
+    const http::Request& req;
+    provisioning::ScimCaller caller;
+    ports::Scope scope;
+    provisioning::Actor actor;
+    std::string base;  // absolute SCIM base URL of this integration
+  };
+  using Handler = http::Response (ScimApi::*)(Call&);
+
+  // Tenant check, authentication, then the handler.
+  http::Handler endpoint(Handler handler);
+
+  http::Response users(Call& call);
+  http::Response user(Call& call);
+  http::Response groups(Call& call);
+  http::Response group(Call& call);
+  http::Response users_search(Call& call);
+  http::Response groups_search(Call& call);
+  http::Response root_search(Call& call);
+  http::Response service_provider_config(Call& call);
+  http::Response resource_types(Call& call);
+  http::Response resource_type(Call& call);
+  http::Response schemas(Call& call);
+  http::Response schema(Call& call);
+  http::Response me(Call& call);
+
+  http::Response list_users(Call& call, const ListRequest& request);
+  http::Response list_groups(Call& call, const ListRequest& request);
+
+  const app::ModuleConfig& config_;
+  const app::HostPort& host_;
+  provisioning::Authenticator& authenticator_;
+  const schema::Registry& registry_;
+  const Discovery& discovery_;
+  UserService& users_;
+  GroupService& groups_;
+};
+
+}  // namespace kestra::scim

@@ -1,0 +1,169 @@
+#include "scim/user_service.hpp"
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "scim/etag.hpp"
+#include "scim/filter/parser.hpp"
+#include "scim/schema/validator.hpp"
+#include "scim/scim_audit.hpp"
+
+#include <boost/json.hpp>
+
+namespace kestra::scim {
+namespace json = boost::json;
+
+namespace {
+
+// Keys the store keeps apart from the shared document.
+constexpr std::string_view kPerTenantKeys[] = {"id", "meta", "externalId", "active", "groups", "password"};
+
+Error user_not_found(const std::string& id) {
+  return Error::not_found("user '" + id + "' not found in this tenant");
+}
+
+}  // namespace
+
+json::object render_user(const UserView& user, std::string_view location) {
+  const auto& row = user.row;
+  json::object out;
+  boost::system::error_code ec;
+  auto stored = json::parse(row.resource_json, ec);
+  if (!ec && stored.is_object()) out = std::move(stored.as_object());
+  out["id"] = row.id;
+  if (row.external_id) out["externalId"] = *row.external_id;
+  out["active"] = row.active;
+  if (user.groups) {
+    json::array groups;
+    for (const auto& g : *user.groups) {
+      groups.push_back(json::object{{"value", g.value}, {"display", g.display}, {"type", "direct"}});
+    }
+    if (!groups.empty()) out["groups"] = std::move(groups);
+  }
+  out["meta"] = json::object{{"resourceType", "User"},
+                             {"created", row.created_at},
+                             {"lastModified", row.updated_at},
+                             {"location", location},
+                             {"version", user_etag(row.version, row.access_version)}};
+  return out;
+}
+
+UserService::UserService(ports::UserStore& store, const schema::Registry& registry)
+    : store_(store), registry_(registry), type_(registry.resource_type("User")) {}
+
+boost::json::object UserService::document_of(const ports::UserRow& row) const {
+  json::object doc;
+  boost::system::error_code ec;
+  auto stored = json::parse(row.resource_json, ec);
+  if (!ec && stored.is_object()) doc = std::move(stored.as_object());
+  doc["active"] = row.active;
+  if (row.external_id) doc["externalId"] = *row.external_id;
+  return doc;
+}
+
+Result<ports::UserWrite> UserService::to_write(json::object document) const {
+  ports::UserWrite write;
+  if (auto* active = document.if_contains("active"); active && active->is_bool()) write.active = active->as_bool();
+  if (auto* external = document.if_contains("externalId"); external && external->is_string()) {
+    write.external_id = std::string(external->as_string());
+  }
+  for (auto key : kPerTenantKeys) document.erase(key);
+  auto* user_name = document.if_contains("userName");
+  if (!user_name || !user_name->is_string() || user_name->as_string().empty()) {
+    return Error::invalid("'userName' is required", "invalidValue");
+  }
+  write.user_name = std::string(user_name->as_string());
+  write.user_name_key = schema::fold_key(write.user_name);
+  write.resource_json = json::serialize(document);
+  return write;
+}
+
+Result<UserView> UserService::with_groups(const ports::Scope& scope, ports::UserRow row, bool load) {
+  UserView view{std::move(row), std::nullopt};
+  if (!load) return view;
+  auto groups = store_.groups_of(scope, view.row.id);
+  if (!groups) return groups.error();
+  view.groups = std::move(*groups);
+  return view;
+}
+
+Result<UserView> UserService::create(const ports::Scope& scope, const json::object& body,
+                                     const provisioning::Actor& actor) {
+  auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Create);
+  if (!document) return document.error();
+  auto write = to_write(std::move(*document));
+  if (!write) return write.error();
+  const auto id = crypto::new_uuid();
+  auto created = store_.create(scope, *write, id, now_iso8601(),
+                               scim_audit(scope, actor, "user.create", "USER", id, "userName=" + write->user_name));
+  if (!created) return created.error();
+  return with_groups(scope, std::move(*created), true);
+}
+
+Result<UserView> UserService::get(const ports::Scope& scope, const std::string& id, bool load_groups) {
+  auto found = store_.find(scope, id);
+  if (!found) return found.error();
+  if (!*found) return user_not_found(id);
+  return with_groups(scope, std::move(**found), load_groups);
+}
+
+Result<UserView> UserService::replace(const ports::Scope& scope, const std::string& id, const json::object& body,
+                                      const std::optional<std::string_view>& if_match,
+                                      const provisioning::Actor& actor) {
+  auto found = store_.find(scope, id);
+  if (!found) return found.error();
+  if (!*found) return user_not_found(id);
+  const auto& current = **found;
+  if (auto ok = check_if_match(if_match, user_etag(current.version, current.access_version)); !ok) return ok.error();
+  const auto existing = document_of(current);
+  auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Replace, &existing);
+  if (!document) return document.error();
+  auto write = to_write(std::move(*document));
+  if (!write) return write.error();
+  auto replaced = store_.replace(scope, id, *write, ports::ExpectedVersion{current.version, current.access_version},
+                                 now_iso8601(), scim_audit(scope, actor, "user.replace", "USER", id));
+  if (!replaced) return replaced.error();
+  return with_groups(scope, std::move(*replaced), true);
+}
+
+Result<void> UserService::remove(const ports::Scope& scope, const std::string& id,
+                                 const std::optional<std::string_view>& if_match, const provisioning::Actor& actor) {
+  if (if_match) {
+    auto found = store_.find(scope, id);
+    if (!found) return found.error();
+    if (!*found) return user_not_found(id);
+    if (auto ok = check_if_match(if_match, user_etag((*found)->version, (*found)->access_version)); !ok) {
+      return ok.error();
+    }
+  }
+  return store_.revoke(scope, id, scim_audit(scope, actor, "user.revoke-access", "USER", id));
+}
+
+Result<ports::ListPage<UserView>> UserService::list(const ports::Scope& scope, const ListRequest& request,
+                                                    bool load_groups) {
+  filter::NodePtr filter;
+  if (!request.filter.empty()) {
+    auto parsed = filter::parse_filter(request.filter);
+    if (!parsed) return parsed.error();
+    filter = std::move(*parsed);
+  }
+  ports::ListQuery query;
+  query.filter = filter.get();
+  if (request.sort_by) query.sort = ports::SortKey{*request.sort_by, request.ascending};
+  query.offset = request.start_index - 1;
+  query.count = request.count;
+  query.cursor = request.cursor;
+  auto page = store_.list(scope, query);
+  if (!page) return page.error();
+  ports::ListPage<UserView> out;
+  out.total = page->total;
+  out.next_cursor = std::move(page->next_cursor);
+  out.items.reserve(page->items.size());
+  for (auto& row : page->items) {
+    auto view = with_groups(scope, std::move(row), load_groups);
+    if (!view) return view.error();
+    out.items.push_back(std::move(*view));
+  }
+  return out;
+}
+
+}  // namespace kestra::scim

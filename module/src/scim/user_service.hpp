@@ -1,0 +1,54 @@
+// SCIM Users in one tenant: global users, per-tenant access and `active`,
+// per-integration externalId.  Plain domain logic over ports::UserStore.
+#pragma once
+
+#include "core/result.hpp"
+#include "ports/resource_store.hpp"
+#include "provisioning/admin_service.hpp"
+#include "scim/list_request.hpp"
+#include "scim/schema/registry.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestra::scim {
+
+struct UserView {
+  ports::UserRow row;
+  std::optional<std::vector<ports::MemberRef>> groups;  // nullopt: not loaded (not asked for)
+};
+
+// Renders a user as its SCIM JSON (meta.location = `location`).
+boost::json::object render_user(const UserView& user, std::string_view location);
+
+class UserService {
+ public:
+  UserService(ports::UserStore& store, const schema::Registry& registry);
+
+  Result<UserView> create(const ports::Scope& scope, const boost::json::object& body,
+                          const provisioning::Actor& actor);
+  Result<UserView> get(const ports::Scope& scope, const std::string& id, bool with_groups);
+  // `if_match`: the If-Match header, when sent.
+  Result<UserView> replace(const ports::Scope& scope, const std::string& id, const boost::json::object& body,
+                           const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
+  Result<void> remove(const ports::Scope& scope, const std::string& id,
+                      const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
+  Result<ports::ListPage<UserView>> list(const ports::Scope& scope, const ListRequest& request, bool with_groups);
+
+  const schema::ResourceType& type() const { return *type_; }
+
+ private:
+  // The stored user as the document a PUT or PATCH starts from.
+  boost::json::object document_of(const ports::UserRow& row) const;
+  Result<ports::UserWrite> to_write(boost::json::object document) const;
+  Result<UserView> with_groups(const ports::Scope& scope, ports::UserRow row, bool load);
+
+  ports::UserStore& store_;
+  const schema::Registry& registry_;
+  const schema::ResourceType* type_;
+};
+
+}  // namespace kestra::scim

@@ -49,6 +49,11 @@ class Dialect {
   virtual std::string insert_ignoring_duplicate(std::string_view insert,
                                                 std::string_view key_columns) const = 0;
 
+  // Appended to a SELECT of rows the write transaction goes on to change
+  // (versions checked against If-Match): " FOR UPDATE" where the engine
+  // locks rows, empty where begin_write already holds the write lock.
+  virtual std::string_view row_lock() const = 0;
+
   // `expression` made to compare case-sensitively, byte by byte, with `=`,
   // `<` and `>` (a column under a binary collation).
   virtual std::string exact_text(std::string_view expression) const = 0;

@@ -1,5 +1,7 @@
 #include "filter_sql.hpp"
 
+#include "scim/schema/validator.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -500,7 +502,7 @@ class Compiler {
     const bool suffix = op == f::CompareOp::Co || op == f::CompareOp::Sw;
     switch (c.column.kind) {
       case Kind::Key: {
-        const std::string folded = ascii_lower(value);
+        const std::string folded = scim::schema::fold_key(value);
         if (is_like(op)) return e + " LIKE " + params_.text(like_pattern(folded, prefix, suffix)) + " ESCAPE '!'";
         return e + std::string(sql_order(op)) + params_.text(folded);
       }

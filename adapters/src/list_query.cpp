@@ -8,6 +8,7 @@
 
 #include <array>
 #include <charconv>
+#include <limits>
 #include <system_error>
 
 namespace kestra::adapters {
@@ -141,7 +142,7 @@ Result<ListPlan> plan_list(const Dialect& dialect, FilterTarget target, const po
   if (plan.sort.nullable) order += "CASE WHEN " + s + " IS NULL THEN 1 ELSE 0 END" + direction + ", ";
   order += s + direction + ", " + id;
 
-  plan.fetch = query.count + 1;
+  plan.fetch = query.count < std::numeric_limits<long long>::max() ? query.count + 1 : query.count;
   const long long first = query.cursor ? 0 : query.offset;
   plan.page_tail = keyset + order + " LIMIT " + plan.page_params.integer(plan.fetch) + " OFFSET " +
                    plan.page_params.integer(first);

@@ -74,11 +74,13 @@ std::optional<ports::GroupRow> read_group(soci::session& sql, const ports::Scope
   return found;
 }
 
-// The group's version, nullopt when the tenant has no such group.
-std::optional<long long> group_version(soci::session& sql, const std::string& tenant, const std::string& id) {
+// The group's version, nullopt when the tenant has no such group.  `lock`:
+// Dialect::row_lock() when the transaction goes on to change the group.
+std::optional<long long> group_version(soci::session& sql, const std::string& tenant, const std::string& id,
+                                       std::string_view lock = "") {
   long long version = 0;
-  sql << "SELECT version FROM scim_groups WHERE tenant_id = :tenant AND id = :id", soci::into(version),
-      soci::use(tenant, "tenant"), soci::use(id, "id");
+  sql << "SELECT version FROM scim_groups WHERE tenant_id = :tenant AND id = :id" + std::string(lock),
+      soci::into(version), soci::use(tenant, "tenant"), soci::use(id, "id");
   if (!sql.got_data()) return std::nullopt;
   return version;
 }
@@ -333,7 +335,7 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
   return guarded(dialect_, "cannot update group '" + id + "'", [&]() -> Result<ports::GroupRow> {
     soci::session& sql = **session;
     WriteTransaction transaction(sql, dialect_);
-    const auto version = group_version(sql, scope.tenant_id, id);
+    const auto version = group_version(sql, scope.tenant_id, id, dialect_.row_lock());
     if (!version) return group_not_found(id);
     if (expected && expected->version != *version) {
       return Error{ErrorKind::PreconditionFailed,
@@ -387,7 +389,7 @@ Result<void> SociGroupStore::remove(const ports::Scope& scope, const std::string
   return guarded(dialect_, "cannot delete group '" + id + "'", [&]() -> Result<void> {
     soci::session& sql = **session;
     WriteTransaction transaction(sql, dialect_);
-    if (!group_version(sql, scope.tenant_id, id)) return group_not_found(id);
+    if (!group_version(sql, scope.tenant_id, id, dialect_.row_lock())) return group_not_found(id);
     const std::string now = audit.created_at.empty() ? now_iso8601() : audit.created_at;
     const std::string& tenant = scope.tenant_id;
 

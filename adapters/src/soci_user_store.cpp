@@ -295,7 +295,7 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
     int active = 0;
     sql << "SELECT u.user_name_key, u.user_name, u.resource, u.version, a.active, a.version "
            "FROM scim_tenant_users a JOIN scim_users u ON u.id = a.user_id "
-           "WHERE a.tenant_id = :tenant AND a.user_id = :id",
+           "WHERE a.tenant_id = :tenant AND a.user_id = :id" + std::string(dialect_.row_lock()),
         soci::into(stored_key), soci::into(stored_name), soci::into(stored_resource), soci::into(version),
         soci::into(active), soci::into(access_version), soci::use(scope.tenant_id, "tenant"), soci::use(id, "id");
     if (!sql.got_data()) return user_not_found(id);

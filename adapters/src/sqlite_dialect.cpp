@@ -67,6 +67,9 @@ class SqliteDialect final : public Dialect {
     return std::string(insert) + " ON CONFLICT (" + std::string(key_columns) + ") DO NOTHING";
   }
 
+  // BEGIN IMMEDIATE holds the database's write lock already.
+  std::string_view row_lock() const override { return ""; }
+
   // BINARY is SQLite's default collation, and scim_ columns declare none.
   std::string exact_text(std::string_view expression) const override { return std::string(expression); }
 

@@ -1,5 +1,7 @@
 #include "user_columns.hpp"
 
+#include "scim/schema/validator.hpp"
+
 #include "sql_params.hpp"
 
 #include <boost/json/parse.hpp>
@@ -42,7 +44,7 @@ OptionalColumn text(const json::object& object, std::string_view name) {
 
 OptionalColumn key_of(const OptionalColumn& value) {
   if (!value) return {};
-  return ascii_lower(*value);
+  return scim::schema::fold_key(*value);
 }
 
 const json::object* object_member(const json::object& object, std::string_view name) {

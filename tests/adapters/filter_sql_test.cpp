@@ -179,6 +179,10 @@ const FilterCase kUserFilters[] = {
     {R"(userName eq "carol" or userName eq "bob" and active eq false)", {"u05"}},
     {R"(not (active eq true) and emails pr)", {"u03"}},
     {R"(not (not (userName eq "bob")))", {"u04"}},
+    {R"(userName eq "a1" or userName eq "a2" or userName eq "a3" or userName eq "a4" or userName eq "a5" or )"
+     R"(userName eq "a6" or userName eq "a7" or userName eq "a8" or userName eq "a9" or userName eq "a10" or )"
+     R"(userName eq "a11" or emails[type eq "work" and value eq "bob@example.com"] or userName eq "carol")",
+     {"u04", "u05"}},
     // injection attempts in values: bound, never widened
     {R"(userName eq "x' OR '1'='1")", {}},
     {R"(userName eq "' OR 1=1 --")", {}},

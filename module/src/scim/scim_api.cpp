@@ -7,6 +7,9 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/json.hpp>
 
+#include <cctype>
+#include <map>
+
 namespace kestra::scim {
 namespace json = boost::json;
 
@@ -91,6 +94,7 @@ void ScimApi::add_routes(std::vector<http::Route>& routes) {
   add("/Schemas", &ScimApi::schemas);
   add("/Schemas/{urn}", &ScimApi::schema);
   add("/Me", &ScimApi::me);
+  add("/Bulk", &ScimApi::bulk);
 }
 
 http::Handler ScimApi::endpoint(Handler handler) {
@@ -318,9 +322,57 @@ http::Response ScimApi::list_groups(Call& call, const ListRequest& request) {
 
 http::Response ScimApi::root_search(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
-  return fail(Error::invalid(
-      "searching across resource types at the root is not supported: use /Users/.search or /Groups/.search",
-      "invalidValue"));
+  for (auto resource : {"USERS", "GROUPS"}) {
+    if (auto ok = provisioning::Authenticator::authorize(call.caller, resource, "READ"); !ok) return fail(ok.error());
+  }
+  auto body = body_object(call.req);
+  if (!body) return fail(body.error());
+  auto request = parse_search_body(*body, kDefaultCount, config_.max_results);
+  if (!request) return fail(request.error());
+  if (request->cursor) {
+    return fail(Error::invalid("cursor paging is offered per resource type: use /Users/.search or /Groups/.search",
+                               "invalidValue"));
+  }
+  auto user_projection =
+      schema::parse_projection(registry_, users_.type(), request->attributes, request->excluded_attributes);
+  if (!user_projection) return fail(user_projection.error());
+  auto group_projection =
+      schema::parse_projection(registry_, groups_.type(), request->attributes, request->excluded_attributes);
+  if (!group_projection) return fail(group_projection.error());
+
+  // Users first, then groups: one ordered sequence paged by startIndex/count.
+  auto users = users_.list(call.scope, *request, schema::wants(*user_projection, "groups"));
+  ListRequest group_request = *request;
+  const std::int64_t user_total = users ? users->total : 0;
+  const std::int64_t user_items = users ? static_cast<std::int64_t>(users->items.size()) : 0;
+  group_request.start_index = std::max<std::int64_t>(1, request->start_index - user_total);
+  group_request.count = std::max<std::int64_t>(0, request->count - user_items);
+  auto groups = groups_.list(call.scope, group_request);
+  // An attribute one resource type lacks matches nothing of that type.
+  if (!users && !groups) return fail(users.error());
+  if (!users && users.error().scim_type != "invalidFilter") return fail(users.error());
+  if (!groups && groups.error().scim_type != "invalidFilter") return fail(groups.error());
+
+  std::vector<std::string> resources;
+  if (users) {
+    for (const auto& view : users->items) {
+      auto rendered = render_user(view, user_location(call.base, view.row.id));
+      schema::apply(*user_projection, rendered);
+      resources.push_back(json::serialize(rendered));
+    }
+  }
+  std::int64_t total = user_total;
+  if (groups) {
+    total += groups->total;
+    if (request->start_index + user_items > user_total) {
+      for (const auto& row : groups->items) {
+        auto text = render_group(row, call.base, *group_projection, &groups_.store(), call.scope);
+        if (!text) return fail(text.error());
+        resources.push_back(std::move(*text));
+      }
+    }
+  }
+  return scim_json(200, list_response(total, request->start_index, resources, std::nullopt));
 }
 
 // ------------------------------------------------------------------ discovery
@@ -365,6 +417,206 @@ http::Response ScimApi::schema(Call& call) {
 http::Response ScimApi::me(Call&) {
   return fail({ErrorKind::NotImplemented,
                "/Me is not supported: an integration's token belongs to a service account, not to a user", {}});
+}
+
+// ------------------------------------------------------------------ Bulk
+
+namespace {
+
+constexpr std::string_view kBulkRequestSchema = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+constexpr std::string_view kBulkResponseSchema = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
+constexpr std::string_view kBulkIdPrefix = "bulkId:";
+
+struct BulkOperation {
+  std::string method;
+  std::string bulk_id;
+  std::string path;
+  std::optional<std::string> version;
+  json::value data;
+};
+
+Result<std::vector<BulkOperation>> parse_bulk(const json::object& body, std::size_t max_operations,
+                                              std::int64_t& fail_on_errors) {
+  bool listed = false;
+  if (const auto* schemas = body.if_contains("schemas"); schemas && schemas->is_array()) {
+    for (const auto& s : schemas->as_array()) listed = listed || (s.is_string() && s.as_string() == kBulkRequestSchema);
+  }
+  if (!listed) return Error::invalid("'schemas' must list " + std::string(kBulkRequestSchema), "invalidSyntax");
+  fail_on_errors = 0;
+  if (const auto* f = body.if_contains("failOnErrors"); f && !f->is_null()) {
+    if (!f->is_int64() || f->as_int64() < 0) {
+      return Error::invalid("'failOnErrors' must be a non-negative integer", "invalidValue");
+    }
+    fail_on_errors = f->as_int64();
+  }
+  const auto* ops = body.if_contains("Operations");
+  if (!ops || !ops->is_array() || ops->as_array().empty()) {
+    return Error::invalid("'Operations' must be a non-empty array", "invalidSyntax");
+  }
+  if (ops->as_array().size() > max_operations) {
+    return Error{ErrorKind::PayloadTooLarge,
+                 "the request has " + std::to_string(ops->as_array().size()) + " operations; at most " +
+                     std::to_string(max_operations) + " are allowed",
+                 {}};
+  }
+  std::vector<BulkOperation> out;
+  for (const auto& item : ops->as_array()) {
+    if (!item.is_object()) return Error::invalid("each operation must be a JSON object", "invalidSyntax");
+    const auto& o = item.as_object();
+    BulkOperation op;
+    const auto text = [&](std::string_view key) -> std::string {
+      const auto* v = o.if_contains(key);
+      return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    op.method = text("method");
+    for (auto& c : op.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    op.bulk_id = text("bulkId");
+    op.path = text("path");
+    if (const auto* v = o.if_contains("version"); v && v->is_string()) op.version = std::string(v->as_string());
+    if (const auto* d = o.if_contains("data")) op.data = *d;
+    if (op.method != "POST" && op.method != "PUT" && op.method != "PATCH" && op.method != "DELETE") {
+      return Error::invalid("operation method must be POST, PUT, PATCH or DELETE, not '" + op.method + "'",
+                            "invalidValue");
+    }
+    if (op.method == "POST" && op.bulk_id.empty()) {
+      return Error::invalid("a POST operation needs a bulkId", "invalidValue");
+    }
+    if (op.path.empty() || op.path.front() != '/') {
+      return Error::invalid("operation path must start with '/', e.g. /Users", "invalidPath");
+    }
+    out.push_back(std::move(op));
+  }
+  return out;
+}
+
+// Replaces "bulkId:x" strings by the ids created so far; false when one is
+// not created yet.
+bool resolve_references(json::value& v, const std::map<std::string, std::string>& created) {
+  if (v.is_string()) {
+    std::string_view s = v.as_string();
+    if (!s.starts_with(kBulkIdPrefix)) return true;
+    auto it = created.find(std::string(s.substr(kBulkIdPrefix.size())));
+    if (it == created.end()) return false;
+    v = it->second;
+    return true;
+  }
+  bool ok = true;
+  if (v.is_array()) {
+    for (auto& e : v.as_array()) ok = resolve_references(e, created) && ok;
+  } else if (v.is_object()) {
+    for (auto& kv : v.as_object()) ok = resolve_references(kv.value(), created) && ok;
+  }
+  return ok;
+}
+
+bool resolve_path(std::string& path, const std::map<std::string, std::string>& created) {
+  const auto at = path.find(kBulkIdPrefix);
+  if (at == std::string::npos) return true;
+  const auto end = path.find('/', at);
+  const auto key = path.substr(at + kBulkIdPrefix.size(), end == std::string::npos ? std::string::npos : end - at - kBulkIdPrefix.size());
+  auto it = created.find(key);
+  if (it == created.end()) return false;
+  path = path.substr(0, at) + it->second + (end == std::string::npos ? std::string() : path.substr(end));
+  return true;
+}
+
+}  // namespace
+
+http::Response ScimApi::bulk(Call& call) {
+  if (call.req.method != "POST") return fail(method_not_allowed(call.req));
+  if (call.req.body.size() > static_cast<std::size_t>(config_.bulk_max_payload_bytes)) {
+    return fail({ErrorKind::PayloadTooLarge,
+                 "the request has " + std::to_string(call.req.body.size()) + " bytes; at most " +
+                     std::to_string(config_.bulk_max_payload_bytes) + " are allowed",
+                 {}});
+  }
+  auto body = body_object(call.req);
+  if (!body) return fail(body.error());
+  std::int64_t fail_on_errors = 0;
+  auto ops = parse_bulk(*body, static_cast<std::size_t>(config_.bulk_max_operations), fail_on_errors);
+  if (!ops) return fail(ops.error());
+
+  std::map<std::string, std::string> created;  // bulkId -> id
+  std::vector<std::optional<json::object>> results(ops->size());
+  std::int64_t errors = 0;
+  bool progress = true;
+  std::size_t done = 0;
+  // Operations run in order; one that refers to a bulkId not created yet
+  // waits for a later pass, so forward references resolve too.
+  while (progress && done < ops->size() && (fail_on_errors == 0 || errors < fail_on_errors)) {
+    progress = false;
+    for (std::size_t i = 0; i < ops->size(); ++i) {
+      if (results[i] || (fail_on_errors != 0 && errors >= fail_on_errors)) continue;
+      auto op = (*ops)[i];
+      if (!resolve_path(op.path, created) || !resolve_references(op.data, created)) continue;
+      progress = true;
+      ++done;
+
+      // The operation as a request to the same handlers.
+      const auto slash = op.path.find('/', 1);
+      const std::string endpoint = op.path.substr(0, slash);
+      const std::string id = slash == std::string::npos ? std::string() : op.path.substr(slash + 1);
+      http::Request sub;
+      sub.method = op.method;
+      const std::string body_text = op.data.is_null() ? std::string() : json::serialize(op.data);
+      sub.body = body_text;
+      sub.path = op.path;
+      sub.request_id = call.req.request_id;
+      sub.scheme = call.req.scheme;
+      if (op.version) sub.headers.emplace_back("If-Match", *op.version);
+      sub.params = call.req.params;
+      sub.params.emplace_back("id", id);
+      Call sub_call{sub, call.caller, call.scope, call.actor, call.base};
+
+      http::Response res;
+      if ((endpoint == "/Users" || endpoint == "/Groups") && (id.empty() == (op.method == "POST")) &&
+          id.find('/') == std::string::npos) {
+        const bool users = endpoint == "/Users";
+        res = id.empty() ? (users ? this->users(sub_call) : this->groups(sub_call))
+                         : (users ? this->user(sub_call) : this->group(sub_call));
+      } else {
+        res = fail(Error::invalid("unsupported operation path '" + op.path + "' for " + op.method, "invalidPath"));
+      }
+
+      json::object result{{"method", op.method}, {"status", std::to_string(res.status)}};
+      if (!op.bulk_id.empty()) result["bulkId"] = op.bulk_id;
+      for (const auto& [name, value] : res.headers) {
+        if (name == "Location") result["location"] = value;
+        if (name == "ETag") result["version"] = value;
+      }
+      if (res.status >= 400) {
+        ++errors;
+        boost::system::error_code ec;
+        auto error_body = json::parse(res.body, ec);
+        if (!ec) result["response"] = std::move(error_body);
+      } else {
+        if (!result.contains("location") && !id.empty()) result["location"] = call.base + endpoint + "/" + id;
+        if (op.method == "POST") {
+          boost::system::error_code ec;
+          auto resource = json::parse(res.body, ec);
+          if (!ec && resource.is_object() && resource.as_object().contains("id")) {
+            created[op.bulk_id] = std::string(resource.as_object().at("id").as_string());
+          }
+        }
+      }
+      results[i] = std::move(result);
+    }
+  }
+
+  json::array out;
+  for (std::size_t i = 0; i < ops->size(); ++i) {
+    if (results[i]) {
+      out.push_back(std::move(*results[i]));
+    } else if (fail_on_errors == 0 || errors < fail_on_errors) {
+      // Never resolved: it refers to a bulkId that no operation created.
+      const auto e = error_response(Error::conflict(
+          "operation refers to a bulkId that no operation of this request created", "invalidValue"));
+      json::object result{{"method", (*ops)[i].method}, {"status", "409"}, {"response", json::parse(e.body)}};
+      if (!(*ops)[i].bulk_id.empty()) result["bulkId"] = (*ops)[i].bulk_id;
+      out.push_back(std::move(result));
+    }
+  }
+  return scim_json(200, json::object{{"schemas", json::array{kBulkResponseSchema}}, {"Operations", std::move(out)}});
 }
 
 }  // namespace kestra::scim

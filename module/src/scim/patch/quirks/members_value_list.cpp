@@ -1,0 +1,51 @@
+#include "scim/patch/quirks/members_value_list.hpp"
+
+#include "scim/patch/detail.hpp"
+#include "scim/schema/validator.hpp"
+
+namespace kestra::scim::patch::quirks {
+
+namespace json = boost::json;
+
+Result<std::vector<ports::MemberRef>> member_refs(const schema::Attribute& members, const json::value& value,
+                                                  std::string_view path) {
+  auto checked = schema::validate_value(members, value, path);
+  if (!checked) return checked.error();
+  std::vector<ports::MemberRef> out;
+  if (!*checked) return out;
+  for (const auto& item : (*checked)->get_array()) {
+    const auto& element = item.get_object();
+    const json::value* id = detail::get(element, "value");
+    if (!id || !id->is_string() || id->get_string().empty())
+      return detail::invalid_value("Each member of " + detail::quoted(path) + " needs a 'value': the member's id");
+    ports::MemberRef ref;
+    ref.value = std::string(id->get_string());
+    ref.type = "User";
+    if (const json::value* type = detail::get(element, "type"); type && type->is_string()) {
+      if (schema::iequals(type->get_string(), "Group")) {
+        ref.type = "Group";
+      } else if (!schema::iequals(type->get_string(), "User")) {
+        return detail::invalid_value("Member " + detail::quoted(ref.value) + " has type " +
+                                     detail::quoted(type->get_string()) + "; it must be 'User' or 'Group'");
+      }
+    }
+    bool seen = false;
+    for (const auto& r : out) seen = seen || r.value == ref.value;
+    if (!seen) out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+std::size_t remove_listed(const schema::Attribute& attribute, json::array& elements, const json::array& listed) {
+  std::size_t removed = 0;
+  for (std::size_t i = elements.size(); i-- > 0;) {
+    bool hit = false;
+    for (const auto& given : listed) hit = hit || detail::element_contains(attribute, elements[i], given);
+    if (!hit) continue;
+    elements.erase(elements.begin() + static_cast<std::ptrdiff_t>(i));
+    ++removed;
+  }
+  return removed;
+}
+
+}  // namespace kestra::scim::patch::quirks

@@ -19,6 +19,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace patch_test {
 
@@ -56,6 +57,8 @@ inline json::value parse(std::string_view text) {
   BOOST_TEST_REQUIRE(!ec, "bad test JSON: " << text);
   return v;
 }
+
+inline bool json_equal(const json::object& object, std::string_view text) { return json::value(object) == parse(text); }
 
 inline const Registry& registry() {
   static const Registry r = [] {

@@ -4,6 +4,7 @@
 #include "core/crypto.hpp"
 #include "scim/etag.hpp"
 #include "scim/filter/parser.hpp"
+#include "scim/patch/patch.hpp"
 #include "scim/schema/validator.hpp"
 #include "scim/scim_audit.hpp"
 
@@ -135,6 +136,40 @@ Result<ports::GroupRow> GroupService::replace(const ports::Scope& scope, const s
   delta.add = std::move(write->members);
   return store_.update(scope, id, write->group, delta, ports::ExpectedVersion{current->version, 0}, now_iso8601(),
                        scim_audit(scope, actor, "group.replace", "GROUP", id));
+}
+
+Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std::string& id,
+                                            const json::object& body,
+                                            const std::optional<std::string_view>& if_match,
+                                            const provisioning::Actor& actor) {
+  auto request = patch::parse_patch_request(body);
+  if (!request) return request.error();
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto current = get(scope, id);
+    if (!current) return current.error();
+    if (auto ok = check_if_match(if_match, group_etag(current->version)); !ok) return ok.error();
+    auto outcome = patch::apply_patch(registry_, *type_, document_of(*current), *request,
+                                      patch::PatchOptions{.members_separate = true});
+    if (!outcome) return outcome.error();
+    if (!outcome->changed && outcome->members.empty()) return current;
+    std::optional<ports::GroupWrite> group;
+    if (outcome->changed) {
+      auto write = to_write(std::move(outcome->resource));
+      if (!write) return write.error();
+      group = std::move(write->group);
+    }
+    // Member rows change one by one and need no version check; a document
+    // change does (it rewrote what we read).
+    std::optional<ports::ExpectedVersion> expected;
+    if (group || if_match) expected = ports::ExpectedVersion{current->version, 0};
+    auto updated = store_.update(scope, id, group, outcome->members, expected, now_iso8601(),
+                                 scim_audit(scope, actor, "group.patch", "GROUP", id));
+    if (!updated && updated.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kAttempts) {
+      continue;
+    }
+    return updated;
+  }
 }
 
 Result<void> GroupService::remove(const ports::Scope& scope, const std::string& id,

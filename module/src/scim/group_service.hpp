@@ -32,6 +32,9 @@ class GroupService {
   Result<ports::GroupRow> get(const ports::Scope& scope, const std::string& id);
   Result<ports::GroupRow> replace(const ports::Scope& scope, const std::string& id, const boost::json::object& body,
                                   const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
+  // RFC 7644 3.5.2; member operations become a row-by-row MemberDelta.
+  Result<ports::GroupRow> patch(const ports::Scope& scope, const std::string& id, const boost::json::object& body,
+                                const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
   Result<void> remove(const ports::Scope& scope, const std::string& id,
                       const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
   Result<ports::ListPage<ports::GroupRow>> list(const ports::Scope& scope, const ListRequest& request);

@@ -143,7 +143,7 @@ http::Response ScimApi::user(Call& call) {
   std::string_view action;
   if (req.method == "GET") {
     action = "READ";
-  } else if (req.method == "PUT") {
+  } else if (req.method == "PUT" || req.method == "PATCH") {
     action = "UPDATE";
   } else if (req.method == "DELETE") {
     action = "UPDATE";
@@ -176,7 +176,8 @@ http::Response ScimApi::user(Call& call) {
   } else {
     auto body = body_object(req);
     if (!body) return fail(body.error());
-    view = users_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor);
+    view = req.method == "PUT" ? users_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
+                               : users_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
   }
   if (!view) return fail(view.error());
   const auto etag = user_etag(view->row.version, view->row.access_version);
@@ -250,7 +251,7 @@ http::Response ScimApi::group(Call& call) {
   std::string_view action;
   if (req.method == "GET") {
     action = "READ";
-  } else if (req.method == "PUT") {
+  } else if (req.method == "PUT" || req.method == "PATCH") {
     action = "UPDATE";
   } else if (req.method == "DELETE") {
     action = "DELETE";
@@ -277,10 +278,18 @@ http::Response ScimApi::group(Call& call) {
   } else {
     auto body = body_object(req);
     if (!body) return fail(body.error());
-    row = groups_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor);
+    row = req.method == "PUT" ? groups_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
+                              : groups_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
   }
   if (!row) return fail(row.error());
   const auto etag = group_etag(row->version);
+  // A group PATCH answers 204 unless the client asked for attributes.
+  if (req.method == "PATCH" && request->attributes.empty() && request->excluded_attributes.empty()) {
+    http::Response res;
+    res.status = 204;
+    res.with_header("ETag", etag);
+    return res;
+  }
   if (req.method == "GET") {
     if (auto none_match = header(req, "If-None-Match"); none_match && etag_listed(*none_match, etag)) {
       http::Response res;

@@ -4,6 +4,7 @@
 #include "core/crypto.hpp"
 #include "scim/etag.hpp"
 #include "scim/filter/parser.hpp"
+#include "scim/patch/patch.hpp"
 #include "scim/schema/validator.hpp"
 #include "scim/scim_audit.hpp"
 
@@ -123,6 +124,37 @@ Result<UserView> UserService::replace(const ports::Scope& scope, const std::stri
                                  now_iso8601(), scim_audit(scope, actor, "user.replace", "USER", id));
   if (!replaced) return replaced.error();
   return with_groups(scope, std::move(*replaced), true);
+}
+
+Result<UserView> UserService::patch(const ports::Scope& scope, const std::string& id, const json::object& body,
+                                    const std::optional<std::string_view>& if_match,
+                                    const provisioning::Actor& actor) {
+  auto request = patch::parse_patch_request(body);
+  if (!request) return request.error();
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto found = store_.find(scope, id);
+    if (!found) return found.error();
+    if (!*found) return user_not_found(id);
+    auto& current = **found;
+    if (auto ok = check_if_match(if_match, user_etag(current.version, current.access_version)); !ok) {
+      return ok.error();
+    }
+    auto outcome = patch::apply_patch(registry_, *type_, document_of(current), *request);
+    if (!outcome) return outcome.error();
+    if (!outcome->changed) return with_groups(scope, std::move(current), true);
+    auto write = to_write(std::move(outcome->resource));
+    if (!write) return write.error();
+    auto replaced =
+        store_.replace(scope, id, *write, ports::ExpectedVersion{current.version, current.access_version},
+                       now_iso8601(), scim_audit(scope, actor, "user.patch", "USER", id));
+    // Someone else changed the user between our read and write: patch again.
+    if (!replaced && replaced.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kAttempts) {
+      continue;
+    }
+    if (!replaced) return replaced.error();
+    return with_groups(scope, std::move(*replaced), true);
+  }
 }
 
 Result<void> UserService::remove(const ports::Scope& scope, const std::string& id,

@@ -34,6 +34,9 @@ class UserService {
   // `if_match`: the If-Match header, when sent.
   Result<UserView> replace(const ports::Scope& scope, const std::string& id, const boost::json::object& body,
                            const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
+  // RFC 7644 3.5.2.  Without If-Match, a concurrent change is retried.
+  Result<UserView> patch(const ports::Scope& scope, const std::string& id, const boost::json::object& body,
+                         const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
   Result<void> remove(const ports::Scope& scope, const std::string& id,
                       const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
   Result<ports::ListPage<UserView>> list(const ports::Scope& scope, const ListRequest& request, bool with_groups);

@@ -8,6 +8,7 @@
 namespace {
 
 using patch_test::Case;
+namespace json = boost::json;
 
 // ---- add (RFC 7644 3.5.2.1) ------------------------------------------------
 const Case kAdd[] = {
@@ -529,6 +530,16 @@ BOOST_AUTO_TEST_CASE(input_document_is_not_modified) {
   BOOST_TEST_REQUIRE(outcome.has_value());
   BOOST_TEST(before == copy);
   BOOST_TEST(outcome->changed);
+}
+
+BOOST_AUTO_TEST_CASE(id_and_meta_of_the_input_are_not_returned) {
+  auto before = patch_test::parse(
+      R"({"schemas":["$U"],"id":"2819c223","meta":{"resourceType":"User","version":"W/\"1\""},"userName":"bjensen"})");
+  auto body = patch_test::parse(R"({"schemas":["$P"],"Operations":[{"op":"replace","path":"userName","value":"bjensen"}]})");
+  auto outcome = patch_test::run(patch_test::registry(), "User", before, body, false);
+  BOOST_TEST_REQUIRE(outcome.has_value());
+  BOOST_TEST(json::value(outcome->resource) == patch_test::parse(R"({"schemas":["$U"],"userName":"bjensen"})"));
+  BOOST_TEST(!outcome->changed);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

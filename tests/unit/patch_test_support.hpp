@@ -130,6 +130,12 @@ inline kestra::Result<kestra::scim::patch::PatchOutcome> run(const Registry& r, 
                                           kestra::scim::patch::PatchOptions{members_separate});
 }
 
+// What a result holds, for messages (Boost.Test evaluates them eagerly).
+inline std::string describe(const kestra::Result<kestra::scim::patch::PatchOutcome>& outcome) {
+  if (outcome) return json::serialize(outcome->resource);
+  return outcome.error().scim_type + ": " + outcome.error().detail;
+}
+
 inline void check(const Case& c) {
   const Registry& r = std::string_view(c.type) == "Thing" ? things() : registry();
   const json::value before = parse(c.before);
@@ -143,16 +149,14 @@ inline void check(const Case& c) {
 
   auto outcome = run(r, c.type, before, body, c.members_separate);
   if (c.want_error) {
-    BOOST_TEST_REQUIRE(!outcome.has_value(),
-                       "expected " << c.want_error << ", got " << json::serialize(outcome->resource));
+    BOOST_TEST_REQUIRE(!outcome.has_value(), "expected " << c.want_error << ", got " << describe(outcome));
     BOOST_TEST(outcome.error().scim_type == c.want_error, outcome.error().scim_type << ": " << outcome.error().detail);
     BOOST_TEST((outcome.error().kind == kestra::ErrorKind::InvalidInput));
     BOOST_TEST(!outcome.error().detail.empty());
     BOOST_TEST_MESSAGE(c.name << " -> " << outcome.error().detail);
     return;
   }
-  BOOST_TEST_REQUIRE(outcome.has_value(),
-                     "unexpected error " << outcome.error().scim_type << ": " << outcome.error().detail);
+  BOOST_TEST_REQUIRE(outcome.has_value(), "unexpected error " << describe(outcome));
   const json::value want = parse(c.want);
   const json::value got = outcome->resource;
   BOOST_TEST(got == want, "\n got:  " << json::serialize(got) << "\n want: " << json::serialize(want));

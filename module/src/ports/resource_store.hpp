@@ -75,7 +75,8 @@ struct MemberRef {
 };
 
 // A change of membership, applied row by row: its cost does not depend on
-// the size of the group.
+// the size of the group.  Applied in the order replace_all, remove,
+// remove_matching, add (the PATCH folding relies on it).
 struct MemberDelta {
   bool replace_all = false;          // drop every member first
   std::vector<MemberRef> add;        // value and type

@@ -2,7 +2,7 @@
 // then apply it to the current document.  No SQL, no HTTP.
 //
 // Rules, where the RFC leaves a choice (each is tested in
-// tests/unit/patch_apply_test.cpp):
+// tests/unit/patch_*_test.cpp):
 // - Operations apply in order to a working copy; the first failure fails the
 //   whole request (atomic) and nothing of it is returned.
 // - A path-less add/replace is, key by key, the same operation with the key as
@@ -11,23 +11,27 @@
 //   an extension URN holding an object) is expanded (Entra sends these).
 //   readOnly attributes in such a value (Okta's group "id", "meta", "groups")
 //   are ignored, as RFC 7644 3.5.1 ignores them in a PUT.  A path that names a
-//   readOnly attribute explicitly is refused (mutability).
+//   readOnly attribute explicitly is refused (mutability).  A name that is in
+//   no core schema but in exactly one extension ("manager") resolves there.
 // - add, multi-valued: appends each new element unless an existing element
 //   already has every sub-attribute it gives (then nothing changes).
 //   add / replace, singular complex: the given sub-attributes are merged, the
 //   others kept (RFC 7644 3.5.2.3).  replace, multi-valued without filter: the
 //   whole list is replaced.
-// - A value filter (`emails[type eq "work"]`): replace of matched elements
-//   replaces them, with a sub-attribute it sets that sub-attribute in each
-//   match; no match: noTarget.  add with a filter updates the matches the same
-//   way; with no match it creates the element from the filter's `eq` terms
-//   (quirks/entra_add_filtered_element.hpp), else noTarget.
+// - A value filter (`emails[type eq "work"]`): replace without a
+//   sub-attribute replaces each matched element by the value (RFC: "the
+//   value or values that match the filter SHALL be replaced"), with one
+//   (`….value`) it sets that sub-attribute in each match; no match: noTarget.
+//   add merges the value's sub-attributes (or sets the one named) into each
+//   match; with no match it creates the element from the filter's `eq` terms
+//   (quirks/entra_add_filtered_element.hpp), else noTarget.  The filter's
+//   names must be sub-attributes of the attribute (invalidPath otherwise).
 // - "attr.sub" on a multi-valued attribute (no filter) acts on every element;
 //   add/replace with no element at all: noTarget.
 // - remove: without a path, noTarget.  A filter that matches nothing, or an
 //   absent attribute, is a successful no-op (Entra and Okta resend removals).
 //   remove of a multi-valued attribute WITH a value removes only the listed
-//   values (Entra/JumpCloud/authentik members; quirks/members_value_list.hpp).
+//   values, [] none (Entra/JumpCloud/authentik; quirks/members_value_list.hpp).
 //   Removing a required attribute (userName, Group displayName), a readOnly
 //   one or an immutable one that has a value: mutability (RFC 7644 3.5.2.2).
 //   replace with null (or [] / {}) is a remove.
@@ -85,6 +89,7 @@ struct Operation {
   std::optional<boost::json::value> value; // nullopt: no "value" member
 };
 
+// Move-only: parsed paths own their filter trees.
 struct PatchRequest {
   std::vector<Operation> operations;  // at least one
 };

@@ -2,7 +2,6 @@
 
 #include "scim/patch/quirks/case_insensitive_names.hpp"
 
-#include <type_traits>
 #include <variant>
 
 namespace kestra::scim::patch::quirks {

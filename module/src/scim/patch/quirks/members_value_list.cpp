@@ -11,6 +11,20 @@ Result<std::vector<ports::MemberRef>> member_refs(const schema::Attribute& membe
                                                   std::string_view path) {
   auto checked = schema::validate_value(members, value, path);
   if (!checked) return checked.error();
+  // validate_value drops readOnly sub-attributes: a member of only "display" would vanish silently.
+  auto has_id = [](const json::value& item) {
+    const auto* object = item.if_object();
+    const json::value* id = object ? detail::get(*object, "value") : nullptr;
+    return item.is_null() || (id && id->is_string() && !id->get_string().empty());
+  };
+  bool all_have_ids = true;
+  if (const auto* items = value.if_array()) {
+    for (const auto& item : *items) all_have_ids = all_have_ids && has_id(item);
+  } else {
+    all_have_ids = has_id(value);
+  }
+  if (!all_have_ids)
+    return detail::invalid_value("Each member of " + detail::quoted(path) + " needs a 'value': the member's id");
   std::vector<ports::MemberRef> out;
   if (!*checked) return out;
   for (const auto& item : (*checked)->get_array()) {

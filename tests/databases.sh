@@ -6,8 +6,10 @@
 set -euo pipefail
 cmd=${1:?start|stop}
 state=$(realpath -m "${2:?state dir}")
-PG_PORT=${KESTRA_TEST_PG_PORT:-55432}
-MY_PORT=${KESTRA_TEST_MYSQL_PORT:-53306}
+# Above the kernel's ephemeral range (32768-60999): a client socket can
+# never hold the port when the server binds it.
+PG_PORT=${KESTRA_TEST_PG_PORT:-61432}
+MY_PORT=${KESTRA_TEST_MYSQL_PORT:-61306}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 DB_PASSWORD=kestra-test
 

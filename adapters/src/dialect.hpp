@@ -32,9 +32,18 @@ class Dialect {
   // Per-session settings, run once right after connecting.
   virtual void prepare_session(soci::session& sql) const = 0;
 
+  // True when the session's connection is known to be gone, judged from
+  // what the client library already knows (no round trip): the pool then
+  // reconnects it before lending it out.
+  virtual bool connection_lost(soci::session& sql) const = 0;
+
   // Starts a transaction that will write, taking the write lock up front
   // where the engine would otherwise fail a later lock upgrade.
   virtual void begin_write(soci::session& sql) const = 0;
+
+  // Starts a read-only transaction whose statements all see one snapshot
+  // (a list's count and its page).
+  virtual void begin_read(soci::session& sql) const = 0;
 
   // Serialises migrations between processes sharing the database.
   virtual void lock_migrations(soci::session& sql) const = 0;
@@ -43,9 +52,12 @@ class Dialect {
   // CREATE TABLE IF NOT EXISTS scim_schema_version (...).
   virtual std::string_view create_schema_version_table() const = 0;
 
-  // `insert` (an INSERT ... VALUES statement) made to do nothing when a row
+  // `insert` (an INSERT ... VALUES statement) made to add nothing when a row
   // with the same `key_columns` ("id", or "tenant_id, name_key" for a
-  // composite unique key) exists.  Both arguments are SQL constants.
+  // composite unique key) exists.  Both arguments are SQL constants.  Run it
+  // with support::execute_ignoring_duplicate: an engine may still report
+  // the duplicate as an error (MySQL, whose affected-row count cannot tell
+  // "ignored" from "inserted" under CLIENT_FOUND_ROWS).
   virtual std::string insert_ignoring_duplicate(std::string_view insert,
                                                 std::string_view key_columns) const = 0;
 
@@ -65,7 +77,9 @@ class Dialect {
   virtual std::string case_exact_match(TextMatch match, std::string_view expression, std::string_view text,
                                        SqlParams& params) const = 0;
 
-  // Unavailable when waiting or reconnecting may help, Internal otherwise.
+  // Unavailable when waiting or reconnecting may help (lost connection,
+  // deadlock, lock or statement timeout), InvalidInput for a value longer
+  // than its column, Internal otherwise.
   virtual ErrorKind classify(const soci::soci_error& error) const = 0;
 
   // True when `error` is a UNIQUE or PRIMARY KEY violation: the repositories

@@ -5,6 +5,7 @@
 #include "dialect.hpp"
 
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
@@ -22,6 +23,13 @@ struct AsResult<Result<T>> {
 
 }  // namespace detail
 
+// Thrown by adapter code for a condition that waiting may clear (a lock
+// another process holds too long): guarded() makes it Unavailable.
+class UnavailableError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Runs `body` and returns what it returns (a value, void or a Result), or
 // an Error whose detail is `action` ("cannot record tenant 'acme'") followed
 // by the cause of the exception.
@@ -37,6 +45,8 @@ auto guarded(const Dialect& dialect, const std::string& action, F&& body)
     }
   } catch (const soci::soci_error& e) {
     return Error{dialect.classify(e), action + ": " + e.get_error_message(), {}};
+  } catch (const UnavailableError& e) {
+    return Error::unavailable(action + ": " + e.what());
   } catch (const std::exception& e) {
     return Error::internal(action + ": " + e.what());
   } catch (...) {

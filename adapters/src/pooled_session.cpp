@@ -2,11 +2,12 @@
 
 #include <soci/error.h>
 
+#include <exception>
 #include <string>
 
 namespace kestra::adapters {
 
-Result<PooledSession> PooledSession::borrow(soci::connection_pool& pool, int timeout_ms) {
+Result<PooledSession> PooledSession::borrow(soci::connection_pool& pool, const Dialect& dialect, int timeout_ms) {
   std::size_t position = 0;
   try {
     if (!pool.try_lease(position, timeout_ms)) {
@@ -16,7 +17,19 @@ Result<PooledSession> PooledSession::borrow(soci::connection_pool& pool, int tim
   } catch (const soci::soci_error& e) {
     return Error::internal("cannot borrow a database session: " + e.get_error_message());
   }
-  return PooledSession(pool, position);
+  PooledSession borrowed(pool, position);
+  // A connection lost during an earlier request is opened again here, so
+  // that a database restart costs the requests in flight, not every later one.
+  try {
+    soci::session& sql = pool.at(position);
+    if (dialect.connection_lost(sql)) {
+      sql.reconnect();
+      dialect.prepare_session(sql);
+    }
+  } catch (const std::exception& e) {
+    return Error::unavailable("cannot reconnect to " + dialect.describe() + ": " + e.what());
+  }
+  return borrowed;
 }
 
 PooledSession::PooledSession(PooledSession&& other) noexcept
@@ -47,6 +60,24 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::commit() {
+  sql_.commit();
+  finished_ = true;
+}
+
+ReadTransaction::ReadTransaction(soci::session& sql, const Dialect& dialect) : sql_(sql) {
+  dialect.begin_read(sql_);
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (finished_) return;
+  try {
+    sql_.rollback();
+  } catch (...) {
+    // The connection is gone or the engine already rolled back.
+  }
+}
+
+void ReadTransaction::commit() {
   sql_.commit();
   finished_ = true;
 }

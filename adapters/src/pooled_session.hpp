@@ -15,8 +15,9 @@ namespace kestra::adapters {
 // One session borrowed from the pool until destruction.
 class PooledSession {
  public:
-  // Waits up to `timeout_ms` for a free session; Unavailable if none frees up.
-  static Result<PooledSession> borrow(soci::connection_pool& pool, int timeout_ms);
+  // Waits up to `timeout_ms` for a free session; Unavailable if none frees
+  // up, or if its lost connection cannot be opened and prepared again.
+  static Result<PooledSession> borrow(soci::connection_pool& pool, const Dialect& dialect, int timeout_ms);
 
   PooledSession(PooledSession&& other) noexcept;
   PooledSession(const PooledSession&) = delete;
@@ -40,6 +41,22 @@ class WriteTransaction {
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
   ~WriteTransaction();
+
+  void commit();
+
+ private:
+  soci::session& sql_;
+  bool finished_ = false;
+};
+
+// A read-only snapshot transaction (Dialect::begin_read), ended by commit()
+// or, failing that, rolled back.
+class ReadTransaction {
+ public:
+  ReadTransaction(soci::session& sql, const Dialect& dialect);
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction();
 
   void commit();
 

@@ -10,7 +10,6 @@
 #include <soci/into.h>
 #include <soci/session.h>
 #include <soci/statement.h>
-#include <soci/transaction.h>
 #include <soci/use.h>
 
 #include <algorithm>
@@ -179,13 +178,14 @@ SociGroupStore::SociGroupStore(const Dialect& dialect, soci::connection_pool& po
           "VALUES (:group_id, :member_id, :member_type, :tenant, :now)",
           "group_id, member_id")) {}
 
-Result<PooledSession> SociGroupStore::borrow() const { return PooledSession::borrow(pool_, borrow_timeout_ms_); }
+Result<PooledSession> SociGroupStore::borrow() const { return PooledSession::borrow(pool_, dialect_, borrow_timeout_ms_); }
 
 namespace {
 
 // Inserts `members` with one prepared statement; the rows actually added.
-long long insert_members(soci::session& sql, const std::string& insert_sql, const std::string& tenant,
-                         const std::string& group_id, const std::vector<Member>& members, const std::string& now) {
+long long insert_members(soci::session& sql, const Dialect& dialect, const std::string& insert_sql,
+                         const std::string& tenant, const std::string& group_id, const std::vector<Member>& members,
+                         const std::string& now) {
   if (members.empty()) return 0;
   Member m;
   soci::statement insert = (sql.prepare << insert_sql, soci::use(group_id, "group_id"), soci::use(m.id, "member_id"),
@@ -193,8 +193,7 @@ long long insert_members(soci::session& sql, const std::string& insert_sql, cons
   long long added = 0;
   for (const Member& member : members) {
     m = member;
-    insert.execute(true);
-    added += insert.get_affected_rows();
+    added += support::execute_ignoring_duplicate(dialect, insert);
   }
   return added;
 }
@@ -250,7 +249,7 @@ Result<ports::GroupRow> SociGroupStore::create(const ports::Scope& scope, const 
           soci::use(now, "now2"), soci::use(count, "member_count");
     });
     if (!inserted) return display_name_taken(group);
-    insert_members(sql, insert_member_sql_, scope.tenant_id, new_id, *resolved, now);
+    insert_members(sql, dialect_, insert_member_sql_, scope.tenant_id, new_id, *resolved, now);
     write_external_id(sql, scope.integration_id, new_id, group.external_id);
     support::insert_audit(sql, support::audit_for(audit, new_id), scope.tenant_id);
     auto row = read_group(sql, scope, new_id);
@@ -365,7 +364,7 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
     if (!delta.add.empty()) {
       auto resolved = resolve_members(sql, scope.tenant_id, id, delta.add);
       if (!resolved) return resolved.error();
-      change += insert_members(sql, insert_member_sql_, scope.tenant_id, id, *resolved, now);
+      change += insert_members(sql, dialect_, insert_member_sql_, scope.tenant_id, id, *resolved, now);
     }
 
     const std::string count_sql = delta.replace_all ? ":change" : "member_count + :change";
@@ -424,7 +423,7 @@ Result<ports::ListPage<ports::GroupRow>> SociGroupStore::list(const ports::Scope
 
   return guarded(dialect_, "cannot list the groups of tenant '" + scope.tenant_id + "'", [&] {
     soci::session& sql = **session;
-    soci::transaction snapshot(sql);  // one view of the data for count and page
+    ReadTransaction snapshot(sql, dialect_);  // one view of the data for count and page
     ports::ListPage<ports::GroupRow> page;
     long long total = 0;
     support::for_each_row(

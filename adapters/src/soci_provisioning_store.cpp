@@ -230,12 +230,14 @@ SociProvisioningStore::SociProvisioningStore(const Dialect& dialect, soci::conne
           "tenant_id, name_key")) {}
 
 Result<PooledSession> SociProvisioningStore::borrow() const {
-  return PooledSession::borrow(pool_, borrow_timeout_ms_);
+  return PooledSession::borrow(pool_, dialect_, borrow_timeout_ms_);
 }
 
 SociProvisioningStore::StoredRole SociProvisioningStore::ensure_role_row(soci::session& sql, const ports::Role& role,
                                                                          const std::string& tenant) const {
-  sql << insert_tenant_sql_, soci::use(tenant, "id"), soci::use(role.created_at, "created_at");
+  soci::statement insert_tenant =
+      (sql.prepare << insert_tenant_sql_, soci::use(tenant, "id"), soci::use(role.created_at, "created_at"));
+  support::execute_ignoring_duplicate(dialect_, insert_tenant);
 
   const std::string name_key = ascii_lower(role.name);
   const int system_managed = role.system_managed ? 1 : 0;
@@ -244,10 +246,9 @@ SociProvisioningStore::StoredRole SociProvisioningStore::ensure_role_row(soci::s
        soci::use(role.name, "name"), soci::use(name_key, "name_key"), soci::use(role.description, "description"),
        soci::use(role.permissions_json, "permissions"), soci::use(system_managed, "system_managed"),
        soci::use(role.created_at, "created_at"), soci::use(role.updated_at, "updated_at"));
-  insert.execute(true);
 
   StoredRole stored;
-  stored.inserted = insert.get_affected_rows() > 0;
+  stored.inserted = support::execute_ignoring_duplicate(dialect_, insert) > 0;
   sql << "SELECT id FROM scim_roles WHERE tenant_id = :tenant AND name_key = :name_key", soci::into(stored.id),
       soci::use(tenant, "tenant"), soci::use(name_key, "name_key");
   if (!sql.got_data()) throw std::runtime_error("role '" + role.name + "' vanished while being ensured");

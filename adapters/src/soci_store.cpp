@@ -4,6 +4,7 @@
 #include "errors.hpp"
 #include "migrations.hpp"
 #include "pooled_session.hpp"
+#include "store_support.hpp"
 
 #include <soci/session.h>
 #include <soci/statement.h>
@@ -71,7 +72,7 @@ SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<soci::con
 
 Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");
-  auto session = PooledSession::borrow(*pool_, borrow_timeout_ms_);
+  auto session = PooledSession::borrow(*pool_, *dialect_, borrow_timeout_ms_);
   if (!session) return session.error();
 
   return guarded(*dialect_, "cannot record tenant '" + tenant + "'", [&] {
@@ -79,14 +80,13 @@ Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
     const std::string created_at = now_iso8601();
     soci::statement insert =
         (sql.prepare << insert_tenant_sql_, soci::use(tenant, "id"), soci::use(created_at, "created_at"));
-    insert.execute(true);
-    return insert.get_affected_rows() > 0;
+    return support::execute_ignoring_duplicate(*dialect_, insert) > 0;
   });
 }
 
 Result<void> SociStore::remove_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");
-  auto session = PooledSession::borrow(*pool_, borrow_timeout_ms_);
+  auto session = PooledSession::borrow(*pool_, *dialect_, borrow_timeout_ms_);
   if (!session) return session.error();
 
   return guarded(*dialect_, "cannot remove tenant '" + tenant + "'", [&] {

@@ -10,7 +10,6 @@
 #include <soci/into.h>
 #include <soci/session.h>
 #include <soci/statement.h>
-#include <soci/transaction.h>
 #include <soci/use.h>
 
 #include <utility>
@@ -211,7 +210,7 @@ Result<void> check_write(const ports::Scope& scope, const ports::UserWrite& user
 SociUserStore::SociUserStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms)
     : dialect_(dialect), pool_(pool), borrow_timeout_ms_(borrow_timeout_ms) {}
 
-Result<PooledSession> SociUserStore::borrow() const { return PooledSession::borrow(pool_, borrow_timeout_ms_); }
+Result<PooledSession> SociUserStore::borrow() const { return PooledSession::borrow(pool_, dialect_, borrow_timeout_ms_); }
 
 Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const ports::UserWrite& user,
                                              const std::string& new_id, const std::string& now,
@@ -387,7 +386,7 @@ Result<ports::ListPage<ports::UserRow>> SociUserStore::list(const ports::Scope& 
 
   return guarded(dialect_, "cannot list the users of tenant '" + scope.tenant_id + "'", [&] {
     soci::session& sql = **session;
-    soci::transaction snapshot(sql);  // one view of the data for count and page
+    ReadTransaction snapshot(sql, dialect_);  // one view of the data for count and page
     ports::ListPage<ports::UserRow> page;
     long long total = 0;
     support::for_each_row(

@@ -49,9 +49,15 @@ class SqliteDialect final : public Dialect {
     sql << "PRAGMA synchronous = NORMAL";
   }
 
+  // A local file does not disconnect.
+  bool connection_lost(soci::session&) const override { return false; }
+
   // A deferred BEGIN that later upgrades to a write fails at once with
   // SQLITE_BUSY instead of waiting; IMMEDIATE takes the write lock now.
   void begin_write(soci::session& sql) const override { sql << "BEGIN IMMEDIATE"; }
+
+  // A deferred transaction reads one WAL snapshot from its first read on.
+  void begin_read(soci::session& sql) const override { sql << "BEGIN"; }
 
   // Each migration runs in a BEGIN IMMEDIATE transaction that re-reads the
   // version first: that transaction is the lock.

@@ -1,5 +1,8 @@
 #include "kestra/adapters/store_factory.hpp"
 
+#include "dialect_factory.hpp"
+#include "mysql_dialect.hpp"
+#include "postgres_dialect.hpp"
 #include "soci_store.hpp"
 #include "sqlite_dialect.hpp"
 
@@ -10,6 +13,7 @@ namespace kestra::adapters {
 namespace {
 
 constexpr int kMaxPoolSize = 256;
+constexpr int kMaxTimeoutMs = 24 * 3600 * 1000;
 
 // Checks what every backend uses, before anything touches the disk.
 Result<void> validate(const ports::StoreConfig& config) {
@@ -20,25 +24,26 @@ Result<void> validate(const ports::StoreConfig& config) {
   if (config.busy_timeout_ms < 0) {
     return Error::invalid("busy_timeout_ms must not be negative, not " + std::to_string(config.busy_timeout_ms));
   }
-  return {};
-}
-
-Result<std::unique_ptr<Dialect>> make_dialect(const ports::StoreConfig& config) {
-  if (config.backend == "sqlite") return make_sqlite_dialect(config);
-  if (config.backend == "postgresql" || config.backend == "mysql") {
-    return Error{ErrorKind::NotImplemented,
-                 "store backend '" + config.backend + "' is not available in this build; use sqlite",
-                 {}};
+  if (config.statement_timeout_ms < 0 || config.statement_timeout_ms > kMaxTimeoutMs) {
+    return Error::invalid("statement_timeout_ms must be between 0 and a day, not " +
+                          std::to_string(config.statement_timeout_ms));
   }
-  return Error::invalid("unknown store backend '" + config.backend + "'; expected sqlite, postgresql or mysql");
+  return {};
 }
 
 }  // namespace
 
+Result<std::unique_ptr<Dialect>> make_dialect(const ports::StoreConfig& config) {
+  auto valid = validate(config);
+  if (!valid) return valid.error();
+  if (config.backend == "sqlite") return make_sqlite_dialect(config);
+  if (config.backend == "postgresql") return make_postgres_dialect(config);
+  if (config.backend == "mysql") return make_mysql_dialect(config);
+  return Error::invalid("unknown store backend '" + config.backend + "'; expected sqlite, postgresql or mysql");
+}
+
 Result<std::unique_ptr<ports::Store>> open_store(const ports::StoreConfig& config) {
   try {
-    auto valid = validate(config);
-    if (!valid) return valid.error();
     auto dialect = make_dialect(config);
     if (!dialect) return dialect.error();
     return SociStore::open(std::move(*dialect), config);

@@ -70,6 +70,18 @@ bool unless_duplicate(const Dialect& dialect, F&& statement) {
   }
 }
 
+// Runs `statement`, an insert made by Dialect::insert_ignoring_duplicate;
+// the rows it added, 0 when the row was there already.
+inline long long execute_ignoring_duplicate(const Dialect& dialect, soci::statement& statement) {
+  try {
+    statement.execute(true);
+    return statement.get_affected_rows();
+  } catch (const soci::soci_error& e) {
+    if (!dialect.is_unique_violation(e)) throw;
+    return 0;
+  }
+}
+
 // The tenant a SCIM request acts in must be set, and an audit entry, when
 // it names a tenant, must name that one.
 inline Result<void> check_scope(const std::string& tenant, const ports::AuditEntry* audit = nullptr) {

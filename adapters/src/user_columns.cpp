@@ -115,7 +115,9 @@ Result<UserColumns> extract_user_columns(std::string_view resource_json) {
       } else {
         continue;
       }
-      v.value_key = key_of(v.value);
+      // Certificates are compared case-exactly on value; a folded copy of
+      // a few kilobytes would only outgrow the lookup index.
+      if (attribute.name != "x509Certificates") v.value_key = key_of(v.value);
       c.values.push_back(std::move(v));
     }
   }

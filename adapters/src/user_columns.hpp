@@ -19,7 +19,7 @@ struct UserValue {
   std::string attribute;  // emails, phoneNumbers, ims, photos, entitlements, x509Certificates, addresses
   int position = 0;       // index in the JSON array
   OptionalColumn value;     // "value"; for addresses "formatted"
-  OptionalColumn value_key; // value, ASCII lower case
+  OptionalColumn value_key; // value, case-folded (none for x509Certificates)
   OptionalColumn type;
   int primary = 0;
   OptionalColumn display;

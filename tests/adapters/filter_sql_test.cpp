@@ -20,6 +20,8 @@ namespace f = kestra::scim::filter;
 using namespace kestra::test;
 using kestra::ErrorKind;
 
+BOOST_TEST_GLOBAL_FIXTURE(BackendCheck);
+
 namespace {
 
 using Ids = std::vector<std::string>;

@@ -1,15 +1,14 @@
 #define BOOST_TEST_MODULE adapters_provisioning_store
 #include "kestra/adapters/store_factory.hpp"
 
-#include "sqlite_dialect.hpp"
-#include "temp_dir.hpp"
+#include "backend.hpp"
+#include "dialect_factory.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -28,10 +27,15 @@ namespace data = boost::unit_test::data;
 namespace fs = std::filesystem;
 namespace ports = kestra::ports;
 using kestra::ErrorKind;
+using kestra::test::Backend;
+using kestra::test::BackendCheck;
+using kestra::test::TestDatabase;
 
 namespace kestra {
 std::ostream& operator<<(std::ostream& out, ErrorKind kind) { return out << static_cast<int>(kind); }
 }  // namespace kestra
+
+BOOST_TEST_GLOBAL_FIXTURE(BackendCheck);
 
 namespace {
 
@@ -136,19 +140,17 @@ ports::TokenRecord token_record(const std::string& id, const std::string& at) {
   return {id, id + "/prefix", "hash of " + id, at};
 }
 
-// A store in its own directory, and a plain session on its file.
+// A store on a fresh database, and a plain session on it.
 struct Fixture {
-  kestra::test::TempDir dir;
-  fs::path file = dir.path() / "scim.db";
+  TestDatabase db;
   std::unique_ptr<ports::Store> owner = [this] {
-    ports::StoreConfig config;
-    config.sqlite_path = file.string();
-    auto opened = kestra::adapters::open_store(config);
+    auto opened = kestra::adapters::open_store(db.config());
     BOOST_TEST_REQUIRE(opened.has_value(), (opened ? "" : opened.error().detail));
     return std::move(*opened);
   }();
   ports::ProvisioningStore& store = owner->provisioning();
-  soci::session sql{*soci::factory_sqlite3(), "db=\"" + file.string() + "\" timeout=10"};
+  std::unique_ptr<soci::session> own_sql = db.session();
+  soci::session& sql = *own_sql;
 
   ports::Integration create(const ports::NewIntegration& spec) {
     auto created = store.create_integration(spec);
@@ -1009,22 +1011,19 @@ const ConstraintCase kConstraintCases[] = {
 
 }  // namespace
 
-BOOST_DATA_TEST_CASE(sqlite_dialect_recognises_unique_violations, data::make(kConstraintCases), c) {
-  kestra::test::TempDir dir;
-  ports::StoreConfig config;
-  config.sqlite_path = (dir.path() / "probe.db").string();
-  const auto dialect = kestra::adapters::make_sqlite_dialect(config);
+BOOST_DATA_TEST_CASE(dialect_recognises_unique_violations, data::make(kConstraintCases), c) {
+  TestDatabase db;
+  const auto dialect = kestra::adapters::make_dialect(db.config(1));
   BOOST_TEST_REQUIRE(dialect.has_value());
-  soci::session sql((*dialect)->connection());
-  (*dialect)->prepare_session(sql);
-  sql << "CREATE TABLE parent (id TEXT PRIMARY KEY)";
-  sql << "CREATE TABLE probe (id TEXT PRIMARY KEY, a TEXT NOT NULL, b TEXT, p TEXT REFERENCES parent (id), "
-         "c INTEGER CHECK (c > 0), UNIQUE (a, b))";
-  sql << "INSERT INTO probe (id, a, b) VALUES ('1', 'x', 'y')";
+  auto sql = db.session();
+  *sql << "CREATE TABLE parent (id VARCHAR(64) PRIMARY KEY)";
+  *sql << "CREATE TABLE probe (id VARCHAR(64) PRIMARY KEY, a VARCHAR(64) NOT NULL, b VARCHAR(64), p VARCHAR(64), "
+          "c INTEGER CHECK (c > 0), UNIQUE (a, b), FOREIGN KEY (p) REFERENCES parent (id))";
+  *sql << "INSERT INTO probe (id, a, b) VALUES ('1', 'x', 'y')";
 
   bool thrown = false;
   try {
-    sql << c.statement;
+    *sql << c.statement;
   } catch (const soci::soci_error& e) {
     thrown = true;
     BOOST_TEST((*dialect)->is_unique_violation(e) == c.unique, e.get_error_message());

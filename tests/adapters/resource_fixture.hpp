@@ -1,13 +1,14 @@
-// A SQLite store of users and groups in its own temporary directory, built
-// from the adapter's parts so that a test can watch every statement its
-// sessions run (sqlite3_trace_v2), and a plain session to look at the rows.
+// A store of users and groups in a fresh database of the suite's backend
+// (backend.hpp), built from the adapter's parts, and a plain session to
+// look at the rows.  On SQLite a test can also watch every statement the
+// store's sessions run (sqlite3_trace_v2).
 #pragma once
 
+#include "backend.hpp"
+#include "dialect_factory.hpp"
 #include "migrations.hpp"
 #include "soci_group_store.hpp"
 #include "soci_user_store.hpp"
-#include "sqlite_dialect.hpp"
-#include "temp_dir.hpp"
 
 #include "scim/filter/parser.hpp"
 
@@ -88,15 +89,43 @@ class StatementTrace {
   std::vector<Entry> entries_;
 };
 
+// The text of every statement the sessions it is attached to run, as the
+// repositories wrote it (":name" placeholders): any backend.
+class QueryLog {
+ public:
+  void attach(soci::session& session) { session.set_logger(soci::logger(new Impl(state_))); }
+
+  std::vector<std::string> queries() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->queries;
+  }
+
+ private:
+  struct State {
+    mutable std::mutex mutex;
+    std::vector<std::string> queries;
+  };
+  class Impl final : public soci::logger_impl {
+   public:
+    explicit Impl(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    void start_query(const std::string& query) override {
+      std::lock_guard lock(state_->mutex);
+      state_->queries.push_back(query);
+    }
+
+   private:
+    logger_impl* do_clone() const override { return new Impl(state_); }
+    std::shared_ptr<State> state_;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
 constexpr const char* kEnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 struct ResourceFixture {
   explicit ResourceFixture(int pool_size = 1) : pool_size(static_cast<std::size_t>(pool_size)) {
-    ports::StoreConfig config;
-    config.sqlite_path = file.string();
-    config.pool_size = pool_size;
-    auto made = adapters::make_sqlite_dialect(config);
-    BOOST_TEST_REQUIRE(made.has_value());
+    auto made = adapters::make_dialect(db.config(pool_size));
+    BOOST_TEST_REQUIRE(made.has_value(), (made ? "" : made.error().detail));
     dialect = std::move(*made);
     pool = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(pool_size));
     for (int i = 0; i < pool_size; ++i) {
@@ -104,7 +133,7 @@ struct ResourceFixture {
       s.open(dialect->connection());
       dialect->prepare_session(s);
     }
-    auto migrations = adapters::embedded_migrations("sqlite");
+    auto migrations = adapters::embedded_migrations(dialect->name());
     BOOST_TEST_REQUIRE(migrations.has_value());
     auto migrated = adapters::migrate(pool->at(0), *dialect, *migrations);
     BOOST_TEST_REQUIRE(migrated.has_value(), (migrated ? "" : migrated.error().detail));
@@ -112,11 +141,18 @@ struct ResourceFixture {
     groups = std::make_unique<adapters::SociGroupStore>(*dialect, *pool, 10000);
   }
   ~ResourceFixture() {
+    if (!traced) return;
     for (std::size_t i = 0; i < pool_size; ++i) StatementTrace::detach(pool->at(i));
   }
 
+  // SQLite only (see only_on).
   void trace(StatementTrace& t) {
+    traced = true;
     for (std::size_t i = 0; i < pool_size; ++i) t.attach(pool->at(i));
+  }
+
+  void log(QueryLog& log) {
+    for (std::size_t i = 0; i < pool_size; ++i) log.attach(pool->at(i));
   }
 
   long long rows(const std::string& query) {
@@ -130,14 +166,15 @@ struct ResourceFixture {
     return n;
   }
 
+  TestDatabase db;  // first: dropped after every session below has closed
   std::size_t pool_size;
-  TempDir dir;
-  std::filesystem::path file = dir.path() / "scim.db";
+  bool traced = false;
   std::unique_ptr<adapters::Dialect> dialect;
   std::unique_ptr<soci::connection_pool> pool;
   std::unique_ptr<adapters::SociUserStore> users;
   std::unique_ptr<adapters::SociGroupStore> groups;
-  soci::session sql{*soci::factory_sqlite3(), "db=\"" + file.string() + "\" timeout=10"};
+  std::unique_ptr<soci::session> own_sql = db.session();
+  soci::session& sql = *own_sql;
 };
 
 inline ports::AuditEntry audit(const std::string& tenant, const std::string& action, const std::string& target = "") {

@@ -4,8 +4,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include <map>
+#include <thread>
+#include <utility>
+#include <vector>
 
 namespace {
+
+using Options = std::vector<std::pair<std::string, std::string>>;
 
 struct MapConfig : kestra::app::ConfigSource {
   std::map<std::string, std::string, std::less<>> values;
@@ -23,16 +28,51 @@ struct RefusedCase {
 };
 std::ostream& operator<<(std::ostream& os, const RefusedCase& c) { return os << c.name; }
 
+const std::pair<std::string, std::string> kTenants{"kestra.ee.tenants.enabled", "true"};
+
 const RefusedCase kRefused[] = {
     {"tenants absent", {}, "kestra.ee.tenants.enabled"},
     {"tenants false", {{"kestra.ee.tenants.enabled", "false"}}, "kestra.ee.tenants.enabled"},
     {"tenants garbage", {{"kestra.ee.tenants.enabled", "yes please"}}, "kestra.ee.tenants.enabled"},
-    {"bad max results",
-     {{"kestra.ee.tenants.enabled", "true"}, {"kestra.scim.filter.max-results", "-3"}},
-     "kestra.scim.filter.max-results"},
-    {"bad pool size",
-     {{"kestra.ee.tenants.enabled", "true"}, {"kestra.scim.datasource.pool-size", "4x"}},
-     "kestra.scim.datasource.pool-size"},
+    {"bad max results", {kTenants, {"kestra.scim.filter.max-results", "-3"}}, "kestra.scim.filter.max-results"},
+    {"bad pool size", {kTenants, {"kestra.scim.datasource.pool-size", "4x"}}, "kestra.scim.datasource.pool-size"},
+    {"zero pool size", {kTenants, {"kestra.scim.datasource.pool-size", "0"}}, "kestra.scim.datasource.pool-size"},
+    {"bad statement timeout",
+     {kTenants, {"kestra.scim.datasource.statement-timeout", "30"}},
+     "kestra.scim.datasource.statement-timeout"},
+    {"statement timeout over a day",
+     {kTenants, {"kestra.scim.datasource.statement-timeout", "25h"}},
+     "kestra.scim.datasource.statement-timeout"},
+    {"unknown repository type", {kTenants, {"kestra.repository.type", "oracle"}}, "kestra.repository.type"},
+    {"repository type without its datasource",
+     {kTenants, {"kestra.repository.type", "postgres"}, {"datasources.mysql.url", "jdbc:mysql://db/kestra"}},
+     "datasources.postgres.url is not set"},
+    {"two datasources, no type",
+     {kTenants,
+      {"datasources.postgres.url", "jdbc:postgresql://db/kestra"},
+      {"datasources.mysql.url", "jdbc:mysql://db/kestra"}},
+     "kestra.repository.type"},
+    {"postgres datasource with a mysql URL",
+     {kTenants, {"datasources.postgres.url", "jdbc:mysql://db/kestra"}},
+     "datasources.postgres.url must be a jdbc:postgresql: URL"},
+    {"mysql datasource with a postgres URL",
+     {kTenants, {"datasources.mysql.url", "jdbc:postgresql://db/kestra"}},
+     "datasources.mysql.url must be a jdbc:mysql:"},
+    {"not a JDBC URL",
+     {kTenants, {"datasources.postgres.url", "postgresql://db/kestra"}},
+     "datasources.postgres.url: the datasource URL must start with jdbc:"},
+    {"bad port",
+     {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db:99999/kestra"}},
+     "port '99999'"},
+    {"mysql without a database", {kTenants, {"datasources.mysql.url", "jdbc:mysql://db:3306/"}}, "must name a database"},
+    {"mysql with two hosts", {kTenants, {"datasources.mysql.url", "jdbc:mysql://a,b/kestra"}}, "several hosts"},
+    {"bad sslmode",
+     {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db/kestra?sslmode=maybe"}},
+     "parameter sslmode"},
+    {"two schemas",
+     {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db/kestra?currentSchema=a,b"}},
+     "currentSchema must name one schema"},
+    {"bad escape", {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db/kes%zztra"}}, "%-escape"},
 };
 
 }  // namespace
@@ -47,9 +87,19 @@ BOOST_DATA_TEST_CASE(refused_configurations, boost::unit_test::data::make(kRefus
   BOOST_TEST(config.error().detail.find(c.message_part) != std::string::npos, config.error().detail);
 }
 
+BOOST_AUTO_TEST_CASE(refusals_never_echo_a_password) {
+  MapConfig source;
+  source.values = {kTenants,
+                   {"datasources.postgres.url", "jdbc:postgresql://u:s3cret@db:0/kestra?password=s3cret"},
+                   {"datasources.postgres.password", "s3cret"}};
+  auto config = kestra::app::load_config(source);
+  BOOST_REQUIRE(config.has_error());
+  BOOST_TEST(config.error().detail.find("s3cret") == std::string::npos, config.error().detail);
+}
+
 BOOST_AUTO_TEST_CASE(defaults_and_overrides) {
   MapConfig source;
-  source.values = {{"kestra.ee.tenants.enabled", "true"},
+  source.values = {kTenants,
                    {"kestra.scim.sqlite.path", "/tmp/x.db"},
                    {"kestra.url", "https://kestra.example.com/"},
                    {"kestra.scim.filter.max-results", "250"}};
@@ -57,9 +107,165 @@ BOOST_AUTO_TEST_CASE(defaults_and_overrides) {
   BOOST_REQUIRE(config.has_value());
   BOOST_TEST(config->store.sqlite_path == "/tmp/x.db");
   BOOST_TEST(config->store.backend == "sqlite");
+  BOOST_TEST(config->store.statement_timeout_ms == 30000);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  BOOST_TEST(config->store.pool_size == std::max(4, 2 * cores));
   BOOST_TEST(config->public_url == "https://kestra.example.com/");
   BOOST_TEST(config->max_results == 250);
   BOOST_TEST(config->bulk_max_operations == 1000);
+}
+
+BOOST_AUTO_TEST_CASE(pool_follows_the_hosts_worker_count_unless_set) {
+  MapConfig source;
+  source.values = {kTenants, {"kestra.harness.workers", "7"}};
+  BOOST_TEST(kestra::app::load_config(source)->store.pool_size == 7);
+  source.values["kestra.scim.datasource.pool-size"] = "3";
+  BOOST_TEST(kestra::app::load_config(source)->store.pool_size == 3);
+}
+
+namespace {
+
+// A datasource block and the store configuration it becomes.
+struct DatasourceCase {
+  const char* name;
+  std::map<std::string, std::string, std::less<>> values;
+  const char* backend;
+  const char* host;
+  const char* port;
+  const char* database;
+  const char* user;
+  const char* password;
+  const char* schema;
+  Options options;
+};
+std::ostream& operator<<(std::ostream& os, const DatasourceCase& c) { return os << c.name; }
+
+const DatasourceCase kDatasources[] = {
+    {"no datasource: embedded SQLite", {}, "sqlite", "", "", "", "", "", "", {}},
+    {"Kestra's postgres block",
+     {{"datasources.postgres.url", "jdbc:postgresql://postgres:5432/kestra"},
+      {"datasources.postgres.driver-class-name", "org.postgresql.Driver"},
+      {"datasources.postgres.username", "kestra"},
+      {"datasources.postgres.password", "k3str4"}},
+     "postgresql", "postgres", "5432", "kestra", "kestra", "k3str4", "", {}},
+    {"Kestra's mysql block",
+     {{"datasources.mysql.url", "jdbc:mysql://mysql:3306/kestra"},
+      {"datasources.mysql.username", "kestra"},
+      {"datasources.mysql.password", "k3str4"}},
+     "mysql", "mysql", "3306", "kestra", "kestra", "k3str4", "", {}},
+    {"mariadb URL", {{"datasources.mysql.url", "jdbc:mariadb://maria/db"}}, "mysql", "maria", "", "db", "", "", "", {}},
+    {"no port: the driver's default",
+     {{"datasources.postgres.url", "jdbc:postgresql://db.internal/kestra"}},
+     "postgresql", "db.internal", "", "kestra", "", "", "", {}},
+    {"several hosts, a port for each",
+     {{"datasources.postgres.url", "jdbc:postgresql://a:5433,b,[::1]:6000/kestra"}},
+     "postgresql", "a,b,::1", "5433,5432,6000", "kestra", "", "", "", {}},
+    {"no host: localhost", {{"datasources.postgres.url", "jdbc:postgresql:///kestra"}},
+     "postgresql", "localhost", "", "kestra", "", "", "", {}},
+    {"host-less form", {{"datasources.postgres.url", "jdbc:postgresql:kestra"}},
+     "postgresql", "", "", "kestra", "", "", "", {}},
+    {"user and password in the query, escaped",
+     {{"datasources.postgres.url", "jdbc:postgresql://db/k%20db?user=ke%26stra&password=p%3Dw%25"}},
+     "postgresql", "db", "", "k db", "ke&stra", "p=w%", "", {}},
+    {"username key wins over the URL",
+     {{"datasources.postgres.url", "jdbc:postgresql://db/kestra?user=a&password=b"},
+      {"datasources.postgres.username", "c"}},
+     "postgresql", "db", "", "kestra", "c", "b", "", {}},
+    {"user info in the authority",
+     {{"datasources.mysql.url", "jdbc:mysql://me:p%40ss@db:3307/kestra"}},
+     "mysql", "db", "3307", "kestra", "me", "p@ss", "", {}},
+    {"postgres parameters",
+     {{"datasources.postgres.url",
+       "jdbc:postgresql://db/kestra?currentSchema=scim&sslmode=verify-full&sslrootcert=/ca.pem&connectTimeout=5"
+       "&ApplicationName=kestra&targetServerType=primary&prepareThreshold=0"}},
+     "postgresql", "db", "", "kestra", "", "", "scim",
+     {{"sslmode", "verify-full"},
+      {"sslrootcert", "/ca.pem"},
+      {"connect_timeout", "5"},
+      {"application_name", "kestra"},
+      {"target_session_attrs", "primary"}}},
+    {"pgJDBC ssl=true verifies", {{"datasources.postgres.url", "jdbc:postgresql://db/kestra?ssl=true"}},
+     "postgresql", "db", "", "kestra", "", "", "", {{"sslmode", "verify-full"}}},
+    {"mysql parameters",
+     {{"datasources.mysql.url",
+       "jdbc:mysql://db/kestra?sslMode=REQUIRED&connectTimeout=2500&socketTimeout=60000&serverTimezone=UTC"
+       "&useUnicode=true"}},
+     "mysql", "db", "", "kestra", "", "", "",
+     {{"ssl_mode", "REQUIRED"}, {"connect_timeout", "3"}, {"read_timeout", "60"}, {"write_timeout", "60"}}},
+    {"mysql sslMode preferred adds nothing",
+     {{"datasources.mysql.url", "jdbc:mysql://db/kestra?sslMode=PREFERRED&connectTimeout=0"}},
+     "mysql", "db", "", "kestra", "", "", "", {}},
+    {"repository type picks postgres",
+     {{"kestra.repository.type", "postgres"},
+      {"datasources.postgres.url", "jdbc:postgresql://pg/kestra"},
+      {"datasources.mysql.url", "jdbc:mysql://my/kestra"}},
+     "postgresql", "pg", "", "kestra", "", "", "", {}},
+    {"repository type picks mysql",
+     {{"kestra.repository.type", "mysql"},
+      {"datasources.postgres.url", "jdbc:postgresql://pg/kestra"},
+      {"datasources.mysql.url", "jdbc:mysql://my/kestra"}},
+     "mysql", "my", "", "kestra", "", "", "", {}},
+    {"repository type elasticsearch: the one datasource",
+     {{"kestra.repository.type", "elasticsearch"}, {"datasources.mysql.url", "jdbc:mysql://my/kestra"}},
+     "mysql", "my", "", "kestra", "", "", "", {}},
+    {"repository type h2: embedded SQLite",
+     {{"kestra.repository.type", "h2"}, {"datasources.postgres.url", "jdbc:postgresql://pg/kestra"}},
+     "sqlite", "", "", "", "", "", "", {}},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(datasource_becomes_the_store_connection, boost::unit_test::data::make(kDatasources), c) {
+  MapConfig source;
+  source.values = c.values;
+  source.values.insert(kTenants);
+  auto config = kestra::app::load_config(source);
+  BOOST_REQUIRE_MESSAGE(config.has_value(), (config ? "" : config.error().detail));
+  const auto& s = config->store;
+  BOOST_TEST(s.backend == c.backend);
+  BOOST_TEST(s.host == c.host);
+  BOOST_TEST(s.port == c.port);
+  BOOST_TEST(s.database == c.database);
+  BOOST_TEST(s.user == c.user);
+  BOOST_TEST(s.password == c.password);
+  BOOST_TEST(s.schema == c.schema);
+  BOOST_TEST(s.connection.empty());
+  BOOST_TEST_REQUIRE(s.options.size() == c.options.size());
+  for (std::size_t i = 0; i < c.options.size(); ++i) {
+    BOOST_TEST(s.options[i].first == c.options[i].first);
+    BOOST_TEST(s.options[i].second == c.options[i].second);
+  }
+  BOOST_TEST(s.sqlite_path == "data/kestra-scim.db");
+}
+
+namespace {
+
+struct DurationCase {
+  const char* text;
+  long long ms;  // -1: refused
+};
+std::ostream& operator<<(std::ostream& os, const DurationCase& c) { return os << c.text; }
+
+const DurationCase kDurations[] = {
+    {"30s", 30000},  {"500ms", 500},   {"2m", 120000},     {"1h", 3600000},  {"0s", 0},     {"PT30S", 30000},
+    {"pt1m30s", 90000}, {"PT1H", 3600000}, {"24h", 86400000}, {"30", -1},    {"", -1},      {"s", -1},
+    {"-5s", -1},     {"5 s", -1},      {"1d", -1},         {"PT", -1},       {"PT30S1M", -1}, {"25h", -1},
+    {"PT1.5S", -1},  {"99999999999999999999s", -1},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(statement_timeout_durations, boost::unit_test::data::make(kDurations), c) {
+  MapConfig source;
+  source.values = {kTenants, {"kestra.scim.datasource.statement-timeout", c.text}};
+  auto config = kestra::app::load_config(source);
+  if (c.ms < 0) {
+    BOOST_TEST_REQUIRE(config.has_error());
+    BOOST_TEST(config.error().detail.find("kestra.scim.datasource.statement-timeout") != std::string::npos);
+  } else {
+    BOOST_TEST_REQUIRE(config.has_value(), (config ? "" : config.error().detail));
+    BOOST_TEST(config->store.statement_timeout_ms == c.ms);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #include "core/result.hpp"
 #include "ports/store.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,23 @@ struct ModuleConfig {
 };
 
 // Fails when tenants are not enabled (naming the key) or a value is malformed.
+//
+// The store follows Kestra's own datasource: kestra.repository.type
+// (postgres | mysql | h2 | memory | elasticsearch) picks datasources.postgres
+// or datasources.mysql (url, username, password); unset or elasticsearch,
+// the one datasource configured.  h2, memory or no datasource: the embedded
+// SQLite file kestra.scim.sqlite.path.
 Result<ModuleConfig> load_config(const ConfigSource& source);
+
+// A JDBC URL as the server connection of `base`: jdbc:postgresql://h1[:p1][,h2[:p2]]/db?k=v&...,
+// jdbc:mysql://[user[:password]@]host[:port]/db?k=v&... (or jdbc:mariadb:).  Honoured query
+// parameters, PostgreSQL: user, password, currentSchema, sslmode, ssl, sslrootcert, sslcert,
+// sslkey, connectTimeout, ApplicationName, targetServerType; MySQL: user, password, sslMode,
+// requireSSL, serverSslCert, connectTimeout, socketTimeout, localSocket.  Others are ignored.
+// InvalidInput saying what is wrong (never echoing a password).
+Result<ports::StoreConfig> store_config_from_jdbc(std::string_view url, ports::StoreConfig base = {});
+
+// "30s", "500ms", "2m", "1h" or ISO-8601 "PT30S", "PT1M30S"; "0s" is zero.
+Result<std::chrono::milliseconds> parse_duration(std::string_view key, std::string_view text);
 
 }  // namespace kestra::app

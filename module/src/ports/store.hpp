@@ -8,16 +8,37 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kestra::ports {
 
-// Where and how to open the store; filled from the host configuration.
+// Where and how to open the store; filled from the host configuration
+// (app/config: Kestra's datasources block).
 struct StoreConfig {
   std::string backend = "sqlite";   // sqlite | postgresql | mysql
   std::string sqlite_path = "data/kestra-scim.db";
-  std::string connection;           // SOCI connection string for server backends
+
+  // Server backends.  Either `connection`, a SOCI connection string of the
+  // backend ("host=db port=5432 dbname=kestra ...", a leading
+  // "postgresql://" or "mysql://" allowed), or the fields below; the fields
+  // are quoted by the adapter, so any character is safe in them.
+  std::string connection;
+  std::string host;      // PostgreSQL: several, comma-separated, tried in order
+  std::string port;      // empty: the backend's default; PostgreSQL: one per host
+  std::string database;
+  std::string user;
+  std::string password;
+  std::string schema;    // PostgreSQL: the schema (search_path) of the tables
+  // Further connection options, by the backend's own names: PostgreSQL
+  // sslmode, sslrootcert, sslcert, sslkey, connect_timeout,
+  // application_name, target_session_attrs; MySQL ssl_mode, sslca, sslcert,
+  // sslkey, connect_timeout, read_timeout, write_timeout, unix_socket.
+  std::vector<std::pair<std::string, std::string>> options;
+
   int pool_size = 4;
-  int busy_timeout_ms = 10000;
+  int busy_timeout_ms = 10000;         // waiting for a pooled session; SQLite's busy timeout
+  int statement_timeout_ms = 30000;    // server backends; 0: none
 };
 
 class Store {

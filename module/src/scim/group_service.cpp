@@ -43,6 +43,15 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
   std::string text = json::serialize(out);
   if (!member_store || group.member_count == 0 || !schema::wants(projection, "members")) return text;
 
+  // The member sub-attributes the projection keeps ("attributes=members.value").
+  json::object probe{{"members", json::array{json::object{{"value", ""}, {"display", ""}, {"type", ""}, {"$ref", ""}}}}};
+  schema::apply(projection, probe);
+  const json::object* kept = nullptr;
+  if (const auto* m = probe.if_contains("members"); m && m->is_array() && !m->get_array().empty()) {
+    kept = m->get_array().front().if_object();
+  }
+  if (!kept) return text;
+
   // Splice the streamed members in before the closing brace.
   text.pop_back();
   text += text.size() > 1 ? ",\"members\":[" : "\"members\":[";
@@ -51,10 +60,11 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
     if (!first) text += ',';
     first = false;
     const std::string_view endpoint = m.type == "Group" ? "/Groups/" : "/Users/";
-    json::object member{{"value", m.value},
-                        {"display", m.display},
-                        {"type", m.type},
-                        {"$ref", std::string(base) + std::string(endpoint) + m.value}};
+    json::object member;
+    if (kept->contains("value")) member["value"] = m.value;
+    if (kept->contains("display")) member["display"] = m.display;
+    if (kept->contains("type")) member["type"] = m.type;
+    if (kept->contains("$ref")) member["$ref"] = std::string(base) + std::string(endpoint) + m.value;
     text += json::serialize(member);
     return true;
   });
@@ -192,9 +202,10 @@ Result<ports::ListPage<ports::GroupRow>> GroupService::list(const ports::Scope& 
   ports::ListQuery query;
   query.filter = filter.get();
   if (request.sort_by) query.sort = ports::SortKey{*request.sort_by, request.ascending};
-  query.offset = request.start_index - 1;
   query.count = request.count;
-  query.cursor = request.cursor;
+  // An empty cursor asks for the first page of a cursor walk (RFC 9865).
+  if (request.cursor && !request.cursor->empty()) query.cursor = request.cursor;
+  query.offset = request.cursor ? 0 : request.start_index - 1;
   return store_.list(scope, query);
 }
 

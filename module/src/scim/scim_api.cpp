@@ -95,6 +95,9 @@ void ScimApi::add_routes(std::vector<http::Route>& routes) {
   add("/Schemas/{urn}", &ScimApi::schema);
   add("/Me", &ScimApi::me);
   add("/Bulk", &ScimApi::bulk);
+  // Anything else under the base is a SCIM 404, not the host's.
+  add("/{resource}", &ScimApi::unknown_endpoint);
+  add("/{resource}/{id}", &ScimApi::unknown_endpoint);
 }
 
 http::Handler ScimApi::endpoint(Handler handler) {
@@ -126,12 +129,16 @@ http::Response ScimApi::users(Call& call) {
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "CREATE"); !ok) return fail(ok.error());
   auto body = body_object(req);
   if (!body) return fail(body.error());
+  // attributes / excludedAttributes shape the response (RFC 7644 3.9).
+  auto query = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  if (!query) return fail(query.error());
+  auto projection = schema::parse_projection(registry_, users_.type(), query->attributes, query->excluded_attributes);
+  if (!projection) return fail(projection.error());
   auto created = users_.create(call.scope, *body, call.actor);
   if (!created) return fail(created.error());
   const auto location = user_location(call.base, created->row.id);
   auto rendered = render_user(*created, location);
-  auto projection = schema::parse_projection(registry_, users_.type(), "", "");
-  if (projection) schema::apply(*projection, rendered);
+  schema::apply(*projection, rendered);
   return scim_json(201, rendered)
       .with_header("Location", location)
       .with_header("ETag", user_etag(created->row.version, created->row.access_version));
@@ -234,10 +241,13 @@ http::Response ScimApi::groups(Call& call) {
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "CREATE"); !ok) return fail(ok.error());
   auto body = body_object(req);
   if (!body) return fail(body.error());
+  auto query = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  if (!query) return fail(query.error());
+  auto projection =
+      schema::parse_projection(registry_, groups_.type(), query->attributes, query->excluded_attributes);
+  if (!projection) return fail(projection.error());
   auto created = groups_.create(call.scope, *body, call.actor);
   if (!created) return fail(created.error());
-  auto projection = schema::parse_projection(registry_, groups_.type(), "", "");
-  if (!projection) return fail(projection.error());
   auto text = render_group(*created, call.base, *projection, &groups_.store(), call.scope);
   if (!text) return fail(text.error());
   return scim_json(201, std::move(*text))
@@ -426,6 +436,10 @@ http::Response ScimApi::schema(Call& call) {
 http::Response ScimApi::me(Call&) {
   return fail({ErrorKind::NotImplemented,
                "/Me is not supported: an integration's token belongs to a service account, not to a user", {}});
+}
+
+http::Response ScimApi::unknown_endpoint(Call& call) {
+  return fail(Error::not_found("no SCIM endpoint " + std::string(call.req.path)));
 }
 
 // ------------------------------------------------------------------ Bulk

@@ -51,6 +51,7 @@ class ScimApi {
   http::Response schema(Call& call);
   http::Response me(Call& call);
   http::Response bulk(Call& call);
+  http::Response unknown_endpoint(Call& call);
 
   http::Response list_users(Call& call, const ListRequest& request);
   http::Response list_groups(Call& call, const ListRequest& request);

@@ -181,9 +181,10 @@ Result<ports::ListPage<UserView>> UserService::list(const ports::Scope& scope, c
   ports::ListQuery query;
   query.filter = filter.get();
   if (request.sort_by) query.sort = ports::SortKey{*request.sort_by, request.ascending};
-  query.offset = request.start_index - 1;
   query.count = request.count;
-  query.cursor = request.cursor;
+  // An empty cursor asks for the first page of a cursor walk (RFC 9865).
+  if (request.cursor && !request.cursor->empty()) query.cursor = request.cursor;
+  query.offset = request.cursor ? 0 : request.start_index - 1;
   auto page = store_.list(scope, query);
   if (!page) return page.error();
   ports::ListPage<UserView> out;

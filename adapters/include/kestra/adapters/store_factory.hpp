@@ -9,9 +9,9 @@
 
 namespace kestra::adapters {
 
-// Unavailable when the database cannot be reached or created, InvalidInput
-// for a bad configuration, NotImplemented for a backend not built yet,
-// Internal otherwise (e.g. a schema newer than this module).
+// Unavailable when the database cannot be reached or created (or another
+// host holds the migration lock too long), InvalidInput for a bad
+// configuration, Internal otherwise (e.g. a schema newer than this module).
 Result<std::unique_ptr<ports::Store>> open_store(const ports::StoreConfig& config);
 
 }  // namespace kestra::adapters

@@ -52,14 +52,17 @@ Result<ParsedConninfo> parse_conninfo(const std::string& conninfo) {
     return Error::invalid("the PostgreSQL connection settings are malformed: " + detail);
   }
   ParsedConninfo out;
+  std::string hostaddr;
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
     const std::string key = o->keyword;
-    if (key == "host" || key == "hostaddr") out.host = out.host.empty() ? o->val : out.host;
+    if (key == "host") out.host = o->val;
+    if (key == "hostaddr") hostaddr = o->val;
     if (key == "port") out.port = o->val;
     if (key == "dbname") out.dbname = o->val;
   }
   PQconninfoFree(options);
+  if (out.host.empty()) out.host = hostaddr;
   return out;
 }
 

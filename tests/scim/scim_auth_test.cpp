@@ -206,3 +206,42 @@ BOOST_AUTO_TEST_CASE(refused_requests_leave_no_trace_in_the_audit) {
   BOOST_TEST(okta.at("lastRequestAt").is_null());
   BOOST_TEST(okta.at("enabled").as_bool());
 }
+
+// The whole matrix in one world: every SCIM route and method, with every
+// kind of refused credential and with a disabled integration.
+const char* const kScimRoutes[] = {"/Users",          "/Users/some-id",         "/Users/.search",
+                                   "/Groups",         "/Groups/some-id",        "/Groups/.search",
+                                   "/.search",        "/Bulk",                  "/ServiceProviderConfig",
+                                   "/ResourceTypes",  "/ResourceTypes/User",    "/Schemas",
+                                   "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "/Me"};
+
+BOOST_AUTO_TEST_CASE(every_route_and_method_refuses_every_bad_credential) {
+  World w;
+  const auto before = snapshot(w.harness);
+  std::size_t checked = 0;
+  for (const auto& credentials : kBadCredentials) {
+    for (const char* route : kScimRoutes) {
+      for (const char* method : kMethods) {
+        BOOST_TEST_CONTEXT(credentials.name << " " << method << " " << route) {
+          auto res = send(w, method, credentials.base(w) + route, credentials.header(w));
+          check_scim_error(res, 401);
+          ++checked;
+        }
+      }
+    }
+  }
+  BOOST_TEST(checked == std::size(kBadCredentials) * std::size(kScimRoutes) * std::size(kMethods));
+  check_unchanged(before, snapshot(w.harness));
+
+  const auto path = integrations_path("acme", "/" + w.okta.id);
+  BOOST_TEST_REQUIRE(admin_request(w.harness, "POST", path + "/disable").status == 200u);
+  const auto disabled = snapshot(w.harness);
+  for (const char* route : kScimRoutes) {
+    for (const char* method : kMethods) {
+      BOOST_TEST_CONTEXT("disabled " << method << " " << route) {
+        check_scim_error(send(w, method, w.okta.base + route, "Bearer " + w.okta.token), 403);
+      }
+    }
+  }
+  check_unchanged(disabled, snapshot(w.harness));
+}

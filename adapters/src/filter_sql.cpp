@@ -697,7 +697,7 @@ std::optional<std::string> normalise_date_time(std::string_view text) {
   const year_month_day utc_date{day_point};
   const hh_mm_ss time{instant - day_point};
   if (static_cast<int>(utc_date.year()) < 0 || static_cast<int>(utc_date.year()) > 9999) return std::nullopt;
-  char buf[32];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(utc_date.year()),
                 static_cast<unsigned>(utc_date.month()), static_cast<unsigned>(utc_date.day()),
                 static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),

@@ -1,5 +1,7 @@
 #include "sqlite_dialect.hpp"
 
+#include "scim/schema/validator.hpp"
+
 #include <soci/into.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -10,6 +12,24 @@
 
 namespace kestra::adapters {
 namespace {
+
+// lower() for every character the module folds, not only ASCII (SQLite's
+// built-in), so that case-insensitive filters agree with the other engines.
+void unicode_lower(sqlite_api::sqlite3_context* context, int, sqlite_api::sqlite3_value** argv) {
+  using namespace sqlite_api;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  try {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const int size = sqlite3_value_bytes(argv[0]);
+    const std::string folded = scim::schema::fold_key(std::string_view(text ? text : "", text ? size : 0));
+    sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+  } catch (...) {
+    sqlite3_result_error_nomem(context);
+  }
+}
 
 class SqliteDialect final : public Dialect {
  public:
@@ -47,6 +67,12 @@ class SqliteDialect final : public Dialect {
       throw std::runtime_error("SQLite did not accept busy_timeout or foreign_keys");
     }
     sql << "PRAGMA synchronous = NORMAL";
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+    if (sqlite_api::sqlite3_create_function_v2(backend->conn_, "lower", 1,
+                                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &unicode_lower,
+                                               nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("SQLite refused the Unicode lower() function");
+    }
   }
 
   // A local file does not disconnect.

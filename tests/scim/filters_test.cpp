@@ -128,6 +128,8 @@ const FilterCase kCases[] = {
     {U, R"(name.givenName sw "C")", "carol"},
     {U, R"(name.familyName eq "O'Brien")", "obrien"},
     {U, "name.givenName eq \"Se\xC3\xA1n\"", "obrien"},
+    {U, "name.givenName eq \"SE\xC3\x81N\"", "obrien"},
+    {U, "name.givenName co \"\xC3\x81\"", "obrien"},
     // Multi-valued attributes and value paths: one element meets all conditions.
     {U, R"(emails[type eq "work" and value co "@example.com"])", "alice"},
     {U, R"(emails[type eq "home"])", "alice,carol"},

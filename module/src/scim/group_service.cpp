@@ -3,7 +3,6 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "scim/etag.hpp"
-#include "scim/filter/parser.hpp"
 #include "scim/patch/patch.hpp"
 #include "scim/schema/validator.hpp"
 #include "scim/scim_audit.hpp"
@@ -194,19 +193,9 @@ Result<void> GroupService::remove(const ports::Scope& scope, const std::string& 
 
 Result<ports::ListPage<ports::GroupRow>> GroupService::list(const ports::Scope& scope, const ListRequest& request) {
   filter::NodePtr filter;
-  if (!request.filter.empty()) {
-    auto parsed = filter::parse_filter(request.filter);
-    if (!parsed) return parsed.error();
-    filter = std::move(*parsed);
-  }
-  ports::ListQuery query;
-  query.filter = filter.get();
-  if (request.sort_by) query.sort = ports::SortKey{*request.sort_by, request.ascending};
-  query.count = request.count;
-  // An empty cursor asks for the first page of a cursor walk (RFC 9865).
-  if (request.cursor && !request.cursor->empty()) query.cursor = request.cursor;
-  query.offset = request.cursor ? 0 : request.start_index - 1;
-  return store_.list(scope, query);
+  auto query = to_list_query(request, filter);
+  if (!query) return query.error();
+  return store_.list(scope, *query);
 }
 
 }  // namespace kestra::scim

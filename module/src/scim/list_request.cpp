@@ -1,6 +1,7 @@
 #include "scim/list_request.hpp"
 
 #include "http/http.hpp"
+#include "scim/filter/parser.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
 
@@ -104,6 +105,23 @@ Result<ListRequest> parse_search_body(const boost::json::object& body, std::int6
   }
   clamp(r, count_given, default_count, max_results);
   return r;
+}
+
+Result<ports::ListQuery> to_list_query(const ListRequest& request, filter::NodePtr& owned_filter) {
+  owned_filter.reset();
+  if (!request.filter.empty()) {
+    auto parsed = filter::parse_filter(request.filter);
+    if (!parsed) return parsed.error();
+    owned_filter = std::move(*parsed);
+  }
+  ports::ListQuery query;
+  query.filter = owned_filter.get();
+  if (request.sort_by) query.sort = ports::SortKey{*request.sort_by, request.ascending};
+  query.count = request.count;
+  // An empty cursor asks for the first page of a cursor walk (RFC 9865).
+  if (request.cursor && !request.cursor->empty()) query.cursor = request.cursor;
+  query.offset = request.cursor ? 0 : request.start_index - 1;
+  return query;
 }
 
 }  // namespace kestra::scim

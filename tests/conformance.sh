@@ -1,19 +1,45 @@
 #!/usr/bin/env bash
 # Runs Okta's published SCIM suites (../shared/conformance) against the
 # harness host with the module, each suite on a fresh integration.
-#   tests/conformance.sh BUILD_DIR [CONFORMANCE_DIR]
-# Extra YAML for the harness (e.g. a datasource) can come in CONFORMANCE_YAML.
+#   tests/conformance.sh BUILD_DIR [CONFORMANCE_DIR] [sqlite|postgres|mysql]
+# The server backends use the servers tests/databases.sh started (its env
+# file sourced): each run gets a schema / database of its own, dropped after.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:?build dir}")
 suites=$(realpath "${2:-$root/../shared/conformance}")
+backend=${3:-sqlite}
 state=$(mktemp -d /tmp/kestra-conformance.XXXXXX)
+store="kc_conformance_$$"
 harness_pid=""
+pg() { PGPASSWORD="$KESTRA_TEST_DB_PASSWORD" psql -q -h 127.0.0.1 -p "$KESTRA_TEST_PG_PORT" -U "$KESTRA_TEST_DB_USER" -d kestra -c "$1"; }
+my() { mariadb -h 127.0.0.1 -P "$KESTRA_TEST_MYSQL_PORT" -u"$KESTRA_TEST_DB_USER" -p"$KESTRA_TEST_DB_PASSWORD" -e "$1"; }
 cleanup() {
   [ -n "$harness_pid" ] && kill -TERM "$harness_pid" 2>/dev/null && wait "$harness_pid" 2>/dev/null || true
+  case "$backend" in
+    postgres) pg "DROP SCHEMA IF EXISTS $store CASCADE" >/dev/null 2>&1 || true ;;
+    mysql) my "DROP DATABASE IF EXISTS $store" >/dev/null 2>&1 || true ;;
+  esac
   rm -rf "$state"
 }
 trap cleanup EXIT
+
+case "$backend" in
+  sqlite) datasource="" ;;
+  postgres)
+    pg "CREATE SCHEMA $store"
+    datasource="kestra.repository.type: postgres
+datasources.postgres.url: \"$KESTRA_TEST_POSTGRES_JDBC?currentSchema=$store\"
+datasources.postgres.username: $KESTRA_TEST_DB_USER
+datasources.postgres.password: \"$KESTRA_TEST_DB_PASSWORD\"" ;;
+  mysql)
+    my "CREATE DATABASE $store CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+    datasource="kestra.repository.type: mysql
+datasources.mysql.url: \"jdbc:mysql://127.0.0.1:$KESTRA_TEST_MYSQL_PORT/$store\"
+datasources.mysql.username: $KESTRA_TEST_DB_USER
+datasources.mysql.password: \"$KESTRA_TEST_DB_PASSWORD\"" ;;
+  *) echo "unknown backend '$backend'" >&2; exit 2 ;;
+esac
 
 mkdir -p "$state/plugins"
 ln -s "$build/module/libkestra-scim.so" "$state/plugins/"
@@ -28,7 +54,7 @@ kestra.security.superAdmin.username: admin
 kestra.security.superAdmin.password: "$password"
 kestra.harness.data-dir: $state/data
 kestra.scim.sqlite.path: $state/data/kestra-scim.db
-${CONFORMANCE_YAML:-}
+$datasource
 YAML
 "$build/tests/harness/kestra-harness" --config "$state/application.yml" >"$state/harness.log" 2>&1 &
 harness_pid=$!
@@ -50,7 +76,7 @@ status=0
 run_suite() {
   local name=$1; shift
   read -r id token < <(integration "$name")
-  echo "== conformance: $name"
+  echo "== conformance ($backend): $name"
   if ! SCIM_BASE="$base/api/v1/conformance/integrations/$id/scim/v2" SCIM_TOKEN="$token" \
       python3 "$suites/okta_runscope_runner.py" "$@" >"$state/$name.log" 2>&1; then
     status=1

@@ -65,6 +65,27 @@ std::string list_response(std::int64_t total, std::int64_t start_index, const st
 
 std::string user_location(const std::string& base, const std::string& id) { return base + "/Users/" + id; }
 
+// The permission a method on one resource needs; nullopt: method not allowed.
+std::optional<std::string_view> action_for(std::string_view method, std::string_view delete_action) {
+  if (method == "GET") return "READ";
+  if (method == "PUT" || method == "PATCH") return "UPDATE";
+  if (method == "DELETE") return delete_action;
+  return std::nullopt;
+}
+
+// A bodiless answer (204, or 304 for a matching If-None-Match), with its ETag when known.
+http::Response bodiless(int status, std::string_view etag = {}) {
+  http::Response res;
+  res.status = status;
+  if (!etag.empty()) res.with_header("ETag", std::string(etag));
+  return res;
+}
+
+bool not_modified(const http::Request& req, std::string_view etag) {
+  auto none_match = req.header("If-None-Match");
+  return req.method == "GET" && none_match && etag_listed(*none_match, etag);
+}
+
 }  // namespace
 
 ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
@@ -147,17 +168,10 @@ http::Response ScimApi::users(Call& call) {
 http::Response ScimApi::user(Call& call) {
   const auto& req = call.req;
   const std::string id(req.param("id"));
-  std::string_view action;
-  if (req.method == "GET") {
-    action = "READ";
-  } else if (req.method == "PUT" || req.method == "PATCH") {
-    action = "UPDATE";
-  } else if (req.method == "DELETE") {
-    action = "UPDATE";
-  } else {
-    return fail(method_not_allowed(req));
-  }
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", action); !ok) return fail(ok.error());
+  // Removing a user from a tenant is an update of the (global) user.
+  const auto action = action_for(req.method, "UPDATE");
+  if (!action) return fail(method_not_allowed(req));
+  if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", *action); !ok) return fail(ok.error());
 
   if (req.method == "DELETE") {
     // Removing a user from a tenant removes its bindings there too.
@@ -166,9 +180,7 @@ http::Response ScimApi::user(Call& call) {
     }
     auto removed = users_.remove(call.scope, id, header(req, "If-Match"), call.actor);
     if (!removed) return fail(removed.error());
-    http::Response res;
-    res.status = 204;
-    return res;
+    return bodiless(204);
   }
 
   auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
@@ -188,14 +200,7 @@ http::Response ScimApi::user(Call& call) {
   }
   if (!view) return fail(view.error());
   const auto etag = user_etag(view->row.version, view->row.access_version);
-  if (req.method == "GET") {
-    if (auto none_match = header(req, "If-None-Match"); none_match && etag_listed(*none_match, etag)) {
-      http::Response res;
-      res.status = 304;
-      res.with_header("ETag", etag);
-      return res;
-    }
-  }
+  if (not_modified(req, etag)) return bodiless(304, etag);
   auto rendered = render_user(*view, user_location(call.base, id));
   schema::apply(*projection, rendered);
   return scim_json(200, rendered).with_header("ETag", etag);
@@ -258,23 +263,13 @@ http::Response ScimApi::groups(Call& call) {
 http::Response ScimApi::group(Call& call) {
   const auto& req = call.req;
   const std::string id(req.param("id"));
-  std::string_view action;
-  if (req.method == "GET") {
-    action = "READ";
-  } else if (req.method == "PUT" || req.method == "PATCH") {
-    action = "UPDATE";
-  } else if (req.method == "DELETE") {
-    action = "DELETE";
-  } else {
-    return fail(method_not_allowed(req));
-  }
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", action); !ok) return fail(ok.error());
+  const auto action = action_for(req.method, "DELETE");
+  if (!action) return fail(method_not_allowed(req));
+  if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", *action); !ok) return fail(ok.error());
   if (req.method == "DELETE") {
     auto removed = groups_.remove(call.scope, id, header(req, "If-Match"), call.actor);
     if (!removed) return fail(removed.error());
-    http::Response res;
-    res.status = 204;
-    return res;
+    return bodiless(204);
   }
   auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
   if (!request) return fail(request.error());
@@ -295,19 +290,9 @@ http::Response ScimApi::group(Call& call) {
   const auto etag = group_etag(row->version);
   // A group PATCH answers 204 unless the client asked for attributes.
   if (req.method == "PATCH" && request->attributes.empty() && request->excluded_attributes.empty()) {
-    http::Response res;
-    res.status = 204;
-    res.with_header("ETag", etag);
-    return res;
+    return bodiless(204, etag);
   }
-  if (req.method == "GET") {
-    if (auto none_match = header(req, "If-None-Match"); none_match && etag_listed(*none_match, etag)) {
-      http::Response res;
-      res.status = 304;
-      res.with_header("ETag", etag);
-      return res;
-    }
-  }
+  if (not_modified(req, etag)) return bodiless(304, etag);
   auto text = render_group(*row, call.base, *projection, &groups_.store(), call.scope);
   if (!text) return fail(text.error());
   return scim_json(200, std::move(*text)).with_header("ETag", etag);

@@ -8,6 +8,7 @@
 #include "filter_sql.hpp"
 #include "ports/resource_store.hpp"
 #include "sql_params.hpp"
+#include "store_support.hpp"
 
 #include <functional>
 #include <optional>
@@ -47,5 +48,45 @@ Result<ListPlan> plan_list(const Dialect& dialect, FilterTarget target, const po
 
 // The cursor resuming after a row with sort key `key` and `id`.
 std::string next_cursor(const ListPlan& plan, const std::optional<std::string>& key, const std::string& id);
+
+// Runs a planned list: the total from `count_sql`, then up to query.count
+// rows of `page_sql` (its last column is the sort key) read by `reader`
+// (bind(statement), value()), with the next cursor when more rows follow.
+template <class Row, class Reader>
+ports::ListPage<Row> read_page(soci::session& sql, const ListPlan& plan, const ports::ListQuery& query,
+                               const std::string& count_sql, const std::string& page_sql, Reader& reader) {
+  ports::ListPage<Row> page;
+  long long total = 0;
+  support::for_each_row(
+      sql, count_sql,
+      [&](soci::statement& st) {
+        st.exchange(soci::into(total));
+        plan.where_params.bind(st);
+      },
+      [] {});
+  page.total = total;
+  if (query.count <= 0) return page;
+  std::string key;
+  soci::indicator key_indicator = soci::i_ok;
+  std::optional<std::string> last_key;
+  support::for_each_row(
+      sql, page_sql,
+      [&](soci::statement& st) {
+        reader.bind(st);
+        st.exchange(soci::into(key, key_indicator));
+        plan.where_params.bind(st);
+        plan.page_params.bind(st);
+      },
+      [&] {
+        if (static_cast<long long>(page.items.size()) == query.count) {
+          page.next_cursor = next_cursor(plan, last_key, page.items.back().id);
+          return false;
+        }
+        page.items.push_back(reader.value());
+        last_key = key_indicator == soci::i_null ? std::nullopt : std::optional<std::string>(key);
+        return true;
+      });
+  return page;
+}
 
 }  // namespace kestra::adapters

@@ -424,40 +424,11 @@ Result<ports::ListPage<ports::GroupRow>> SociGroupStore::list(const ports::Scope
   return guarded(dialect_, "cannot list the groups of tenant '" + scope.tenant_id + "'", [&] {
     soci::session& sql = **session;
     ReadTransaction snapshot(sql, dialect_);  // one view of the data for count and page
-    ports::ListPage<ports::GroupRow> page;
-    long long total = 0;
-    support::for_each_row(
-        sql, "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
-        [&](soci::statement& st) {
-          st.exchange(soci::into(total));
-          plan->where_params.bind(st);
-        },
-        [] {});
-    page.total = total;
-    if (query.count > 0) {
-      const std::string from = group_from(plan->page_params, scope.integration_id);
-      GroupReader row;
-      std::string key;
-      soci::indicator key_indicator = soci::i_ok;
-      std::optional<std::string> last_key;
-      support::for_each_row(
-          sql, std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail,
-          [&](soci::statement& st) {
-            row.bind(st);
-            st.exchange(soci::into(key, key_indicator));
-            plan->where_params.bind(st);
-            plan->page_params.bind(st);
-          },
-          [&] {
-            if (static_cast<long long>(page.items.size()) == query.count) {
-              page.next_cursor = next_cursor(*plan, last_key, page.items.back().id);
-              return false;
-            }
-            page.items.push_back(row.value());
-            last_key = key_indicator == soci::i_null ? std::nullopt : std::optional<std::string>(key);
-            return true;
-          });
-    }
+    const std::string from = group_from(plan->page_params, scope.integration_id);
+    GroupReader reader;
+    auto page = read_page<ports::GroupRow>(
+        sql, *plan, query, "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
+        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail, reader);
     snapshot.commit();
     return page;
   });

@@ -1,10 +1,12 @@
 // A harness running the real module, for the SCIM and admin tests.
 #pragma once
 
+#include "kestra/test/database.hpp"
 #include "kestra/test/harness.hpp"
 
 #include <boost/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,7 +16,9 @@ inline HarnessOptions module_options(std::vector<std::string> tenants = {"acme"}
   HarnessOptions options;
   options.modules = {KESTRA_MODULE_PATH};
   options.tenants = std::move(tenants);
-  options.extra_yaml = "kestra.scim.sqlite.path: \"@DIR@/data/kestra-scim.db\"\n";
+  // The backend of this run (KESTRA_TEST_BACKEND): a fresh store on it.
+  options.database = std::make_shared<ScratchDatabase>();
+  options.extra_yaml = options.database->harness_yaml();
   return options;
 }
 

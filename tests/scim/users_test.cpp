@@ -32,9 +32,11 @@ bool is_timestamp(const json::value& v) {
   return s.size() == 24 && s[4] == '-' && s[10] == 'T' && s[19] == '.' && s.back() == 'Z';
 }
 
-// Every file of the data directory, as bytes.
+// Everything the module stored: the data directory's files as bytes, and on
+// a database server every table's values.
 std::string data_files(const HarnessProcess& harness) {
   std::string all;
+  if (const auto& database = harness.options().database) all = database->dump_text();
   for (const auto& entry : std::filesystem::recursive_directory_iterator(harness.data_dir())) {
     if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path(), std::ios::binary);

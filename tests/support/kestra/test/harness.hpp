@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,8 @@
 #include <vector>
 
 namespace kestra::test {
+
+class ScratchDatabase;
 
 class HarnessError : public std::runtime_error {
 public:
@@ -50,6 +53,9 @@ struct HarnessOptions {
     std::optional<std::string> yaml;
     // Start in the constructor (and wait for "listening on").
     bool start = true;
+    // The module's store on a database server (kestra/test/database.hpp),
+    // kept as long as the harness and dropped after it stops.
+    std::shared_ptr<ScratchDatabase> database;
     std::filesystem::path executable = harness_executable();
 };
 
@@ -82,6 +88,7 @@ public:
     // "Basic ..." for the configured super-admin.
     std::string admin_authorization() const;
 
+    const HarnessOptions& options() const { return options_; }
     const std::filesystem::path& dir() const { return dir_; }
     std::filesystem::path config_path() const { return dir_ / "application.yml"; }
     std::filesystem::path data_dir() const { return dir_ / "data"; }

@@ -33,9 +33,13 @@ class Dialect {
   virtual void prepare_session(soci::session& sql) const = 0;
 
   // True when the session's connection is known to be gone, judged from
-  // what the client library already knows (no round trip): the pool then
-  // reconnects it before lending it out.
+  // what the client library knows and what the server sent unasked (no
+  // round trip): the pool then reconnects it before lending it out.
   virtual bool connection_lost(soci::session& sql) const = 0;
+
+  // The socket of the session's connection, for SessionWatchdog; -1 when it
+  // has none (SQLite).
+  virtual int socket(soci::session&) const { return -1; }
 
   // Starts a transaction that will write, taking the write lock up front
   // where the engine would otherwise fail a later lock upgrade.

@@ -95,7 +95,8 @@ class MysqlDialect final : public Dialect {
     }
   }
 
-  // The last call's error, kept by the client library.
+  // The last call's error, kept by the client library, or anything the
+  // server sent the idle session.
   bool connection_lost(soci::session& sql) const override {
     auto* backend = static_cast<soci::mysql_session_backend*>(sql.get_backend());
     if (backend == nullptr || backend->conn_ == nullptr) return true;
@@ -107,8 +108,14 @@ class MysqlDialect final : public Dialect {
       case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT
         return true;
       default:
-        return false;
+        break;
     }
+    return server::has_unasked_input(static_cast<int>(mysql_get_socket(backend->conn_)));
+  }
+
+  int socket(soci::session& sql) const override {
+    auto* backend = static_cast<soci::mysql_session_backend*>(sql.get_backend());
+    return backend == nullptr || backend->conn_ == nullptr ? -1 : static_cast<int>(mysql_get_socket(backend->conn_));
   }
 
   void begin_write(soci::session& sql) const override { sql << "START TRANSACTION"; }

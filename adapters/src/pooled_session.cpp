@@ -7,38 +7,46 @@
 
 namespace kestra::adapters {
 
-Result<PooledSession> PooledSession::borrow(soci::connection_pool& pool, const Dialect& dialect, int timeout_ms) {
+Result<PooledSession> SessionPool::borrow() {
   std::size_t position = 0;
   try {
-    if (!pool.try_lease(position, timeout_ms)) {
-      return Error::unavailable("no database session became free within " + std::to_string(timeout_ms) +
+    if (!sessions_->try_lease(position, borrow_timeout_ms_)) {
+      return Error::unavailable("no database session became free within " + std::to_string(borrow_timeout_ms_) +
                                 " ms; raise the pool size or the busy timeout");
     }
   } catch (const soci::soci_error& e) {
     return Error::internal("cannot borrow a database session: " + e.get_error_message());
   }
-  PooledSession borrowed(pool, position);
-  // A connection lost during an earlier request is opened again here, so
-  // that a database restart costs the requests in flight, not every later one.
+  PooledSession borrowed(*sessions_, position);
+  soci::session& sql = sessions_->at(position);
+  // A connection lost during an earlier request, or while the session sat
+  // in the pool, is opened again here, so that a database restart costs
+  // the requests in flight, not later ones.
   try {
-    soci::session& sql = pool.at(position);
-    if (dialect.connection_lost(sql)) {
-      sql.reconnect();
-      dialect.prepare_session(sql);
-    }
+    const bool lost = dialect_.connection_lost(sql);
+    if (lost) sql.reconnect();
+    borrowed.watch_ = watchdog_.watch(dialect_.socket(sql));
+    if (lost) dialect_.prepare_session(sql);
   } catch (const std::exception& e) {
-    return Error::unavailable("cannot reconnect to " + dialect.describe() + ": " + e.what());
+    // Connected but not prepared is not ready: the next borrower starts over.
+    try {
+      sql.close();
+    } catch (...) {
+      // Closing a broken connection may complain; it is closed either way.
+    }
+    return Error::unavailable("cannot reconnect to " + dialect_.describe() + ": " + e.what());
   }
   return borrowed;
 }
 
 PooledSession::PooledSession(PooledSession&& other) noexcept
-    : pool_(other.pool_), position_(other.position_) {
+    : pool_(other.pool_), position_(other.position_), watch_(std::move(other.watch_)) {
   other.pool_ = nullptr;
 }
 
 PooledSession::~PooledSession() {
   if (pool_ == nullptr) return;
+  watch_ = {};  // before another borrower may take the session
   try {
     pool_->give_back(position_);
   } catch (...) {

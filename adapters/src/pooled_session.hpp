@@ -1,24 +1,26 @@
-// RAII helpers over SOCI sessions: borrowing from the pool, write
+// RAII helpers over SOCI sessions: the pool and borrowing from it, write
 // transactions, the migration lock.
 #pragma once
 
 #include "core/result.hpp"
 #include "dialect.hpp"
+#include "session_watchdog.hpp"
 
 #include <soci/connection-pool.h>
 #include <soci/session.h>
 
+#include <chrono>
 #include <cstddef>
+#include <memory>
 
 namespace kestra::adapters {
 
-// One session borrowed from the pool until destruction.
+class SessionPool;
+
+// One session borrowed from the pool until destruction, its socket watched
+// meanwhile (SessionWatchdog).
 class PooledSession {
  public:
-  // Waits up to `timeout_ms` for a free session; Unavailable if none frees
-  // up, or if its lost connection cannot be opened and prepared again.
-  static Result<PooledSession> borrow(soci::connection_pool& pool, const Dialect& dialect, int timeout_ms);
-
   PooledSession(PooledSession&& other) noexcept;
   PooledSession(const PooledSession&) = delete;
   PooledSession& operator=(const PooledSession&) = delete;
@@ -28,10 +30,40 @@ class PooledSession {
   soci::session& operator*() const { return pool_->at(position_); }
 
  private:
+  friend class SessionPool;
   PooledSession(soci::connection_pool& pool, std::size_t position) : pool_(&pool), position_(position) {}
 
   soci::connection_pool* pool_;
   std::size_t position_;
+  SessionWatchdog::Watch watch_;
+};
+
+// The store's sessions, connected and prepared (SociStore::open), shared by
+// its repositories.
+class SessionPool {
+ public:
+  // `dialect` outlives the pool.  `socket_timeout`: how long a lent-out
+  // session may wait for an answer (SessionWatchdog); zero: for ever.
+  SessionPool(const Dialect& dialect, std::unique_ptr<soci::connection_pool> sessions, int borrow_timeout_ms,
+              std::chrono::milliseconds socket_timeout)
+      : dialect_(dialect),
+        sessions_(std::move(sessions)),
+        borrow_timeout_ms_(borrow_timeout_ms),
+        watchdog_(socket_timeout) {}
+
+  // Waits up to the borrow timeout for a free session; Unavailable if none
+  // frees up, or if its lost connection cannot be opened and prepared again.
+  Result<PooledSession> borrow();
+
+  // A session without borrowing it: before anyone borrows (migrations), or
+  // to attach a logger.
+  soci::session& at(std::size_t position) { return sessions_->at(position); }
+
+ private:
+  const Dialect& dialect_;
+  std::unique_ptr<soci::connection_pool> sessions_;
+  int borrow_timeout_ms_;
+  SessionWatchdog watchdog_;
 };
 
 // A write transaction (Dialect::begin_write) rolled back unless committed.

@@ -95,9 +95,16 @@ class PostgresDialect final : public Dialect {
     }
   }
 
+  // What libpq knows, or anything the server sent the idle session.
   bool connection_lost(soci::session& sql) const override {
     auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
-    return backend == nullptr || backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK;
+    if (backend == nullptr || backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK) return true;
+    return server::has_unasked_input(PQsocket(backend->conn_));
+  }
+
+  int socket(soci::session& sql) const override {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+    return backend == nullptr || backend->conn_ == nullptr ? -1 : PQsocket(backend->conn_);
   }
 
   void begin_write(soci::session& sql) const override { sql << "BEGIN"; }

@@ -2,6 +2,8 @@
 
 #include "errors.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <cctype>
 #include <thread>
@@ -108,6 +110,11 @@ void wait_for_lock(const std::function<bool()>& try_lock, std::chrono::milliseco
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
+}
+
+bool has_unasked_input(int fd) {
+  pollfd idle{fd, POLLIN, 0};
+  return fd < 0 || ::poll(&idle, 1, 0) != 0;
 }
 
 }  // namespace kestra::adapters::server

@@ -44,6 +44,11 @@ void wait_for_lock(const std::function<bool()>& try_lock, std::chrono::milliseco
 // How long a host waits for another one's migrations before giving up.
 inline constexpr std::chrono::minutes kMigrationLockPatience{2};
 
+// True when the idle connection on `fd` has something to read, or has
+// ended: a server sends nothing unasked but its goodbye (shutdown, crash,
+// idle timeout, a killed session) before closing.  No round trip.
+bool has_unasked_input(int fd);
+
 // The default connect timeout, in seconds, when the configuration sets none.
 inline constexpr std::string_view kConnectTimeoutSeconds = "10";
 

@@ -169,16 +169,15 @@ Result<std::vector<Member>> resolve_members(soci::session& sql, const std::strin
 
 }  // namespace
 
-SociGroupStore::SociGroupStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms)
+SociGroupStore::SociGroupStore(const Dialect& dialect, SessionPool& sessions)
     : dialect_(dialect),
-      pool_(pool),
-      borrow_timeout_ms_(borrow_timeout_ms),
+      sessions_(sessions),
       insert_member_sql_(dialect.insert_ignoring_duplicate(
           "INSERT INTO scim_group_members (group_id, member_id, member_type, tenant_id, created_at) "
           "VALUES (:group_id, :member_id, :member_type, :tenant, :now)",
           "group_id, member_id")) {}
 
-Result<PooledSession> SociGroupStore::borrow() const { return PooledSession::borrow(pool_, dialect_, borrow_timeout_ms_); }
+Result<PooledSession> SociGroupStore::borrow() const { return sessions_.borrow(); }
 
 namespace {
 

@@ -9,7 +9,6 @@
 #include "pooled_session.hpp"
 #include "ports/resource_store.hpp"
 
-#include <soci/connection-pool.h>
 
 #include <cstddef>
 #include <functional>
@@ -24,8 +23,8 @@ class SociGroupStore final : public ports::GroupStore {
   // Member ids checked by one query each.
   static constexpr std::size_t kMemberBatch = 500;
 
-  // `dialect` and `pool` belong to the SociStore and outlive this object.
-  SociGroupStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms);
+  // `dialect` and `sessions` belong to the SociStore and outlive this object.
+  SociGroupStore(const Dialect& dialect, SessionPool& sessions);
 
   Result<ports::GroupRow> create(const ports::Scope& scope, const ports::GroupWrite& group,
                                  const std::vector<ports::MemberRef>& members, const std::string& new_id,
@@ -44,8 +43,7 @@ class SociGroupStore final : public ports::GroupStore {
   Result<PooledSession> borrow() const;
 
   const Dialect& dialect_;
-  soci::connection_pool& pool_;
-  int borrow_timeout_ms_;
+  SessionPool& sessions_;
   std::string insert_member_sql_;  // ignores a member already there
 };
 

@@ -216,11 +216,9 @@ void insert_token(soci::session& sql, const ports::TokenRecord& token, const std
 
 }  // namespace
 
-SociProvisioningStore::SociProvisioningStore(const Dialect& dialect, soci::connection_pool& pool,
-                                             int borrow_timeout_ms)
+SociProvisioningStore::SociProvisioningStore(const Dialect& dialect, SessionPool& sessions)
     : dialect_(dialect),
-      pool_(pool),
-      borrow_timeout_ms_(borrow_timeout_ms),
+      sessions_(sessions),
       insert_tenant_sql_(dialect_.insert_ignoring_duplicate(
           "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")),
       insert_role_sql_(dialect_.insert_ignoring_duplicate(
@@ -230,7 +228,7 @@ SociProvisioningStore::SociProvisioningStore(const Dialect& dialect, soci::conne
           "tenant_id, name_key")) {}
 
 Result<PooledSession> SociProvisioningStore::borrow() const {
-  return PooledSession::borrow(pool_, dialect_, borrow_timeout_ms_);
+  return sessions_.borrow();
 }
 
 SociProvisioningStore::StoredRole SociProvisioningStore::ensure_role_row(soci::session& sql, const ports::Role& role,

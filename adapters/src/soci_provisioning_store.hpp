@@ -7,7 +7,6 @@
 #include "pooled_session.hpp"
 #include "ports/provisioning_store.hpp"
 
-#include <soci/connection-pool.h>
 
 #include <cstdint>
 #include <optional>
@@ -18,8 +17,8 @@ namespace kestra::adapters {
 
 class SociProvisioningStore final : public ports::ProvisioningStore {
  public:
-  // `dialect` and `pool` belong to the SociStore and outlive this object.
-  SociProvisioningStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms);
+  // `dialect` and `sessions` belong to the SociStore and outlive this object.
+  SociProvisioningStore(const Dialect& dialect, SessionPool& sessions);
 
   Result<ports::Integration> create_integration(const ports::NewIntegration& spec) override;
   Result<ports::Page<ports::Integration>> list_integrations(const std::string& tenant, const std::string& query,
@@ -66,8 +65,7 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
   StoredRole ensure_role_row(soci::session& sql, const ports::Role& role, const std::string& tenant) const;
 
   const Dialect& dialect_;
-  soci::connection_pool& pool_;
-  int borrow_timeout_ms_;
+  SessionPool& sessions_;
   std::string insert_tenant_sql_;
   std::string insert_role_sql_;
 };

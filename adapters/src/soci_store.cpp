@@ -50,29 +50,32 @@ Result<std::unique_ptr<ports::Store>> SociStore::open(std::unique_ptr<Dialect> d
   });
   if (!pool) return Error::unavailable(pool.error().detail);
 
+  const std::chrono::milliseconds socket_timeout(
+      config.socket_timeout_ms ? *config.socket_timeout_ms
+      : config.statement_timeout_ms > 0 ? config.statement_timeout_ms + kSocketTimeoutGrace.count()
+                                        : 0);
+  auto sessions = std::make_unique<SessionPool>(*dialect, std::move(*pool), config.busy_timeout_ms, socket_timeout);
+
   // Nobody else holds the pool yet, so session 0 is free to use directly.
-  auto version = migrate((*pool)->at(0), *dialect, *migrations);
+  auto version = migrate(sessions->at(0), *dialect, *migrations);
   if (!version) return version.error();
 
-  return std::unique_ptr<ports::Store>(
-      new SociStore(std::move(dialect), std::move(*pool), config.busy_timeout_ms, *version));
+  return std::unique_ptr<ports::Store>(new SociStore(std::move(dialect), std::move(sessions), *version));
 }
 
-SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<soci::connection_pool> pool,
-                     int borrow_timeout_ms, int schema_version)
+SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPool> sessions, int schema_version)
     : dialect_(std::move(dialect)),
-      pool_(std::move(pool)),
-      borrow_timeout_ms_(borrow_timeout_ms),
+      sessions_(std::move(sessions)),
       schema_version_(schema_version),
       insert_tenant_sql_(dialect_->insert_ignoring_duplicate(
           "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")),
-      provisioning_(*dialect_, *pool_, borrow_timeout_ms),
-      users_(*dialect_, *pool_, borrow_timeout_ms),
-      groups_(*dialect_, *pool_, borrow_timeout_ms) {}
+      provisioning_(*dialect_, *sessions_),
+      users_(*dialect_, *sessions_),
+      groups_(*dialect_, *sessions_) {}
 
 Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");
-  auto session = PooledSession::borrow(*pool_, *dialect_, borrow_timeout_ms_);
+  auto session = sessions_->borrow();
   if (!session) return session.error();
 
   return guarded(*dialect_, "cannot record tenant '" + tenant + "'", [&] {
@@ -86,7 +89,7 @@ Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
 
 Result<void> SociStore::remove_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");
-  auto session = PooledSession::borrow(*pool_, *dialect_, borrow_timeout_ms_);
+  auto session = sessions_->borrow();
   if (!session) return session.error();
 
   return guarded(*dialect_, "cannot remove tenant '" + tenant + "'", [&] {

@@ -4,6 +4,7 @@
 
 #include "core/result.hpp"
 #include "dialect.hpp"
+#include "pooled_session.hpp"
 #include "ports/store.hpp"
 #include "soci_group_store.hpp"
 #include "soci_provisioning_store.hpp"
@@ -11,6 +12,7 @@
 
 #include <soci/connection-pool.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -19,7 +21,10 @@ namespace kestra::adapters {
 class SociStore final : public ports::Store {
  public:
   // Connects config.pool_size sessions (already validated), prepares each,
-  // migrates the schema.
+  // migrates the schema.  A lent-out session waits for the server at most
+  // config.socket_timeout_ms, else the statement timeout and
+  // kSocketTimeoutGrace more (the server answers a statement it cancels).
+  static constexpr std::chrono::milliseconds kSocketTimeoutGrace{5000};
   static Result<std::unique_ptr<ports::Store>> open(std::unique_ptr<Dialect> dialect,
                                                     const ports::StoreConfig& config);
 
@@ -31,15 +36,13 @@ class SociStore final : public ports::Store {
   ports::GroupStore& groups() override { return groups_; }
 
  private:
-  SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<soci::connection_pool> pool, int borrow_timeout_ms,
-            int schema_version);
+  SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPool> sessions, int schema_version);
 
   std::unique_ptr<Dialect> dialect_;
-  std::unique_ptr<soci::connection_pool> pool_;
-  int borrow_timeout_ms_;
+  std::unique_ptr<SessionPool> sessions_;
   int schema_version_;
   std::string insert_tenant_sql_;
-  // These use dialect_ and pool_.
+  // These use dialect_ and sessions_.
   SociProvisioningStore provisioning_;
   SociUserStore users_;
   SociGroupStore groups_;

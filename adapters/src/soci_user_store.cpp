@@ -207,10 +207,10 @@ Result<void> check_write(const ports::Scope& scope, const ports::UserWrite& user
 
 }  // namespace
 
-SociUserStore::SociUserStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms)
-    : dialect_(dialect), pool_(pool), borrow_timeout_ms_(borrow_timeout_ms) {}
+SociUserStore::SociUserStore(const Dialect& dialect, SessionPool& sessions)
+    : dialect_(dialect), sessions_(sessions) {}
 
-Result<PooledSession> SociUserStore::borrow() const { return PooledSession::borrow(pool_, dialect_, borrow_timeout_ms_); }
+Result<PooledSession> SociUserStore::borrow() const { return sessions_.borrow(); }
 
 Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const ports::UserWrite& user,
                                              const std::string& new_id, const std::string& now,

@@ -8,7 +8,6 @@
 #include "pooled_session.hpp"
 #include "ports/resource_store.hpp"
 
-#include <soci/connection-pool.h>
 
 #include <optional>
 #include <string>
@@ -18,8 +17,8 @@ namespace kestra::adapters {
 
 class SociUserStore final : public ports::UserStore {
  public:
-  // `dialect` and `pool` belong to the SociStore and outlive this object.
-  SociUserStore(const Dialect& dialect, soci::connection_pool& pool, int borrow_timeout_ms);
+  // `dialect` and `sessions` belong to the SociStore and outlive this object.
+  SociUserStore(const Dialect& dialect, SessionPool& sessions);
 
   Result<ports::UserRow> create(const ports::Scope& scope, const ports::UserWrite& user, const std::string& new_id,
                                 const std::string& now, const ports::AuditEntry& audit) override;
@@ -35,8 +34,7 @@ class SociUserStore final : public ports::UserStore {
   Result<PooledSession> borrow() const;
 
   const Dialect& dialect_;
-  soci::connection_pool& pool_;
-  int borrow_timeout_ms_;
+  SessionPool& sessions_;
 };
 
 }  // namespace kestra::adapters

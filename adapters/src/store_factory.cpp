@@ -28,6 +28,10 @@ Result<void> validate(const ports::StoreConfig& config) {
     return Error::invalid("statement_timeout_ms must be between 0 and a day, not " +
                           std::to_string(config.statement_timeout_ms));
   }
+  if (config.socket_timeout_ms && (*config.socket_timeout_ms < 0 || *config.socket_timeout_ms > kMaxTimeoutMs)) {
+    return Error::invalid("socket_timeout_ms must be between 0 and a day, not " +
+                          std::to_string(*config.socket_timeout_ms));
+  }
   return {};
 }
 

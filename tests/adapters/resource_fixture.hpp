@@ -127,18 +127,19 @@ struct ResourceFixture {
     auto made = adapters::make_dialect(db.config(pool_size));
     BOOST_TEST_REQUIRE(made.has_value(), (made ? "" : made.error().detail));
     dialect = std::move(*made);
-    pool = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(pool_size));
+    auto sessions = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(pool_size));
     for (int i = 0; i < pool_size; ++i) {
-      soci::session& s = pool->at(static_cast<std::size_t>(i));
+      soci::session& s = sessions->at(static_cast<std::size_t>(i));
       s.open(dialect->connection());
       dialect->prepare_session(s);
     }
     auto migrations = adapters::embedded_migrations(dialect->name());
     BOOST_TEST_REQUIRE(migrations.has_value());
-    auto migrated = adapters::migrate(pool->at(0), *dialect, *migrations);
+    auto migrated = adapters::migrate(sessions->at(0), *dialect, *migrations);
     BOOST_TEST_REQUIRE(migrated.has_value(), (migrated ? "" : migrated.error().detail));
-    users = std::make_unique<adapters::SociUserStore>(*dialect, *pool, 10000);
-    groups = std::make_unique<adapters::SociGroupStore>(*dialect, *pool, 10000);
+    pool = std::make_unique<adapters::SessionPool>(*dialect, std::move(sessions), 10000, std::chrono::milliseconds(0));
+    users = std::make_unique<adapters::SociUserStore>(*dialect, *pool);
+    groups = std::make_unique<adapters::SociGroupStore>(*dialect, *pool);
   }
   ~ResourceFixture() {
     if (!traced) return;
@@ -170,7 +171,7 @@ struct ResourceFixture {
   std::size_t pool_size;
   bool traced = false;
   std::unique_ptr<adapters::Dialect> dialect;
-  std::unique_ptr<soci::connection_pool> pool;
+  std::unique_ptr<adapters::SessionPool> pool;
   std::unique_ptr<adapters::SociUserStore> users;
   std::unique_ptr<adapters::SociGroupStore> groups;
   std::unique_ptr<soci::session> own_sql = db.session();

@@ -1,10 +1,75 @@
-// Request size limits: body -> 413, header section -> 431.
+// Host limits: body -> 413, header section -> 431, a request that does not
+// arrive within the read timeout -> 408, connections beyond the maximum -> 503.
 #define BOOST_TEST_MODULE harness_limits
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
 using namespace kestra::test;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// A client that sends bytes when told to, for slow and idle clients.
+class RawClient {
+public:
+    explicit RawClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
+            throw std::runtime_error("cannot connect to the harness");
+    }
+    ~RawClient() { ::close(fd_); }
+    RawClient(const RawClient&) = delete;
+    RawClient& operator=(const RawClient&) = delete;
+
+    void send(std::string_view bytes) { (void)::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+
+    // Whether the server has sent something (or closed) within `wait`.
+    bool readable(std::chrono::milliseconds wait) {
+        pollfd p{fd_, POLLIN, 0};
+        return ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
+    }
+
+    // Everything until the server closes, or `limit` passes.
+    std::string read_all(std::chrono::milliseconds limit) {
+        std::string out;
+        const auto deadline = Clock::now() + limit;
+        char chunk[4096];
+        while (Clock::now() < deadline && readable(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()))) {
+            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+            if (n <= 0) break;
+            out.append(chunk, static_cast<std::size_t>(n));
+        }
+        return out;
+    }
+
+private:
+    int fd_;
+};
+
+HarnessOptions with_yaml(const std::string& yaml) {
+    HarnessOptions options = echo_options();
+    options.extra_yaml = yaml;
+    return options;
+}
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(default_body_limit_is_10_mib) {
     HarnessProcess harness(echo_options());
@@ -54,4 +119,86 @@ BOOST_AUTO_TEST_CASE(configured_header_limit) {
 BOOST_AUTO_TEST_CASE(malformed_request_is_400) {
     HarnessProcess harness(echo_options());
     BOOST_TEST(request_raw(harness.port(), "GET /echo/x HTTP/1.1\r\nBad Header Line\r\n\r\n").status == 400u);
+}
+
+// ------------------------------------------------------------ slow clients
+
+BOOST_AUTO_TEST_CASE(a_header_that_stops_arriving_is_408) {
+    HarnessProcess harness(with_yaml("micronaut.server.read-idle-timeout: 1\n"));
+    RawClient client(harness.port());
+    const auto start = Clock::now();
+    client.send("GET /echo/x HTTP/1.1\r\nHost: x\r\n");
+    const std::string answer = client.read_all(10s);
+    BOOST_TEST(answer.starts_with("HTTP/1.1 408"), answer);
+    BOOST_TEST(answer.find("\"message\"") != std::string::npos, answer);
+    BOOST_TEST(seconds_since(start) >= 0.9);
+    BOOST_TEST(seconds_since(start) < 5.0);
+    BOOST_TEST(get(harness, "/echo/still-serving").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(a_header_dripped_byte_by_byte_still_gets_408_in_time) {
+    HarnessProcess harness(with_yaml("micronaut.server.read-idle-timeout: 1\n"));
+    RawClient client(harness.port());
+    const auto start = Clock::now();
+    client.send("GET /echo/x HTTP/1.1\r\n");
+    // Each header line comes well within the timeout; the whole header never does.
+    for (int i = 0; i < 40 && !client.readable(200ms); ++i) client.send("X-Drip-" + std::to_string(i) + ": y\r\n");
+    const std::string answer = client.read_all(10s);
+    BOOST_TEST(answer.starts_with("HTTP/1.1 408"), answer);
+    BOOST_TEST(seconds_since(start) < 5.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_body_that_stops_arriving_is_408) {
+    HarnessProcess harness(with_yaml("micronaut.server.read-idle-timeout: 1\n"));
+    RawClient client(harness.port());
+    client.send("POST /fixture/any HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+    const std::string answer = client.read_all(10s);
+    BOOST_TEST(answer.starts_with("HTTP/1.1 408"), answer);
+    BOOST_TEST(get(harness, "/echo/still-serving").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(an_idle_connection_is_closed_without_an_answer) {
+    HarnessProcess harness(with_yaml("micronaut.server.read-idle-timeout: 1\n"));
+    RawClient idle(harness.port());
+    const auto start = Clock::now();
+    BOOST_TEST(idle.read_all(10s).empty());
+    BOOST_TEST(seconds_since(start) < 5.0);
+
+    // Between two requests of a keep-alive connection, too.
+    RawClient kept(harness.port());
+    kept.send("GET /echo/x HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string answer = kept.read_all(10s);
+    BOOST_TEST(answer.starts_with("HTTP/1.1 200"), answer);
+    BOOST_TEST(answer.find("408") == std::string::npos, answer);
+}
+
+// ------------------------------------------------------------ connections
+
+BOOST_AUTO_TEST_CASE(connections_beyond_the_maximum_are_503) {
+    HarnessProcess harness(with_yaml("kestra.harness.max-connections: 2\n"));
+    auto first = std::make_unique<RawClient>(harness.port());
+    RawClient second(harness.port());
+    const HttpResponse refused = get(harness, "/echo/x");
+    BOOST_TEST(refused.status == 503u);
+    BOOST_TEST(json_object(refused).at("message").as_string().starts_with("Too many connections"));
+    BOOST_TEST(refused.header("Connection").value_or("") == "close");
+    BOOST_TEST(harness.log().find("too many open") != std::string::npos);
+
+    // A connection that closes makes room.
+    first.reset();
+    unsigned status = 0;
+    for (int i = 0; i < 50 && status != 200u; ++i) {
+        std::this_thread::sleep_for(100ms);
+        status = get(harness, "/echo/x").status;
+    }
+    BOOST_TEST(status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_limit_below_one_is_refused_at_start) {
+    HarnessOptions options = with_yaml("kestra.harness.max-connections: 0\n");
+    options.start = false;
+    HarnessProcess harness(options);
+    harness.spawn();
+    BOOST_TEST(harness.wait_exit(20s).value_or(-1) == 2);
+    BOOST_TEST(harness.stderr_text().find("kestra.harness.max-connections") != std::string::npos);
 }

@@ -219,6 +219,21 @@ inline std::string detail_of(const HttpResponse& res) {
   return str(body, "detail");
 }
 
+// Nothing internal (SQL, driver, C++) in an error's detail, unless the
+// client sent it (a detail may quote the request).
+inline void check_detail_leaks_nothing(const HttpResponse& res, std::string_view sent = {}) {
+  const auto detail = detail_of(res);
+  for (const char* leak : {"SELECT", "sqlite", "soci", "scim_users", "std::", "exception"}) {
+    if (sent.find(leak) != std::string_view::npos) continue;
+    BOOST_TEST(detail.find(leak) == std::string::npos, detail);
+  }
+}
+
+// The host and the module still answer.
+inline void check_alive(const Scim& scim) {
+  BOOST_TEST(scim.get("/ServiceProviderConfig").status == 200u, "the host stopped answering");
+}
+
 // Everything the integration can see of its tenant, to show that a refused
 // request wrote nothing: every user and group as served, and the audit.
 struct ScimState {

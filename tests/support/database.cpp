@@ -61,10 +61,17 @@ class AdminSession {
     static AdminSession admin;
     return admin;
   }
+  // A session lost meanwhile (a test restarted its server) is opened again, once.
   void run(Backend backend, const std::string& statement) {
     std::lock_guard lock(mutex_);
     connect(backend);
-    *session_ << statement;
+    try {
+      *session_ << statement;
+    } catch (const soci::soci_error&) {
+      session_.reset();
+      connect(backend);
+      *session_ << statement;
+    }
   }
   void connect(Backend backend) {
     if (session_) return;
@@ -143,19 +150,20 @@ std::string ScratchDatabase::server_address() const {
   return jdbc_address(jdbc_variable(backend_));
 }
 
-std::string ScratchDatabase::harness_yaml(const std::string& host_port) const {
+std::string ScratchDatabase::harness_yaml(const std::string& host_port, const std::string& url_parameters) const {
   if (backend_ == Backend::Sqlite) return "kestra.scim.sqlite.path: \"@DIR@/data/kestra-scim.db\"\n";
   const std::string address = host_port.empty() ? server_address() : host_port;
+  const std::string more = url_parameters.empty() ? "" : (backend_ == Backend::Postgres ? "&" : "?") + url_parameters;
   const std::string user = env_or_empty("KESTRA_TEST_DB_USER");
   const std::string password = env_or_empty("KESTRA_TEST_DB_PASSWORD");
   if (backend_ == Backend::Postgres) {
     return "kestra.repository.type: postgres\n"
-           "datasources.postgres.url: \"jdbc:postgresql://" + address + "/kestra?currentSchema=" + name_ + "\"\n"
+           "datasources.postgres.url: \"jdbc:postgresql://" + address + "/kestra?currentSchema=" + name_ + more + "\"\n"
            "datasources.postgres.username: \"" + user + "\"\n"
            "datasources.postgres.password: \"" + password + "\"\n";
   }
   return "kestra.repository.type: mysql\n"
-         "datasources.mysql.url: \"jdbc:mysql://" + address + "/" + name_ + "\"\n"
+         "datasources.mysql.url: \"jdbc:mysql://" + address + "/" + name_ + more + "\"\n"
          "datasources.mysql.username: \"" + user + "\"\n"
          "datasources.mysql.password: \"" + password + "\"\n";
 }

@@ -73,6 +73,19 @@ const RefusedCase kRefused[] = {
      {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db/kestra?currentSchema=a,b"}},
      "currentSchema must name one schema"},
     {"bad escape", {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db/kes%zztra"}}, "%-escape"},
+    {"body limit not a number", {kTenants, {"kestra.scim.limits.max-body-size", "1MB"}},
+     "kestra.scim.limits.max-body-size must be a positive whole number"},
+    {"body limit zero", {kTenants, {"kestra.scim.limits.max-body-size", "0"}}, "kestra.scim.limits.max-body-size"},
+    {"negative JSON depth", {kTenants, {"kestra.scim.limits.json-max-depth", "-1"}}, "kestra.scim.limits.json-max-depth"},
+    {"JSON depth beyond the stack's", {kTenants, {"kestra.scim.limits.json-max-depth", "257"}},
+     "kestra.scim.limits.json-max-depth must be at most 256"},
+    {"JSON elements beyond int", {kTenants, {"kestra.scim.limits.json-max-elements", "99999999999"}},
+     "kestra.scim.limits.json-max-elements"},
+    {"filter length empty", {kTenants, {"kestra.scim.limits.filter-max-length", ""}},
+     "kestra.scim.limits.filter-max-length"},
+    {"filter nodes beyond the stack's", {kTenants, {"kestra.scim.limits.filter-max-nodes", "1001"}},
+     "kestra.scim.limits.filter-max-nodes must be at most 1000"},
+    {"bulk payload zero", {kTenants, {"kestra.scim.bulk.max-payload-size", "0"}}, "kestra.scim.bulk.max-payload-size"},
 };
 
 }  // namespace
@@ -113,6 +126,34 @@ BOOST_AUTO_TEST_CASE(defaults_and_overrides) {
   BOOST_TEST(config->public_url == "https://kestra.example.com/");
   BOOST_TEST(config->max_results == 250);
   BOOST_TEST(config->bulk_max_operations == 1000);
+  BOOST_TEST(config->bulk_max_payload_bytes == 1048576);
+}
+
+BOOST_AUTO_TEST_CASE(request_limits_have_safe_defaults_and_can_be_set) {
+  MapConfig source;
+  source.values = {kTenants};
+  auto defaults = kestra::app::load_config(source);
+  BOOST_REQUIRE(defaults.has_value());
+  BOOST_TEST(defaults->json.max_bytes == 1048576u);
+  BOOST_TEST(defaults->json.max_depth == 32u);
+  BOOST_TEST(defaults->json.max_elements == 100000u);
+  BOOST_TEST(defaults->filter.max_length == 4096u);
+  BOOST_TEST(defaults->filter.max_nodes == 256u);
+  BOOST_TEST(defaults->filter.max_depth == 32u);
+
+  source.values = {kTenants,
+                   {"kestra.scim.limits.max-body-size", "2048"},
+                   {"kestra.scim.limits.json-max-depth", "256"},
+                   {"kestra.scim.limits.json-max-elements", "64"},
+                   {"kestra.scim.limits.filter-max-length", "100"},
+                   {"kestra.scim.limits.filter-max-nodes", "1000"}};
+  auto set = kestra::app::load_config(source);
+  BOOST_REQUIRE(set.has_value());
+  BOOST_TEST(set->json.max_bytes == 2048u);
+  BOOST_TEST(set->json.max_depth == 256u);
+  BOOST_TEST(set->json.max_elements == 64u);
+  BOOST_TEST(set->filter.max_length == 100u);
+  BOOST_TEST(set->filter.max_nodes == 1000u);
 }
 
 BOOST_AUTO_TEST_CASE(pool_follows_the_hosts_worker_count_unless_set) {
@@ -266,6 +307,42 @@ BOOST_DATA_TEST_CASE(statement_timeout_durations, boost::unit_test::data::make(k
     BOOST_TEST_REQUIRE(config.has_value(), (config ? "" : config.error().detail));
     BOOST_TEST(config->store.statement_timeout_ms == c.ms);
   }
+}
+
+namespace {
+
+// socketTimeout: seconds in pgJDBC, milliseconds in MySQL Connector/J.
+struct SocketTimeoutCase {
+  const char* url;
+  long long ms;  // -1: unset, -2: refused
+};
+std::ostream& operator<<(std::ostream& os, const SocketTimeoutCase& c) { return os << c.url; }
+
+const SocketTimeoutCase kSocketTimeouts[] = {
+    {"jdbc:postgresql://db/kestra", -1},
+    {"jdbc:postgresql://db/kestra?socketTimeout=2", 2000},
+    {"jdbc:postgresql://db/kestra?socketTimeout=0", 0},
+    {"jdbc:postgresql://db/kestra?socketTimeout=86400", 86400000},
+    {"jdbc:postgresql://db/kestra?socketTimeout=86401", -2},
+    {"jdbc:postgresql://db/kestra?socketTimeout=2s", -2},
+    {"jdbc:mysql://db/kestra", -1},
+    {"jdbc:mysql://db/kestra?socketTimeout=2500", 2500},
+    {"jdbc:mysql://db/kestra?socketTimeout=0", 0},
+    {"jdbc:mysql://db/kestra?socketTimeout=-1", -2},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(socket_timeout_from_the_jdbc_url, boost::unit_test::data::make(kSocketTimeouts), c) {
+  auto store = kestra::app::store_config_from_jdbc(c.url);
+  if (c.ms == -2) {
+    BOOST_TEST_REQUIRE(store.has_error());
+    BOOST_TEST(store.error().detail.find("socketTimeout") != std::string::npos);
+    return;
+  }
+  BOOST_TEST_REQUIRE(store.has_value(), (store ? "" : store.error().detail));
+  BOOST_TEST(store->socket_timeout_ms.has_value() == (c.ms != -1));
+  if (c.ms != -1) BOOST_TEST(*store->socket_timeout_ms == c.ms);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -91,4 +91,39 @@ BOOST_AUTO_TEST_CASE(cursor_parameter) {
   BOOST_TEST(next->cursor.value_or("") == "abc");
 }
 
+namespace {
+
+struct LimitCase {
+  const char* name;
+  const char* filter;
+  kestra::scim::filter::Limits limits;
+  const char* detail_part;  // nullptr: accepted
+};
+std::ostream& operator<<(std::ostream& os, const LimitCase& c) { return os << c.name; }
+
+const LimitCase kLimitCases[] = {
+    {"length at the limit", R"(userName eq "abc")", {.max_length = 17}, nullptr},
+    {"one byte longer", R"(userName eq "abcd")", {.max_length = 17}, "18 bytes long; the limit is 17"},
+    {"nodes at the limit", "a pr or b pr", {.max_nodes = 3}, nullptr},
+    {"one node more", "a pr or b pr or c pr", {.max_nodes = 3}, "more than 3 nodes"},
+    {"defaults", R"(userName eq "x")", {}, nullptr},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(list_filters_honour_the_configured_limits, boost::unit_test::data::make(kLimitCases), c) {
+  kestra::scim::ListRequest request;
+  request.filter = c.filter;
+  kestra::scim::filter::NodePtr owned;
+  auto query = kestra::scim::to_list_query(request, owned, c.limits);
+  if (!c.detail_part) {
+    BOOST_TEST(query.has_value());
+    BOOST_TEST(owned != nullptr);
+    return;
+  }
+  BOOST_REQUIRE(query.has_error());
+  BOOST_TEST(query.error().scim_type == "invalidFilter");
+  BOOST_TEST(query.error().detail.find(c.detail_part) != std::string::npos, query.error().detail);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

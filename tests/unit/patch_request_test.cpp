@@ -128,6 +128,20 @@ BOOST_AUTO_TEST_CASE(operation_cap) {
   BOOST_TEST(custom.error().scim_type == "invalidValue");
 }
 
+BOOST_AUTO_TEST_CASE(paths_honour_the_configured_filter_limits) {
+  const auto body = patch_test::parse(
+      R"({"schemas":["$P"],"Operations":[{"op":"remove","path":"members[value eq \"a\" or value eq \"b\"]"}]})");
+  BOOST_TEST(parse_patch_request(body.as_object()).has_value());
+  auto nodes = parse_patch_request(body.as_object(), 10, {.max_nodes = 2});
+  BOOST_TEST_REQUIRE(nodes.has_error());
+  BOOST_TEST(nodes.error().scim_type == "invalidPath");
+  BOOST_TEST(nodes.error().detail.find("more than 2 nodes") != std::string::npos, nodes.error().detail);
+  auto length = parse_patch_request(body.as_object(), 10, {.max_length = 20});
+  BOOST_TEST_REQUIRE(length.has_error());
+  BOOST_TEST(length.error().scim_type == "invalidPath");
+  BOOST_TEST(length.error().detail.find("the limit is 20") != std::string::npos, length.error().detail);
+}
+
 BOOST_AUTO_TEST_CASE(odd_bodies_never_throw) {
   const char* bodies[] = {
       R"({})",

@@ -418,6 +418,8 @@ const FoldCase kFold[] = {
     {"y diaeresis", "\xC5\xB8", "\xC3\xBF"},
     {"long s", "\xC5\xBF", "s"},
     {"dotted capital I kept", "\xC4\xB0", "\xC4\xB0"},
+    {"dotless i kept", "\xC4\xB1", "\xC4\xB1"},
+    {"full-width small letters kept", "\xEF\xBD\x81", "\xEF\xBD\x81"},
     {"greek", "\xCE\x91\xCE\x92\xCE\x93", "\xCE\xB1\xCE\xB2\xCE\xB3"},  // ΑΒΓ
     {"greek sigmas", "\xCE\xA3\xCF\x82", "\xCF\x83\xCF\x83"},           // Σς
     {"greek tonos", "\xCE\x86\xCE\x88\xCE\x8F", "\xCE\xAC\xCE\xAD\xCF\x8E"},  // ΆΈΏ
@@ -434,6 +436,30 @@ const FoldCase kFold[] = {
 
 BOOST_DATA_TEST_CASE(fold_key_cases, boost::unit_test::data::make(kFold), c) {
   BOOST_TEST(fold_key(c.input) == std::string(c.expected));
+}
+
+struct LengthCase {
+  const char* name;
+  std::string value;
+  bool accepted;  // within 4 characters
+};
+std::ostream& operator<<(std::ostream& os, const LengthCase& c) { return os << c.name; }
+const LengthCase kLengths[] = {
+    {"ASCII at the limit", "abcd", true},
+    {"ASCII over", "abcde", false},
+    {"characters, not bytes", "\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F", true},  // ßßßß: 8 bytes
+    {"four-byte characters", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", true},
+    {"not UTF-8", "\xFF", false},
+    {"empty", "", true},
+};
+
+BOOST_DATA_TEST_CASE(check_length_counts_characters, boost::unit_test::data::make(kLengths), c) {
+  auto checked = check_length("userName", c.value, 4);
+  BOOST_TEST(checked.has_value() == c.accepted);
+  if (!checked) {
+    BOOST_TEST(checked.error().scim_type == "invalidValue");
+    BOOST_TEST(checked.error().detail == "'userName' is longer than 4 characters");
+  }
 }
 
 struct DateCase {

@@ -1,5 +1,6 @@
 #include "app/admin_api.hpp"
 
+#include "http/json_body.hpp"
 #include "kestra/resources.hpp"
 #include "scim/error_response.hpp"
 
@@ -62,14 +63,6 @@ Result<Paging> paging(const http::Request& req) {
     }
   }
   return p;
-}
-
-Result<json::object> parse_object(std::string_view body) {
-  boost::system::error_code ec;
-  auto value = json::parse(body, ec);
-  if (ec) return Error::invalid("the request body is not valid JSON: " + ec.message());
-  if (!value.is_object()) return Error::invalid("the request body must be a JSON object");
-  return std::move(value.as_object());
 }
 
 // Reads an optional string field; a value of another type is an error.
@@ -228,7 +221,7 @@ json::object integration_json(const ports::Integration& i, const std::string& ur
 }  // namespace
 
 http::Response AdminApi::create(const http::Request& req, const std::string& tenant) {
-  auto body = parse_object(req.body);
+  auto body = http::parse_json_object(req.body, config_.json);
   if (!body) return error(body.error());
   auto name = string_field(*body, "name");
   auto description = string_field(*body, "description");
@@ -270,7 +263,7 @@ http::Response AdminApi::get(const http::Request& req, const std::string& tenant
 
 http::Response AdminApi::update(const http::Request& req, const std::string& tenant) {
   const std::string id(req.param("id"));
-  auto body = parse_object(req.body);
+  auto body = http::parse_json_object(req.body, config_.json);
   if (!body) return error(body.error());
   auto name = string_field(*body, "name");
   auto description = string_field(*body, "description");
@@ -328,7 +321,7 @@ http::Response AdminApi::roles(const http::Request&, const std::string& tenant) 
 }
 
 http::Response AdminApi::update_role(const http::Request& req, const std::string& tenant) {
-  auto body = parse_object(req.body);
+  auto body = http::parse_json_object(req.body, config_.json);
   if (!body) return error(body.error());
   auto description = string_field(*body, "description");
   if (!description) return error(description.error());

@@ -15,8 +15,8 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       authenticator_(store_->provisioning(), config_.token_pepper),
       admin_api_(admin_, host_, config_),
       registry_(std::move(registry)),
-      users_(store_->users(), registry_),
-      groups_(store_->groups(), registry_),
+      users_(store_->users(), registry_, config_.filter),
+      groups_(store_->groups(), registry_, config_.filter),
       scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_) {}
 
 std::vector<http::Route> Application::routes() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -18,6 +19,39 @@ Result<int> positive_int(const ConfigSource& source, std::string_view key, int f
     return Error::invalid(std::string(key) + " must be a positive whole number, not '" + *text + "'");
   }
   return value;
+}
+
+// A limit: a whole number from 1 to `most` (never unlimited).
+Result<void> read_limit(const ConfigSource& source, std::string_view key, std::size_t most, std::size_t& limit) {
+  auto value = positive_int(source, key, static_cast<int>(limit));
+  if (!value) return value.error();
+  if (static_cast<std::size_t>(*value) > most) {
+    return Error::invalid(std::string(key) + " must be at most " + std::to_string(most) + ", not " +
+                          std::to_string(*value));
+  }
+  limit = static_cast<std::size_t>(*value);
+  return {};
+}
+
+// kestra.scim.limits.*: the module's own request limits.  The upper bounds
+// keep recursion over a document or a filter within a thread's stack.
+Result<void> load_limits(const ConfigSource& source, ModuleConfig& config) {
+  constexpr std::size_t kAnySize = std::numeric_limits<int>::max();
+  const struct {
+    std::string_view key;
+    std::size_t most;
+    std::size_t& limit;
+  } limits[] = {
+      {"kestra.scim.limits.max-body-size", kAnySize, config.json.max_bytes},
+      {"kestra.scim.limits.json-max-depth", 256, config.json.max_depth},
+      {"kestra.scim.limits.json-max-elements", kAnySize, config.json.max_elements},
+      {"kestra.scim.limits.filter-max-length", kAnySize, config.filter.max_length},
+      {"kestra.scim.limits.filter-max-nodes", 1000, config.filter.max_nodes},
+  };
+  for (const auto& l : limits) {
+    if (auto read = read_limit(source, l.key, l.most, l.limit); !read) return read;
+  }
+  return {};
 }
 
 std::string lower(std::string_view text) {
@@ -172,6 +206,20 @@ bool truthy(std::string_view value) {
   return v == "true" || v == "1" || v == "yes";
 }
 
+// socketTimeout as StoreConfig::socket_timeout_ms: a whole number of
+// seconds (pgJDBC) or milliseconds (MySQL Connector/J), 0 for none, at most
+// a day.
+Result<void> socket_timeout(ports::StoreConfig& c, std::string_view value, long long ms_per_unit) {
+  const auto n = whole_number(value);
+  constexpr long long kDayMs = 24LL * 3600 * 1000;
+  if (!n || *n > kDayMs / ms_per_unit) {
+    return bad_url(std::string("parameter socketTimeout must be a number of ") +
+                   (ms_per_unit == 1 ? "milliseconds" : "seconds") + " up to a day");
+  }
+  c.socket_timeout_ms = static_cast<int>(*n * ms_per_unit);
+  return {};
+}
+
 // Milliseconds (JDBC) to whole seconds, rounded up; nullopt for 0 (no limit).
 Result<std::optional<std::string>> seconds_from_ms(std::string_view name, std::string_view value) {
   const auto ms = whole_number(value);
@@ -198,6 +246,8 @@ Result<void> postgres_parameter(ports::StoreConfig& c, const std::string& key, c
   } else if (key == "connecttimeout") {
     if (!all_digits(value)) return bad_url("parameter connectTimeout must be a number of seconds");
     if (value != "0") c.options.emplace_back("connect_timeout", value);
+  } else if (key == "sockettimeout") {
+    return socket_timeout(c, value, 1000);
   } else if (key == "applicationname") {
     c.options.emplace_back("application_name", value);
   } else if (key == "targetservertype") {
@@ -242,6 +292,7 @@ Result<void> mysql_parameter(ports::StoreConfig& c, const std::string& key, cons
       c.options.emplace_back("read_timeout", **seconds);
       c.options.emplace_back("write_timeout", **seconds);
     }
+    return socket_timeout(c, value, 1);
   } else if (key == "localsocket") {
     c.options.emplace_back("unix_socket", value);
   }
@@ -393,6 +444,7 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
   if (auto pepper = source.get("kestra.scim.token.pepper")) config.token_pepper = *pepper;
   auto datasource = load_datasource(source, config.store);
   if (!datasource) return datasource.error();
+  if (auto limits = load_limits(source, config); !limits) return limits.error();
 
   // One session per request the host runs at once: its worker count.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

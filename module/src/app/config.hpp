@@ -2,7 +2,9 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "http/json_body.hpp"
 #include "ports/store.hpp"
+#include "scim/filter/parser.hpp"
 
 #include <chrono>
 #include <optional>
@@ -27,6 +29,10 @@ struct ModuleConfig {
   int max_results = 1000;        // kestra.scim.filter.max-results
   int bulk_max_operations = 1000;         // kestra.scim.bulk.max-operations
   int bulk_max_payload_bytes = 1048576;   // kestra.scim.bulk.max-payload-size
+  // kestra.scim.limits.max-body-size, .json-max-depth, .json-max-elements
+  http::JsonLimits json;
+  // kestra.scim.limits.filter-max-length, .filter-max-nodes (list filters and PATCH paths)
+  scim::filter::Limits filter;
 };
 
 // Fails when tenants are not enabled (naming the key) or a value is malformed.
@@ -41,7 +47,7 @@ Result<ModuleConfig> load_config(const ConfigSource& source);
 // A JDBC URL as the server connection of `base`: jdbc:postgresql://h1[:p1][,h2[:p2]]/db?k=v&...,
 // jdbc:mysql://[user[:password]@]host[:port]/db?k=v&... (or jdbc:mariadb:).  Honoured query
 // parameters, PostgreSQL: user, password, currentSchema, sslmode, ssl, sslrootcert, sslcert,
-// sslkey, connectTimeout, ApplicationName, targetServerType; MySQL: user, password, sslMode,
+// sslkey, connectTimeout, socketTimeout, ApplicationName, targetServerType; MySQL: user, password, sslMode,
 // requireSSL, serverSslCert, connectTimeout, socketTimeout, localSocket.  Others are ignored.
 // InvalidInput saying what is wrong (never echoing a password).
 Result<ports::StoreConfig> store_config_from_jdbc(std::string_view url, ports::StoreConfig base = {});

@@ -6,6 +6,7 @@
 #include "core/result.hpp"
 #include "ports/provisioning_store.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -17,6 +18,13 @@ struct Node;  // scim/filter/ast.hpp
 }
 
 namespace kestra::ports {
+
+// The longest values, in characters, that every store keeps (the widths of
+// the MySQL/MariaDB columns); longer ones are refused before any write.
+inline constexpr std::size_t kMaxIdChars = 128;
+inline constexpr std::size_t kMaxUserNameChars = 255;
+inline constexpr std::size_t kMaxExternalIdChars = 255;
+inline constexpr std::size_t kMaxGroupNameChars = 512;
 
 // Where a request acts: the tenant, and the integration whose externalId
 // values it sees and writes (externalId is per integration).

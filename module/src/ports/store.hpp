@@ -7,6 +7,7 @@
 #include "ports/resource_store.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,11 @@ struct StoreConfig {
   int pool_size = 4;
   int busy_timeout_ms = 10000;         // waiting for a pooled session; SQLite's busy timeout
   int statement_timeout_ms = 30000;    // server backends; 0: none
+  // Server backends: how long a call may wait for the server's answer
+  // before the client gives up on the connection (a server that accepts
+  // but never answers); unset: the statement timeout and 5 s more (none
+  // when there is no statement timeout); 0: none.
+  std::optional<int> socket_timeout_ms;
 };
 
 class Store {

@@ -1,13 +1,17 @@
 #include "scim/error_response.hpp"
 
+#include "core/utf8.hpp"
+
 #include <boost/json.hpp>
 
 namespace kestra::scim {
 namespace {
 
+// Details may quote client text: bytes that are not UTF-8 would make the
+// answer invalid JSON.
 std::string client_detail(const Error& error) {
   if (error.kind == ErrorKind::Internal) return "internal server error";
-  return error.detail;
+  return utf8::sanitized(error.detail);
 }
 
 }  // namespace

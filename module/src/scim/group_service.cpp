@@ -72,8 +72,8 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
   return text;
 }
 
-GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry)
-    : store_(store), registry_(registry), type_(registry.resource_type("Group")) {}
+GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry, filter::Limits filter_limits)
+    : store_(store), registry_(registry), type_(registry.resource_type("Group")), filter_limits_(filter_limits) {}
 
 json::object GroupService::document_of(const ports::GroupRow& row) const {
   json::object doc;
@@ -105,6 +105,14 @@ Result<GroupService::Write> GroupService::to_write(json::object document) const 
     return Error::invalid("'displayName' is required", "invalidValue");
   }
   w.group.display_name = std::string(display_name->as_string());
+  if (auto ok = schema::check_length("displayName", w.group.display_name, ports::kMaxGroupNameChars); !ok) {
+    return ok.error();
+  }
+  if (w.group.external_id) {
+    if (auto ok = schema::check_length("externalId", *w.group.external_id, ports::kMaxExternalIdChars); !ok) {
+      return ok.error();
+    }
+  }
   w.group.display_name_key = schema::fold_key(w.group.display_name);
   w.group.resource_json = json::serialize(document);
   return w;
@@ -151,7 +159,7 @@ Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std
                                             const json::object& body,
                                             const std::optional<std::string_view>& if_match,
                                             const provisioning::Actor& actor) {
-  auto request = patch::parse_patch_request(body);
+  auto request = patch::parse_patch_request(body, patch::kMaxOperations, filter_limits_);
   if (!request) return request.error();
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
@@ -193,7 +201,7 @@ Result<void> GroupService::remove(const ports::Scope& scope, const std::string& 
 
 Result<ports::ListPage<ports::GroupRow>> GroupService::list(const ports::Scope& scope, const ListRequest& request) {
   filter::NodePtr filter;
-  auto query = to_list_query(request, filter);
+  auto query = to_list_query(request, filter, filter_limits_);
   if (!query) return query.error();
   return store_.list(scope, *query);
 }

@@ -25,7 +25,8 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
 
 class GroupService {
  public:
-  GroupService(ports::GroupStore& store, const schema::Registry& registry);
+  // `filter_limits` bound list filters and PATCH paths.
+  GroupService(ports::GroupStore& store, const schema::Registry& registry, filter::Limits filter_limits = {});
 
   Result<ports::GroupRow> create(const ports::Scope& scope, const boost::json::object& body,
                                  const provisioning::Actor& actor);
@@ -53,6 +54,7 @@ class GroupService {
   ports::GroupStore& store_;
   const schema::Registry& registry_;
   const schema::ResourceType* type_;
+  filter::Limits filter_limits_;
 };
 
 }  // namespace kestra::scim

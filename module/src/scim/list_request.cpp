@@ -107,10 +107,11 @@ Result<ListRequest> parse_search_body(const boost::json::object& body, std::int6
   return r;
 }
 
-Result<ports::ListQuery> to_list_query(const ListRequest& request, filter::NodePtr& owned_filter) {
+Result<ports::ListQuery> to_list_query(const ListRequest& request, filter::NodePtr& owned_filter,
+                                       const filter::Limits& limits) {
   owned_filter.reset();
   if (!request.filter.empty()) {
-    auto parsed = filter::parse_filter(request.filter);
+    auto parsed = filter::parse_filter(request.filter, limits);
     if (!parsed) return parsed.error();
     owned_filter = std::move(*parsed);
   }

@@ -5,6 +5,7 @@
 #include "core/result.hpp"
 #include "ports/resource_store.hpp"
 #include "scim/filter/ast.hpp"
+#include "scim/filter/parser.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -38,8 +39,9 @@ Result<ListRequest> parse_list_query(std::string_view raw_query, std::int64_t de
 Result<ListRequest> parse_search_body(const boost::json::object& body, std::int64_t default_count,
                                       std::int64_t max_results);
 
-// The store query of a list request.  The parsed filter is kept in `owned_filter`,
-// which must outlive the query.
-Result<ports::ListQuery> to_list_query(const ListRequest& request, filter::NodePtr& owned_filter);
+// The store query of a list request, its filter parsed within `limits`.  The
+// parsed filter is kept in `owned_filter`, which must outlive the query.
+Result<ports::ListQuery> to_list_query(const ListRequest& request, filter::NodePtr& owned_filter,
+                                       const filter::Limits& limits = {});
 
 }  // namespace kestra::scim

@@ -1,5 +1,7 @@
 #include "scim/scim_api.hpp"
 
+#include "core/utf8.hpp"
+#include "http/json_body.hpp"
 #include "scim/error_response.hpp"
 #include "scim/etag.hpp"
 #include "scim/schema/projection.hpp"
@@ -7,6 +9,7 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -33,13 +36,16 @@ Error method_not_allowed(const http::Request& req) {
   return {ErrorKind::MethodNotAllowed, "method " + std::string(req.method) + " is not allowed on this endpoint", {}};
 }
 
-Result<json::object> body_object(const http::Request& req) {
-  if (req.body.empty()) return Error::invalid("the request body is empty: send a JSON object", "invalidSyntax");
-  boost::system::error_code ec;
-  auto value = json::parse(req.body, ec);
-  if (ec) return Error::invalid("the request body is not valid JSON: " + ec.message(), "invalidSyntax");
-  if (!value.is_object()) return Error::invalid("the request body must be a JSON object", "invalidSyntax");
-  return std::move(value.as_object());
+// An id from the URL that could name a stored resource: UTF-8 text without
+// control characters, within the stores' id width.  Any other is looked up
+// nowhere (PostgreSQL refuses such bytes outright).
+bool storable_id(std::string_view id) {
+  if (utf8::length(id) > ports::kMaxIdChars) return false;  // kInvalid too
+  return std::none_of(id.begin(), id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
+Error not_in_tenant(std::string_view kind, std::string_view id) {
+  return Error::not_found(std::string(kind) + " '" + std::string(id) + "' not found in this tenant");
 }
 
 std::optional<std::string_view> header(const http::Request& req, std::string_view name) { return req.header(name); }
@@ -148,7 +154,7 @@ http::Response ScimApi::users(Call& call) {
   }
   if (req.method != "POST") return fail(method_not_allowed(req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "CREATE"); !ok) return fail(ok.error());
-  auto body = body_object(req);
+  auto body = http::parse_json_object(req.body, config_.json);
   if (!body) return fail(body.error());
   // attributes / excludedAttributes shape the response (RFC 7644 3.9).
   auto query = parse_list_query(req.query, kDefaultCount, config_.max_results);
@@ -172,6 +178,7 @@ http::Response ScimApi::user(Call& call) {
   const auto action = action_for(req.method, "UPDATE");
   if (!action) return fail(method_not_allowed(req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", *action); !ok) return fail(ok.error());
+  if (!storable_id(id)) return fail(not_in_tenant("user", id));
 
   if (req.method == "DELETE") {
     // Removing a user from a tenant removes its bindings there too.
@@ -193,7 +200,7 @@ http::Response ScimApi::user(Call& call) {
   if (req.method == "GET") {
     view = users_.get(call.scope, id, with_groups);
   } else {
-    auto body = body_object(req);
+    auto body = http::parse_json_object(req.body, config_.json);
     if (!body) return fail(body.error());
     view = req.method == "PUT" ? users_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
                                : users_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
@@ -209,7 +216,7 @@ http::Response ScimApi::user(Call& call) {
 http::Response ScimApi::users_search(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "READ"); !ok) return fail(ok.error());
-  auto body = body_object(call.req);
+  auto body = http::parse_json_object(call.req.body, config_.json);
   if (!body) return fail(body.error());
   auto request = parse_search_body(*body, kDefaultCount, config_.max_results);
   if (!request) return fail(request.error());
@@ -244,7 +251,7 @@ http::Response ScimApi::groups(Call& call) {
   }
   if (req.method != "POST") return fail(method_not_allowed(req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "CREATE"); !ok) return fail(ok.error());
-  auto body = body_object(req);
+  auto body = http::parse_json_object(req.body, config_.json);
   if (!body) return fail(body.error());
   auto query = parse_list_query(req.query, kDefaultCount, config_.max_results);
   if (!query) return fail(query.error());
@@ -266,6 +273,7 @@ http::Response ScimApi::group(Call& call) {
   const auto action = action_for(req.method, "DELETE");
   if (!action) return fail(method_not_allowed(req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", *action); !ok) return fail(ok.error());
+  if (!storable_id(id)) return fail(not_in_tenant("group", id));
   if (req.method == "DELETE") {
     auto removed = groups_.remove(call.scope, id, header(req, "If-Match"), call.actor);
     if (!removed) return fail(removed.error());
@@ -281,7 +289,7 @@ http::Response ScimApi::group(Call& call) {
   if (req.method == "GET") {
     row = groups_.get(call.scope, id);
   } else {
-    auto body = body_object(req);
+    auto body = http::parse_json_object(req.body, config_.json);
     if (!body) return fail(body.error());
     row = req.method == "PUT" ? groups_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
                               : groups_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
@@ -301,7 +309,7 @@ http::Response ScimApi::group(Call& call) {
 http::Response ScimApi::groups_search(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "READ"); !ok) return fail(ok.error());
-  auto body = body_object(call.req);
+  auto body = http::parse_json_object(call.req.body, config_.json);
   if (!body) return fail(body.error());
   auto request = parse_search_body(*body, kDefaultCount, config_.max_results);
   if (!request) return fail(request.error());
@@ -329,7 +337,7 @@ http::Response ScimApi::root_search(Call& call) {
   for (auto resource : {"USERS", "GROUPS"}) {
     if (auto ok = provisioning::Authenticator::authorize(call.caller, resource, "READ"); !ok) return fail(ok.error());
   }
-  auto body = body_object(call.req);
+  auto body = http::parse_json_object(call.req.body, config_.json);
   if (!body) return fail(body.error());
   auto request = parse_search_body(*body, kDefaultCount, config_.max_results);
   if (!request) return fail(request.error());
@@ -532,13 +540,10 @@ bool resolve_path(std::string& path, const std::map<std::string, std::string>& c
 
 http::Response ScimApi::bulk(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
-  if (call.req.body.size() > static_cast<std::size_t>(config_.bulk_max_payload_bytes)) {
-    return fail({ErrorKind::PayloadTooLarge,
-                 "the request has " + std::to_string(call.req.body.size()) + " bytes; at most " +
-                     std::to_string(config_.bulk_max_payload_bytes) + " are allowed",
-                 {}});
-  }
-  auto body = body_object(call.req);
+  // Bulk has a size limit of its own, the one ServiceProviderConfig advertises.
+  http::JsonLimits limits = config_.json;
+  limits.max_bytes = static_cast<std::size_t>(config_.bulk_max_payload_bytes);
+  auto body = http::parse_json_object(call.req.body, limits);
   if (!body) return fail(body.error());
   std::int64_t fail_on_errors = 0;
   auto ops = parse_bulk(*body, static_cast<std::size_t>(config_.bulk_max_operations), fail_on_errors);
@@ -547,6 +552,7 @@ http::Response ScimApi::bulk(Call& call) {
   std::map<std::string, std::string> created;  // bulkId -> id
   std::vector<std::optional<json::object>> results(ops->size());
   std::int64_t errors = 0;
+  bool unavailable = false;  // an operation found the database away
   bool progress = true;
   std::size_t done = 0;
   // Operations run in order; one that refers to a bulkId not created yet
@@ -577,7 +583,11 @@ http::Response ScimApi::bulk(Call& call) {
       Call sub_call{sub, call.caller, call.scope, call.actor, call.base};
 
       http::Response res;
-      if ((endpoint == "/Users" || endpoint == "/Groups") && (id.empty() == (op.method == "POST")) &&
+      if (unavailable) {
+        // Each would wait for the database in turn: the request would take
+        // as many timeouts as it has operations.
+        res = fail(Error::unavailable("not attempted: an earlier operation found the database unavailable"));
+      } else if ((endpoint == "/Users" || endpoint == "/Groups") && (id.empty() == (op.method == "POST")) &&
           id.find('/') == std::string::npos) {
         const bool users = endpoint == "/Users";
         res = id.empty() ? (users ? this->users(sub_call) : this->groups(sub_call))
@@ -586,6 +596,7 @@ http::Response ScimApi::bulk(Call& call) {
         res = fail(Error::invalid("unsupported operation path '" + op.path + "' for " + op.method, "invalidPath"));
       }
 
+      unavailable = unavailable || res.status == 503;
       json::object result{{"method", op.method}, {"status", std::to_string(res.status)}};
       if (!op.bulk_id.empty()) result["bulkId"] = op.bulk_id;
       for (const auto& [name, value] : res.headers) {
@@ -624,7 +635,9 @@ http::Response ScimApi::bulk(Call& call) {
       out.push_back(std::move(result));
     }
   }
-  return scim_json(200, json::object{{"schemas", json::array{kBulkResponseSchema}}, {"Operations", std::move(out)}});
+  auto res = scim_json(200, json::object{{"schemas", json::array{kBulkResponseSchema}}, {"Operations", std::move(out)}});
+  if (unavailable) res.with_header("Retry-After", "1");
+  return res;
 }
 
 }  // namespace kestra::scim

@@ -47,8 +47,8 @@ json::object render_user(const UserView& user, std::string_view location) {
   return out;
 }
 
-UserService::UserService(ports::UserStore& store, const schema::Registry& registry)
-    : store_(store), registry_(registry), type_(registry.resource_type("User")) {}
+UserService::UserService(ports::UserStore& store, const schema::Registry& registry, filter::Limits filter_limits)
+    : store_(store), registry_(registry), type_(registry.resource_type("User")), filter_limits_(filter_limits) {}
 
 boost::json::object UserService::document_of(const ports::UserRow& row) const {
   json::object doc;
@@ -72,6 +72,12 @@ Result<ports::UserWrite> UserService::to_write(json::object document) const {
     return Error::invalid("'userName' is required", "invalidValue");
   }
   write.user_name = std::string(user_name->as_string());
+  if (auto ok = schema::check_length("userName", write.user_name, ports::kMaxUserNameChars); !ok) return ok.error();
+  if (write.external_id) {
+    if (auto ok = schema::check_length("externalId", *write.external_id, ports::kMaxExternalIdChars); !ok) {
+      return ok.error();
+    }
+  }
   write.user_name_key = schema::fold_key(write.user_name);
   write.resource_json = json::serialize(document);
   return write;
@@ -128,7 +134,7 @@ Result<UserView> UserService::replace(const ports::Scope& scope, const std::stri
 Result<UserView> UserService::patch(const ports::Scope& scope, const std::string& id, const json::object& body,
                                     const std::optional<std::string_view>& if_match,
                                     const provisioning::Actor& actor) {
-  auto request = patch::parse_patch_request(body);
+  auto request = patch::parse_patch_request(body, patch::kMaxOperations, filter_limits_);
   if (!request) return request.error();
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
@@ -172,7 +178,7 @@ Result<void> UserService::remove(const ports::Scope& scope, const std::string& i
 Result<ports::ListPage<UserView>> UserService::list(const ports::Scope& scope, const ListRequest& request,
                                                     bool load_groups) {
   filter::NodePtr filter;
-  auto query = to_list_query(request, filter);
+  auto query = to_list_query(request, filter, filter_limits_);
   if (!query) return query.error();
   auto page = store_.list(scope, *query);
   if (!page) return page.error();

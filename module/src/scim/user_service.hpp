@@ -26,7 +26,8 @@ boost::json::object render_user(const UserView& user, std::string_view location)
 
 class UserService {
  public:
-  UserService(ports::UserStore& store, const schema::Registry& registry);
+  // `filter_limits` bound list filters and PATCH paths.
+  UserService(ports::UserStore& store, const schema::Registry& registry, filter::Limits filter_limits = {});
 
   Result<UserView> create(const ports::Scope& scope, const boost::json::object& body,
                           const provisioning::Actor& actor);
@@ -52,6 +53,7 @@ class UserService {
   ports::UserStore& store_;
   const schema::Registry& registry_;
   const schema::ResourceType* type_;
+  filter::Limits filter_limits_;
 };
 
 }  // namespace kestra::scim

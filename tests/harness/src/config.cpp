@@ -227,6 +227,11 @@ Settings Settings::from(const Config& config) {
         }
     }
     if (auto v = config.scalar("kestra.harness.data-dir")) s.data_dir = *v;
+    if (auto v = config.scalar("kestra.harness.max-connections")) {
+        s.max_connections = parse_unsigned("kestra.harness.max-connections", *v);
+        if (s.max_connections < 1 || s.max_connections > 100000)
+            throw ConfigError("kestra.harness.max-connections: must be 1..100000");
+    }
     if (auto v = config.scalar("kestra.harness.workers")) {
         s.workers = parse_unsigned("kestra.harness.workers", *v);
         if (s.workers < 1 || s.workers > 1024) throw ConfigError("kestra.harness.workers: must be 1..1024");

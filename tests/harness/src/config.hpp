@@ -62,6 +62,7 @@ struct Settings {
     std::uint64_t max_request_size = 10485760;
     std::uint32_t max_header_size = 8192;
     std::chrono::seconds read_idle_timeout{60};
+    std::size_t max_connections = 1024;
 
     bool admin_enabled() const { return !admin_username.empty() && !admin_password.empty(); }
 

@@ -123,6 +123,7 @@ void Dispatcher::register_host_routes() {
     add("GET", "/api/v1/plugins", KESTRA_ROUTE_ADMIN, &Dispatcher::list_plugins);
     add("GET", "/api/v1/events", KESTRA_ROUTE_ADMIN, &Dispatcher::list_events);
     add("GET", "/metrics", 0, &Dispatcher::metrics);
+    add("GET", "/health", 0, &Dispatcher::health);
 }
 
 HttpReply Dispatcher::handle(const HttpExchange& exchange) noexcept {
@@ -320,6 +321,9 @@ HttpReply Dispatcher::list_plugins(const HostCall&) {
 }
 
 HttpReply Dispatcher::list_events(const HostCall&) { return json_reply(200, services_.events.to_json()); }
+
+// Liveness, and the transport ceiling of the benchmarks: no module, no store.
+HttpReply Dispatcher::health(const HostCall&) { return HttpReply::json(200, R"({"status":"UP"})"); }
 
 HttpReply Dispatcher::metrics(const HostCall&) {
     HttpReply reply{200, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}, services_.metrics.render()};

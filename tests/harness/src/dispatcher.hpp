@@ -38,6 +38,7 @@ private:
     HttpReply list_plugins(const HostCall& call);
     HttpReply list_events(const HostCall& call);
     HttpReply metrics(const HostCall& call);
+    HttpReply health(const HostCall& call);
 
     HostServices& services_;
     ModuleManager& modules_;

@@ -88,6 +88,7 @@ int run(int argc, char** argv) {
     options.max_body = settings.max_request_size;
     options.max_header = settings.max_header_size;
     options.read_timeout = settings.read_idle_timeout;
+    options.max_connections = settings.max_connections;
     Server server(
         options, [&](const HttpExchange& exchange) { return dispatcher.handle(exchange); },
         [&](const RequestSummary& summary) { dispatcher.record(summary); }, logger);

@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -71,7 +72,7 @@ bool quiet_read_error(const beast::error_code& ec) {
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket&& socket, Shared& shared, net::thread_pool& workers)
-        : stream_(std::move(socket)), shared_(shared), workers_(workers) {
+        : stream_(std::move(socket)), deadline_(stream_.get_executor()), shared_(shared), workers_(workers) {
         beast::error_code ec;
         const auto endpoint = stream_.socket().remote_endpoint(ec);
         if (!ec) remote_address_ = endpoint.address().to_string();
@@ -85,6 +86,13 @@ public:
 
     void start() {
         net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
+    }
+
+    // Answers 503 and closes: the server holds max_connections already.
+    void refuse() {
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            self->reject(503, "Too many connections: retry later");
+        });
     }
 
     // Idle connections close now; a busy one closes after its response.
@@ -101,13 +109,15 @@ private:
         parser_.emplace();
         parser_->header_limit(shared_.options.max_header);
         parser_->body_limit(shared_.options.max_body);
-        stream_.expires_after(shared_.options.read_timeout);
+        timed_out_ = false;
+        arm_read_deadline();
         http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::on_header, shared_from_this()));
     }
 
     void on_header(beast::error_code ec, std::size_t) {
         started_ = Clock::now();
+        deadline_.cancel();
         if (ec) return on_read_error(ec);
         const auto& request = parser_->get();
         if (!parser_->is_done() && beast::iequals(request[http::field::expect], "100-continue")) {
@@ -123,12 +133,13 @@ private:
     }
 
     void read_body() {
-        stream_.expires_after(shared_.options.read_timeout);
+        arm_read_deadline();
         http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&Session::on_request, shared_from_this()));
     }
 
     void on_request(beast::error_code ec, std::size_t) {
+        deadline_.cancel();
         if (ec) return on_read_error(ec);
         busy_ = true;
         request_ = parser_->release();
@@ -160,7 +171,26 @@ private:
         });
     }
 
+    // A slow client (slowloris) gets read_timeout for the header and again
+    // for the body; then the read is cancelled.  The stream's own timeout
+    // would close the socket before the 408 could be written.
+    void arm_read_deadline() {
+        stream_.expires_never();
+        deadline_.expires_after(shared_.options.read_timeout);
+        deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            // Cancelled, re-armed for the next phase, or the request is being handled.
+            if (ec || self->busy_ || self->deadline_.expiry() > Clock::now()) return;
+            self->timed_out_ = true;
+            self->stream_.cancel();
+        });
+    }
+
     void on_read_error(beast::error_code ec) {
+        if (timed_out_) {
+            // Part of a request, then silence: say so.  An idle keep-alive connection just closes.
+            const bool started = buffer_.size() > 0 || (parser_ && parser_->got_some());
+            return started ? reject(408, "Request timeout: the request did not arrive in time") : close();
+        }
         if (ec == http::error::header_limit) return reject(431, "Request header fields too large");
         if (ec == http::error::body_limit) return reject(413, "Request body too large");
         if (!quiet_read_error(ec)) return reject(400, "Malformed HTTP request");
@@ -229,12 +259,14 @@ private:
     }
 
     void close() {
+        deadline_.cancel();  // its handler holds the session
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
         stream_.close();
     }
 
     beast::tcp_stream stream_;
+    net::steady_timer deadline_;
     Shared& shared_;
     net::thread_pool& workers_;
     beast::flat_buffer buffer_;
@@ -253,6 +285,7 @@ private:
     bool closing_ = false;
     bool linger_ = false;
     bool head_ = false;
+    bool timed_out_ = false;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
@@ -280,12 +313,20 @@ private:
             return accept();
         }
         auto session = std::make_shared<Session>(std::move(socket), shared_, workers_);
+        bool admitted = false;
         {
             std::lock_guard lock(shared_.mutex);
             if (shared_.stopping) return;
-            shared_.sessions.emplace(session.get(), session);
+            admitted = shared_.sessions.size() < shared_.options.max_connections;
+            if (admitted) shared_.sessions.emplace(session.get(), session);
         }
-        session->start();
+        if (admitted) {
+            session->start();
+        } else {
+            shared_.logger.warn(server_log, "connection refused: too many open",
+                                {{"maxConnections", shared_.options.max_connections}});
+            session->refuse();
+        }
         accept();
     }
 

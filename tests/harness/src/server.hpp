@@ -22,7 +22,8 @@ struct ServerOptions {
     std::size_t workers = 4;
     std::uint64_t max_body = 10485760;       // larger -> 413
     std::uint32_t max_header = 8192;         // larger -> 431
-    std::chrono::seconds read_timeout{60};   // per read and per write
+    std::chrono::seconds read_timeout{60};   // per write, and per read of a header or a body (then 408)
+    std::size_t max_connections = 1024;      // more open at once -> 503
 };
 
 class Server {

@@ -1,5 +1,7 @@
 #include "scim/filter/grammar.hpp"
 
+#include "core/utf8.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -83,51 +85,6 @@ std::optional<std::uint32_t> unicode_escape(std::string_view s, std::size_t at) 
     value = value * 16 + static_cast<std::uint32_t>(digit);
   }
   return value;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Length of the well-formed UTF-8 sequence at `at`, or 0.
-std::size_t utf8_length(std::string_view s, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char lead = byte(at);
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (at + length > s.size()) return 0;
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (std::size_t i = at + 2; i < at + length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return length;
 }
 
 // Echoes input in messages: at most 40 bytes, cut on a UTF-8 boundary.
@@ -243,7 +200,8 @@ bool Grammar::lex_string(std::size_t start) {
       return false;
     }
     if (byte >= 0x80) {
-      const std::size_t length = utf8_length(input_, i);
+      char32_t decoded = 0;
+      const std::size_t length = utf8::decode(input_, i, decoded);
       if (length == 0) {
         fail("invalid UTF-8 in a string", i);
         return false;
@@ -295,7 +253,7 @@ bool Grammar::lex_string(std::size_t start) {
           fail("\\u0000 is not allowed in a string", i);
           return false;
         }
-        append_utf8(value, *cp);
+        utf8::append(value, *cp);
         i += consumed;
         continue;
       }

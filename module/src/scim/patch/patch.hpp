@@ -97,10 +97,11 @@ struct PatchRequest {
 // Checks the PatchOp envelope (RFC 7644 3.5.2): `schemas` lists kPatchOpUrn,
 // `Operations` (any case) is a non-empty array of at most max_operations
 // objects; `op` is add/remove/replace in any case; `path`, when present and
-// not null, parses; add/replace carry `value` (an object when there is no
-// path); remove has a path (noTarget otherwise).  Never throws.
+// not null, parses within `path_limits`; add/replace carry `value` (an object
+// when there is no path); remove has a path (noTarget otherwise).  Never throws.
 Result<PatchRequest> parse_patch_request(const boost::json::object& body,
-                                         std::size_t max_operations = kMaxOperations);
+                                         std::size_t max_operations = kMaxOperations,
+                                         const filter::Limits& path_limits = {});
 
 struct PatchOptions {
   // Groups: operations on "members" go to PatchOutcome::members.

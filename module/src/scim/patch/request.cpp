@@ -22,7 +22,7 @@ std::string_view trimmed(std::string_view s) {
   return s;
 }
 
-Result<Operation> parse_operation(const json::value& item, std::size_t index) {
+Result<Operation> parse_operation(const json::value& item, std::size_t index, const filter::Limits& path_limits) {
   const auto* object = item.if_object();
   if (!object) return invalid_syntax(where(index) + " must be a JSON object");
 
@@ -44,7 +44,7 @@ Result<Operation> parse_operation(const json::value& item, std::size_t index) {
   if (const json::value* path = quirks::find_any_case(*object, "path"); path && !path->is_null()) {
     if (!path->is_string()) return Error::invalid(where(index) + ": 'path' must be a string", "invalidPath");
     op.path_text = std::string(trimmed(path->get_string()));
-    auto parsed = filter::parse_patch_path(op.path_text);
+    auto parsed = filter::parse_patch_path(op.path_text, path_limits);
     if (!parsed) return Error::invalid(where(index) + ": " + parsed.error().detail, "invalidPath");
     op.path = std::move(*parsed);
   }
@@ -68,7 +68,8 @@ Result<Operation> parse_operation(const json::value& item, std::size_t index) {
 
 }  // namespace
 
-Result<PatchRequest> parse_patch_request(const json::object& body, std::size_t max_operations) {
+Result<PatchRequest> parse_patch_request(const json::object& body, std::size_t max_operations,
+                                         const filter::Limits& path_limits) {
   try {
     const json::value* schemas = quirks::find_any_case(body, "schemas");
     bool listed = false;
@@ -90,7 +91,7 @@ Result<PatchRequest> parse_patch_request(const json::object& body, std::size_t m
     PatchRequest request;
     request.operations.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
-      auto op = parse_operation(items[i], i);
+      auto op = parse_operation(items[i], i, path_limits);
       if (!op) return op.error();
       request.operations.push_back(std::move(*op));
     }

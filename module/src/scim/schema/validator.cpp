@@ -1,5 +1,7 @@
 #include "scim/schema/validator.hpp"
 
+#include "core/utf8.hpp"
+
 #include <boost/json/array.hpp>
 
 #include <cmath>
@@ -310,45 +312,6 @@ char32_t fold_code_point(char32_t c) {
   return c;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
-// Decodes one well-formed UTF-8 sequence at s[i]; 0 when malformed.
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& out) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = byte(i);
-  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  if (len == 1) {
-    out = b0;
-    return 1;
-  }
-  char32_t c = b0 & (0x7F >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (byte(i + k) & 0x3F);
-  }
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (c < kMin[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-  out = c;
-  return len;
-}
-
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
   if (pos + n > s.size()) return false;
   value = 0;
@@ -386,17 +349,22 @@ bool is_date_time(std::string_view s) {
   return oh <= 23 && om <= 59;
 }
 
+Result<void> check_length(std::string_view name, std::string_view value, std::size_t max_chars) {
+  if (utf8::length(value) <= max_chars) return {};
+  return invalid_value("'" + std::string(name) + "' is longer than " + std::to_string(max_chars) + " characters");
+}
+
 std::string fold_key(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     char32_t c = 0;
-    std::size_t len = decode_utf8(text, i, c);
+    std::size_t len = utf8::decode(text, i, c);
     if (len == 0) {  // not UTF-8: keep the byte
       out += text[i++];
       continue;
     }
-    append_utf8(out, fold_code_point(c));
+    utf8::append(out, fold_code_point(c));
     i += len;
   }
   return out;

@@ -65,4 +65,8 @@ std::string fold_key(std::string_view text);
 // RFC 3339 date-time (offset required: "Z" or "+hh:mm").
 bool is_date_time(std::string_view text);
 
+// invalidValue when `value` (the attribute `name`) has more than `max_chars`
+// characters.
+Result<void> check_length(std::string_view name, std::string_view value, std::size_t max_chars);
+
 }  // namespace kestra::scim::schema

@@ -45,8 +45,9 @@ class ScratchDatabase {
 
   // Harness configuration lines (flat YAML keys) that put the module's
   // store here, as an operator writes Kestra's datasource block.
-  // `host_port` replaces the server's address, e.g. to go through a proxy.
-  std::string harness_yaml(const std::string& host_port = {}) const;
+  // `host_port` replaces the server's address, e.g. to go through a proxy;
+  // `url_parameters` ("connectTimeout=2&socketTimeout=2") go into the JDBC URL.
+  std::string harness_yaml(const std::string& host_port = {}, const std::string& url_parameters = {}) const;
   // "127.0.0.1:PORT" of the server.
   std::string server_address() const;
 

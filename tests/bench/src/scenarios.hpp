@@ -1,0 +1,57 @@
+// The request mixes the load client can drive.  A scenario knows request
+// shapes only; the HTTP client (load.cpp) sends them and times them.
+#pragma once
+
+#include "cli.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kestra::bench {
+
+struct Request {
+  std::string method;
+  std::string target;  // path and query
+  std::string body;    // sent as application/scim+json when not empty
+  int label = 0;       // index into Scenario::labels()
+  unsigned expected = 200;
+};
+
+struct Reply {
+  unsigned status = 0;  // 0: no answer (connection error)
+  std::string body;
+  bool ok = false;      // status was the expected one
+};
+
+// One keep-alive connection.  [io-thread]
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Times the request under its label; an unexpected status counts as an error.
+  virtual boost::asio::awaitable<Reply> send(Request request) = 0;
+  // Counts an error found in a well-formed answer (e.g. a wrong result).
+  virtual void fail(const std::string& why) = 0;
+};
+
+class Scenario {
+ public:
+  virtual ~Scenario() = default;
+  // Names of the latency series; "" is the scenario's only series.
+  virtual std::vector<std::string> labels() const { return {""}; }
+  // Phases run one after the other, each on every connection.
+  virtual int phases() const { return 1; }
+  // Steps of a phase; nullopt: as many as --requests / --duration allow.
+  virtual std::optional<std::uint64_t> phase_steps(int) const { return std::nullopt; }
+  virtual boost::asio::awaitable<void> step(Session& session, int phase, std::uint64_t index) = 0;
+};
+
+// --scenario get | create | lookup | patch-members | okta-sync, with its
+// options (see the usage text of load.cpp).
+std::unique_ptr<Scenario> make_scenario(const Args& args);
+
+}  // namespace kestra::bench

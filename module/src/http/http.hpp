@@ -40,6 +40,8 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Why a 5xx answer was given, for the host's log only: never sent.
+  std::string log_detail;
 
   Response& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

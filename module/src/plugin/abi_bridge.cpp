@@ -98,7 +98,13 @@ kestra_status dispatch(const http::Handler& handler, const kestra_request* req, 
   try {
     http::Principal principal;
     const auto request = to_request(*req, principal);
-    return write_response(*res, handler(request));
+    const auto response = handler(request);
+    if (!response.log_detail.empty()) {
+      host.log(response.status >= 500 && response.status != 503 ? app::LogLevel::Error : app::LogLevel::Warn,
+               "kestra-scim: " + std::string(request.method) + " " + std::string(request.path) + " answered " +
+                   std::to_string(response.status) + ": " + response.log_detail);
+    }
+    return write_response(*res, response);
   } catch (const std::exception& e) {
     try {
       host.log(app::LogLevel::Error, std::string("kestra-scim: request failed: ") + e.what());

@@ -7,11 +7,18 @@
 namespace kestra::scim {
 namespace {
 
-// Details may quote client text: bytes that are not UTF-8 would make the
-// answer invalid JSON.
+// Server-side failures are told to the client in general terms (the cause,
+// which may name the database and its address, goes to the host's log).
+// Other details may quote client text: bytes that are not UTF-8 would make
+// the answer invalid JSON.
 std::string client_detail(const Error& error) {
   if (error.kind == ErrorKind::Internal) return "internal server error";
+  if (error.kind == ErrorKind::Unavailable) return "the service is temporarily unavailable; retry later";
   return utf8::sanitized(error.detail);
+}
+
+bool server_side(const Error& error) {
+  return error.kind == ErrorKind::Internal || error.kind == ErrorKind::Unavailable;
 }
 
 }  // namespace
@@ -45,6 +52,7 @@ http::Response error_response(const Error& error) {
   res.status = status;
   res.body = boost::json::serialize(body);
   res.with_header("Content-Type", std::string(kContentType));
+  if (server_side(error)) res.log_detail = error.detail;
   if (error.kind == ErrorKind::Unauthorized) res.with_header("WWW-Authenticate", "Bearer realm=\"kestra-scim\"");
   if (error.kind == ErrorKind::Unavailable || error.kind == ErrorKind::TooManyRequests) {
     res.with_header("Retry-After", "1");
@@ -61,6 +69,7 @@ http::Response admin_error_response(const Error& error) {
   res.status = status;
   res.body = boost::json::serialize(body);
   res.with_header("Content-Type", "application/json");
+  if (server_side(error)) res.log_detail = error.detail;
   return res;
 }
 

@@ -627,10 +627,14 @@ http::Response ScimApi::bulk(Call& call) {
     if (results[i]) {
       out.push_back(std::move(*results[i]));
     } else if (fail_on_errors == 0 || errors < fail_on_errors) {
-      // Never resolved: it refers to a bulkId that no operation created.
-      const auto e = error_response(Error::conflict(
-          "operation refers to a bulkId that no operation of this request created", "invalidValue"));
-      json::object result{{"method", (*ops)[i].method}, {"status", "409"}, {"response", json::parse(e.body)}};
+      // Never resolved: it refers to a bulkId that no operation created
+      // (when the database went away, retrying the request may create it).
+      const auto e = error_response(
+          unavailable ? Error::unavailable("not attempted: an earlier operation found the database unavailable")
+                      : Error::conflict("operation refers to a bulkId that no operation of this request created",
+                                        "invalidValue"));
+      json::object result{{"method", (*ops)[i].method}, {"status", std::to_string(e.status)},
+                          {"response", json::parse(e.body)}};
       if (!(*ops)[i].bulk_id.empty()) result["bulkId"] = (*ops)[i].bulk_id;
       out.push_back(std::move(result));
     }

@@ -2,6 +2,8 @@
 // may repeat.  Malformed input throws std::invalid_argument.
 #pragma once
 
+#include <cstdio>
+#include <exception>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -70,5 +72,20 @@ class Args {
  private:
   std::map<std::string, std::vector<std::string>> values_;
 };
+
+// main() of a tool: runs `run` on the parsed options; a usage error exits
+// 2 (with `usage`), any other failure 1.
+template <class Run>
+int run_tool(const char* tool, const char* usage, int argc, char** argv, Run run) {
+  try {
+    return run(Args(argc, argv));
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: %s\n%s", tool, e.what(), usage);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", tool, e.what());
+    return 1;
+  }
+}
 
 }  // namespace kestra::bench

@@ -235,14 +235,4 @@ int run(const Args& args) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return run(Args(argc, argv));
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "kestra-bench-load: %s\n%s", e.what(), kUsage);
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "kestra-bench-load: %s\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return kestra::bench::run_tool("kestra-bench-load", kUsage, argc, argv, run); }

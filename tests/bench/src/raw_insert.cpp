@@ -224,14 +224,4 @@ int run(const Args& args) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return run(Args(argc, argv));
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "kestra-bench-raw: %s\n%s", e.what(), kUsage);
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "kestra-bench-raw: %s\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return kestra::bench::run_tool("kestra-bench-raw", kUsage, argc, argv, run); }

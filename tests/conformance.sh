@@ -87,4 +87,8 @@ run_suite() {
 run_suite okta-spec --seed-user --spec "$suites/okta/Okta-SCIM-20-SPEC-Test.json"
 run_suite okta-spec-2017 --seed-user --spec "$suites/okta/Okta-SCIM-20-SPEC-Test-old.json"
 run_suite okta-crud --okta-emulate --spec "$suites/okta/Okta-SCIM-20-CRUD-Test.json"
+# Entitlements: the tenant's assignable roles at /Roles (a role to list first).
+curl -fsS -u "admin:$password" -H 'Content-Type: application/json' -X POST \
+  "$base/api/v1/conformance/roles" -d '{"name":"Developer","permissions":{"FLOWS":["CREATE","READ","UPDATE"]}}' >/dev/null
+run_suite okta-entitlements --spec "$suites/okta/Okta-SCIM-20-Entitlements-Test.json" --var EntitlementEndpoint=/Roles
 exit $status

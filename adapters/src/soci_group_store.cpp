@@ -4,6 +4,7 @@
 #include "errors.hpp"
 #include "filter_sql.hpp"
 #include "list_query.hpp"
+#include "role_bindings.hpp"
 #include "sql_params.hpp"
 #include "store_support.hpp"
 
@@ -70,6 +71,7 @@ std::optional<ports::GroupRow> read_group(soci::session& sql, const ports::Scope
         params.bind(st);
       },
       [&] { found = row.value(); });
+  if (found) found->roles = bindings::scim_roles(sql, scope.tenant_id, bindings::kGroup, id);
   return found;
 }
 
@@ -250,10 +252,18 @@ Result<ports::GroupRow> SociGroupStore::create(const ports::Scope& scope, const 
     if (!inserted) return display_name_taken(group);
     insert_members(sql, dialect_, insert_member_sql_, scope.tenant_id, new_id, *resolved, now);
     write_external_id(sql, scope.integration_id, new_id, group.external_id);
-    support::insert_audit(sql, support::audit_for(audit, new_id), scope.tenant_id);
+    const ports::AuditEntry entry = support::audit_for(audit, new_id);
+    support::insert_audit(sql, entry, scope.tenant_id);
+    std::vector<ports::BindingChange> changes;
+    if (group.roles) {
+      auto synced = bindings::sync_scim_roles(sql, scope, bindings::kGroup, new_id, *group.roles, now, entry);
+      if (!synced) return synced.error();
+      changes = std::move(synced->changes);
+    }
     auto row = read_group(sql, scope, new_id);
     if (!row) return Error::internal("group '" + new_id + "' is missing right after its insert");
     transaction.commit();
+    row->binding_changes = std::move(changes);
     return *std::move(row);
   });
 }
@@ -340,6 +350,8 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
                    "group '" + id + "' has changed since the version the request expects", {}};
     }
 
+    const ports::AuditEntry entry = support::audit_for(audit, id);
+    std::vector<ports::BindingChange> changes;
     if (group) {
       if (!display_name_free(sql, scope.tenant_id, *group, id)) return display_name_taken(*group);
       const bool updated = support::unless_duplicate(dialect_, [&] {
@@ -350,6 +362,11 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
       });
       if (!updated) return display_name_taken(*group);
       write_external_id(sql, scope.integration_id, id, group->external_id);
+      if (group->roles) {
+        auto synced = bindings::sync_scim_roles(sql, scope, bindings::kGroup, id, *group->roles, now, entry);
+        if (!synced) return synced.error();
+        changes = std::move(synced->changes);
+      }
     }
 
     long long change = 0;
@@ -370,21 +387,23 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
     sql << "UPDATE scim_groups SET version = version + 1, updated_at = :now, member_count = " + count_sql +
                " WHERE id = :id",
         soci::use(now, "now"), soci::use(change, "change"), soci::use(id, "id");
-    support::insert_audit(sql, support::audit_for(audit, id), scope.tenant_id);
+    support::insert_audit(sql, entry, scope.tenant_id);
     auto row = read_group(sql, scope, id);
     if (!row) return Error::internal("group '" + id + "' vanished while being updated");
     transaction.commit();
+    row->binding_changes = std::move(changes);
     return *std::move(row);
   });
 }
 
-Result<void> SociGroupStore::remove(const ports::Scope& scope, const std::string& id, const ports::AuditEntry& audit) {
+Result<std::vector<ports::BindingChange>> SociGroupStore::remove(const ports::Scope& scope, const std::string& id,
+                                                                 const ports::AuditEntry& audit) {
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
   auto session = borrow();
   if (!session) return session.error();
 
-  return guarded(dialect_, "cannot delete group '" + id + "'", [&]() -> Result<void> {
+  return guarded(dialect_, "cannot delete group '" + id + "'", [&]() -> Result<std::vector<ports::BindingChange>> {
     soci::session& sql = **session;
     WriteTransaction transaction(sql, dialect_);
     if (!group_version(sql, scope.tenant_id, id, dialect_.row_lock())) return group_not_found(id);
@@ -398,15 +417,17 @@ Result<void> SociGroupStore::remove(const ports::Scope& scope, const std::string
         soci::use(now, "now"), soci::use(tenant, "tenant"), soci::use(tenant, "tenant2"), soci::use(id, "id");
     sql << "DELETE FROM scim_group_members WHERE tenant_id = :tenant AND member_id = :id AND member_type = 'Group'",
         soci::use(tenant, "tenant"), soci::use(id, "id");
-    sql << "DELETE FROM scim_bindings WHERE tenant_id = :tenant AND subject_type = 'GROUP' AND subject_id = :id",
-        soci::use(tenant, "tenant"), soci::use(id, "id");
+    // Every binding of the group, whoever made it.
+    const ports::AuditEntry entry = support::audit_for(audit, id);
+    auto changes = bindings::delete_bindings(sql, tenant, bindings::bindings_of(sql, tenant, bindings::kGroup, id),
+                                             entry);
     sql << "DELETE FROM scim_external_ids WHERE resource_type = 'Group' AND resource_id = :id", soci::use(id, "id");
     // Its own members go with it (ON DELETE CASCADE).
     sql << "DELETE FROM scim_groups WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
-    support::insert_audit(sql, support::audit_for(audit, id), tenant);
+    support::insert_audit(sql, entry, tenant);
     transaction.commit();
-    return {};
+    return changes;
   });
 }
 
@@ -428,6 +449,8 @@ Result<ports::ListPage<ports::GroupRow>> SociGroupStore::list(const ports::Scope
     auto page = read_page<ports::GroupRow>(
         sql, *plan, query, "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
         std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail, reader);
+    // The page's roles: one more query, whatever the page's size.
+    bindings::attach_scim_roles(sql, scope.tenant_id, bindings::kGroup, page.items);
     snapshot.commit();
     return page;
   });

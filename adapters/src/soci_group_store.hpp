@@ -36,7 +36,8 @@ class SociGroupStore final : public ports::GroupStore {
                                  const std::optional<ports::GroupWrite>& group, const ports::MemberDelta& delta,
                                  const std::optional<ports::ExpectedVersion>& expected, const std::string& now,
                                  const ports::AuditEntry& audit) override;
-  Result<void> remove(const ports::Scope& scope, const std::string& id, const ports::AuditEntry& audit) override;
+  Result<std::vector<ports::BindingChange>> remove(const ports::Scope& scope, const std::string& id,
+                                                  const ports::AuditEntry& audit) override;
   Result<ports::ListPage<ports::GroupRow>> list(const ports::Scope& scope, const ports::ListQuery& query) override;
 
  private:

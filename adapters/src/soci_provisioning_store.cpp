@@ -1,7 +1,9 @@
 #include "soci_provisioning_store.hpp"
 
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
 #include "errors.hpp"
+#include "role_bindings.hpp"
 #include "store_support.hpp"
 
 #include <soci/boost-optional.h>
@@ -10,6 +12,10 @@
 #include <soci/statement.h>
 #include <soci/use.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <boost/optional.hpp>
 
 #include <stdexcept>
@@ -441,8 +447,11 @@ Result<void> SociProvisioningStore::delete_integration(const std::string& tenant
     const auto account = integration_service_account(sql, tenant, id);
     if (!account) return integration_not_found(id);
 
-    // What the integration provisioned (users, groups, tenant access) stays.
+    // What the integration provisioned (users, groups, tenant access, role
+    // bindings) stays; its own list of assignable roles goes.
     sql << "DELETE FROM scim_external_ids WHERE integration_id = :id", soci::use(id, "id");
+    sql << "DELETE FROM scim_role_allow_lists WHERE tenant_id = :tenant AND integration_id = :id",
+        soci::use(tenant, "tenant"), soci::use(id, "id");
     sql << "DELETE FROM scim_integrations WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
     if (*account) {
@@ -731,6 +740,290 @@ Result<ports::Page<ports::AuditEntry>> SociProvisioningStore::list_audit(const s
         },
         [&] { page.items.push_back(row.value()); });
     return page;
+  });
+}
+
+// --- roles, admin bindings, allow lists (#9) --------------------------------
+
+namespace {
+
+std::optional<ports::Role> read_role(soci::session& sql, const std::string& tenant, const std::string& id) {
+  ports::Role role;
+  int system_managed = 0;
+  sql << "SELECT id, tenant_id, name, description, permissions, system_managed, created_at, updated_at "
+         "FROM scim_roles WHERE tenant_id = :tenant AND id = :id",
+      soci::into(role.id), soci::into(role.tenant_id), soci::into(role.name), soci::into(role.description),
+      soci::into(role.permissions_json), soci::into(system_managed), soci::into(role.created_at),
+      soci::into(role.updated_at), soci::use(tenant, "tenant"), soci::use(id, "id");
+  if (!sql.got_data()) return std::nullopt;
+  role.system_managed = system_managed != 0;
+  return role;
+}
+
+Error role_not_found(const std::string& id) { return Error::not_found("role '" + id + "' does not exist in this tenant"); }
+
+ports::Binding to_binding(const bindings::Stored& b, const std::string& tenant) {
+  ports::Binding out;
+  out.id = b.id;
+  out.tenant_id = tenant;
+  out.role_id = b.role_id;
+  out.subject_type = b.subject_type;
+  out.subject_id = b.subject_id;
+  out.source = b.source;
+  out.integration_id = b.integration_id;
+  out.created_at = b.created_at;
+  out.role_name = b.role_name;
+  return out;
+}
+
+// NotFound naming the subject of a new admin binding when it does not
+// exist: any user, or a group or service account of the tenant.
+Result<void> check_subject(soci::session& sql, const std::string& tenant, const std::string& type,
+                           const std::string& id) {
+  long long n = 0;
+  if (type == bindings::kUser) {
+    sql << "SELECT COUNT(*) FROM scim_users WHERE id = :id", soci::into(n), soci::use(id, "id");
+    if (n == 0) return Error::not_found("user '" + id + "' does not exist");
+  } else if (type == bindings::kGroup) {
+    n = count(sql, "SELECT COUNT(*) FROM scim_groups WHERE tenant_id = :tenant AND id = :id", tenant, "tenant", id,
+              "id");
+    if (n == 0) return Error::not_found("group '" + id + "' does not exist in this tenant");
+  } else {
+    n = count(sql, "SELECT COUNT(*) FROM scim_service_accounts WHERE tenant_id = :tenant AND id = :id", tenant,
+              "tenant", id, "id");
+    if (n == 0) return Error::not_found("service account '" + id + "' does not exist in this tenant");
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> parse_role_ids(const std::string& json) {
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(json, ec);
+  if (ec || !parsed.is_array()) return Error::internal("a stored role allow list is not a JSON array");
+  std::vector<std::string> ids;
+  for (const boost::json::value& v : parsed.as_array()) {
+    if (!v.is_string()) return Error::internal("a stored role allow list holds a value that is not a string");
+    ids.emplace_back(v.as_string().c_str(), v.as_string().size());
+  }
+  return ids;
+}
+
+std::string role_ids_json(const std::vector<std::string>& ids) {
+  boost::json::array array;
+  array.reserve(ids.size());
+  for (const std::string& id : ids) array.emplace_back(id);
+  return boost::json::serialize(array);
+}
+
+}  // namespace
+
+Result<ports::Role> SociProvisioningStore::create_role(const ports::Role& role, const ports::AuditEntry& audit) {
+  const std::string& tenant = role.tenant_id;
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  if (role.id.empty()) return Error::invalid("the new role's id is empty");
+  if (role.name.empty()) return Error::invalid("the role's name is empty", "invalidValue");
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot create role '" + role.name + "' in tenant '" + tenant + "'",
+                 [&]() -> Result<ports::Role> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    const std::string created_at = role.created_at.empty() ? now_iso8601() : role.created_at;
+    const std::string updated_at = role.updated_at.empty() ? created_at : role.updated_at;
+    soci::statement insert_tenant =
+        (sql.prepare << insert_tenant_sql_, soci::use(tenant, "id"), soci::use(created_at, "created_at"));
+    support::execute_ignoring_duplicate(dialect_, insert_tenant);
+
+    const std::string name_key = ascii_lower(role.name);
+    const auto taken = [&] { return Error::conflict("a role named '" + role.name + "' already exists in this tenant"); };
+    if (count(sql, "SELECT COUNT(*) FROM scim_roles WHERE tenant_id = :tenant AND name_key = :name_key", tenant,
+              "tenant", name_key, "name_key") > 0) {
+      return taken();
+    }
+    const int system_managed = role.system_managed ? 1 : 0;
+    const bool inserted = unless_duplicate(dialect_, [&] {
+      sql << "INSERT INTO scim_roles (id, tenant_id, name, name_key, description, permissions, system_managed, "
+             "created_at, updated_at) VALUES (:id, :tenant, :name, :name_key, :description, :permissions, "
+             ":system_managed, :created_at, :updated_at)",
+          soci::use(role.id, "id"), soci::use(tenant, "tenant"), soci::use(role.name, "name"),
+          soci::use(name_key, "name_key"), soci::use(role.description, "description"),
+          soci::use(role.permissions_json, "permissions"), soci::use(system_managed, "system_managed"),
+          soci::use(created_at, "created_at"), soci::use(updated_at, "updated_at");
+    });
+    if (!inserted) return taken();
+    insert_audit(sql, support::audit_for(audit, role.id), tenant);
+    auto stored = read_role(sql, tenant, role.id);
+    if (!stored) return Error::internal("role '" + role.id + "' is missing right after its insert");
+    transaction.commit();
+    return *std::move(stored);
+  });
+}
+
+Result<std::vector<ports::Binding>> SociProvisioningStore::delete_role(const std::string& tenant, const std::string& id,
+                                                                       const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot delete role '" + id + "'", [&]() -> Result<std::vector<ports::Binding>> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    if (!read_role(sql, tenant, id)) return role_not_found(id);
+    // The bindings would go by cascade; deleting them first reports and
+    // audits each.
+    const ports::AuditEntry entry = support::audit_for(audit, id);
+    const std::vector<bindings::Stored> stored = bindings::bindings_of_role(sql, tenant, id);
+    bindings::delete_bindings(sql, tenant, stored, entry);
+    bindings::touch_holders(sql, tenant, stored, entry.created_at.empty() ? now_iso8601() : entry.created_at);
+    sql << "DELETE FROM scim_roles WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
+        soci::use(id, "id");
+    insert_audit(sql, entry, tenant);
+    transaction.commit();
+    std::vector<ports::Binding> removed;
+    removed.reserve(stored.size());
+    for (const bindings::Stored& b : stored) removed.push_back(to_binding(b, tenant));
+    return removed;
+  });
+}
+
+Result<ports::Binding> SociProvisioningStore::create_binding(const ports::Binding& binding,
+                                                             const ports::AuditEntry& audit) {
+  const std::string& tenant = binding.tenant_id;
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  const std::string& type = binding.subject_type;
+  if (type != bindings::kUser && type != bindings::kGroup && type != kServiceAccount) {
+    return Error::invalid("a binding's subject type is USER, GROUP or SERVICE_ACCOUNT, not '" + type + "'",
+                          "invalidValue");
+  }
+  if (binding.role_id.empty() || binding.subject_id.empty()) {
+    return Error::invalid("a binding needs a role id and a subject id", "invalidValue");
+  }
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot bind role '" + binding.role_id + "' in tenant '" + tenant + "'",
+                 [&]() -> Result<ports::Binding> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    const auto role = read_role(sql, tenant, binding.role_id);
+    if (!role) return role_not_found(binding.role_id);
+    auto subject = check_subject(sql, tenant, type, binding.subject_id);
+    if (!subject) return subject.error();
+
+    bindings::Stored stored;
+    stored.id = binding.id.empty() ? crypto::new_uuid() : binding.id;
+    stored.role_id = binding.role_id;
+    stored.role_name = role->name;
+    stored.subject_type = type;
+    stored.subject_id = binding.subject_id;
+    stored.source = "ADMIN";  // whatever the caller said
+    stored.integration_id = binding.integration_id;
+    stored.created_at = binding.created_at.empty() ? now_iso8601() : binding.created_at;
+    const auto bound = [&] {
+      return Error::conflict(type + " '" + binding.subject_id + "' already has role '" + role->name +
+                             "' from an admin");
+    };
+    long long present = 0;
+    sql << "SELECT COUNT(*) FROM scim_bindings WHERE tenant_id = :tenant AND role_id = :role_id "
+           "AND subject_type = :subject_type AND subject_id = :subject_id AND source = :source",
+        soci::into(present), soci::use(tenant, "tenant"), soci::use(stored.role_id, "role_id"),
+        soci::use(stored.subject_type, "subject_type"), soci::use(stored.subject_id, "subject_id"),
+        soci::use(stored.source, "source");
+    if (present > 0) return bound();
+    const OptionalText integration = to_boost(stored.integration_id);
+    const bool inserted = unless_duplicate(dialect_, [&] {
+      sql << "INSERT INTO scim_bindings (id, tenant_id, role_id, subject_type, subject_id, source, integration_id, "
+             "created_at) VALUES (:id, :tenant, :role_id, :subject_type, :subject_id, :source, :integration_id, "
+             ":created_at)",
+          soci::use(stored.id, "id"), soci::use(tenant, "tenant"), soci::use(stored.role_id, "role_id"),
+          soci::use(stored.subject_type, "subject_type"), soci::use(stored.subject_id, "subject_id"),
+          soci::use(stored.source, "source"), soci::use(integration, "integration_id"),
+          soci::use(stored.created_at, "created_at");
+    });
+    if (!inserted) return bound();
+    insert_audit(sql, support::audit_for(audit, stored.id), tenant);
+    transaction.commit();
+    return to_binding(stored, tenant);
+  });
+}
+
+Result<ports::Binding> SociProvisioningStore::delete_binding(const std::string& tenant, const std::string& id,
+                                                             const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot delete binding '" + id + "'", [&]() -> Result<ports::Binding> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    const auto stored = bindings::find_binding(sql, tenant, id);
+    if (!stored) return Error::not_found("binding '" + id + "' does not exist in this tenant");
+    // The audit entry given is this deletion's row.
+    bindings::delete_bindings(sql, tenant, {*stored}, audit, false);
+    bindings::touch_holders(sql, tenant, {*stored}, audit.created_at.empty() ? now_iso8601() : audit.created_at);
+    insert_audit(sql, support::audit_for(audit, id), tenant);
+    transaction.commit();
+    return to_binding(*stored, tenant);
+  });
+}
+
+Result<std::optional<ports::RoleAllowList>> SociProvisioningStore::find_role_allow_list(
+    const std::string& tenant, const std::string& integration_id) {
+  if (tenant.empty()) return Error::invalid("tenant id is empty");
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot read the role allow list of tenant '" + tenant + "'",
+                 [&]() -> Result<std::optional<ports::RoleAllowList>> {
+    soci::session& sql = **session;
+    std::string role_ids;
+    ports::RoleAllowList list;
+    sql << "SELECT role_ids, updated_at FROM scim_role_allow_lists WHERE tenant_id = :tenant "
+           "AND integration_id = :integration_id",
+        soci::into(role_ids), soci::into(list.updated_at), soci::use(tenant, "tenant"),
+        soci::use(integration_id, "integration_id");
+    if (!sql.got_data()) return std::optional<ports::RoleAllowList>();
+    auto ids = parse_role_ids(role_ids);
+    if (!ids) return ids.error();
+    list.tenant_id = tenant;
+    list.integration_id = integration_id;
+    list.role_ids = std::move(*ids);
+    return std::optional<ports::RoleAllowList>(std::move(list));
+  });
+}
+
+Result<void> SociProvisioningStore::set_role_allow_list(const std::string& tenant, const std::string& integration_id,
+                                                        const std::optional<std::vector<std::string>>& role_ids,
+                                                        const std::string& updated_at, const ports::AuditEntry& audit) {
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+
+  return guarded(dialect_, "cannot set the role allow list of tenant '" + tenant + "'", [&]() -> Result<void> {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    if (!integration_id.empty() && !integration_exists(sql, tenant, integration_id)) {
+      return integration_not_found(integration_id);
+    }
+    sql << "DELETE FROM scim_role_allow_lists WHERE tenant_id = :tenant AND integration_id = :integration_id",
+        soci::use(tenant, "tenant"), soci::use(integration_id, "integration_id");
+    if (role_ids) {
+      const std::string json = role_ids_json(*role_ids);
+      const std::string at = updated_at.empty() ? now_iso8601() : updated_at;
+      sql << "INSERT INTO scim_role_allow_lists (tenant_id, integration_id, role_ids, updated_at) "
+             "VALUES (:tenant, :integration_id, :role_ids, :updated_at)",
+          soci::use(tenant, "tenant"), soci::use(integration_id, "integration_id"), soci::use(json, "role_ids"),
+          soci::use(at, "updated_at");
+    }
+    insert_audit(sql, audit, tenant);
+    transaction.commit();
+    return {};
   });
 }
 

@@ -48,6 +48,17 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
                                   const ports::AuditEntry& audit) override;
   Result<std::vector<ports::ServiceAccount>> list_service_accounts(const std::string& tenant) override;
   Result<std::vector<ports::Binding>> list_bindings(const std::string& tenant) override;
+  Result<ports::Role> create_role(const ports::Role& role, const ports::AuditEntry& audit) override;
+  Result<std::vector<ports::Binding>> delete_role(const std::string& tenant, const std::string& id,
+                                                  const ports::AuditEntry& audit) override;
+  Result<ports::Binding> create_binding(const ports::Binding& binding, const ports::AuditEntry& audit) override;
+  Result<ports::Binding> delete_binding(const std::string& tenant, const std::string& id,
+                                        const ports::AuditEntry& audit) override;
+  Result<std::optional<ports::RoleAllowList>> find_role_allow_list(const std::string& tenant,
+                                                                   const std::string& integration_id) override;
+  Result<void> set_role_allow_list(const std::string& tenant, const std::string& integration_id,
+                                   const std::optional<std::vector<std::string>>& role_ids,
+                                   const std::string& updated_at, const ports::AuditEntry& audit) override;
 
   Result<void> append_audit(const ports::AuditEntry& entry) override;
   Result<ports::Page<ports::AuditEntry>> list_audit(const std::string& tenant, const std::string& integration_id,

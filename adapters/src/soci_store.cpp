@@ -23,6 +23,7 @@ constexpr const char* kRemoveTenantStatements[] = {
     "DELETE FROM scim_external_ids WHERE integration_id IN "
     "(SELECT id FROM scim_integrations WHERE tenant_id = :tenant)",
     "DELETE FROM scim_bindings WHERE tenant_id = :tenant",
+    "DELETE FROM scim_role_allow_lists WHERE tenant_id = :tenant",
     "DELETE FROM scim_integrations WHERE tenant_id = :tenant",
     "DELETE FROM scim_service_accounts WHERE tenant_id = :tenant",
     "DELETE FROM scim_roles WHERE tenant_id = :tenant",

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "errors.hpp"
 #include "list_query.hpp"
+#include "role_bindings.hpp"
 #include "sql_params.hpp"
 #include "store_support.hpp"
 #include "user_columns.hpp"
@@ -73,6 +74,7 @@ std::optional<ports::UserRow> read_user(soci::session& sql, const ports::Scope& 
         params.bind(st);
       },
       [&] { found = row.value(); });
+  if (found) found->roles = bindings::scim_roles(sql, scope.tenant_id, bindings::kUser, id);
   return found;
 }
 
@@ -205,6 +207,26 @@ Result<void> check_write(const ports::Scope& scope, const ports::UserWrite& user
   return {};
 }
 
+// The user's SCIM-managed bindings made what `user` asks for and, when the
+// write grants access here, its default role bound.
+Result<bindings::SyncResult> write_roles(soci::session& sql, const ports::Scope& scope, const std::string& id,
+                                         const ports::UserWrite& user, bool granted, const std::string& now,
+                                         const ports::AuditEntry& cause) {
+  bindings::SyncResult result;
+  if (user.roles) {
+    auto synced = bindings::sync_scim_roles(sql, scope, bindings::kUser, id, *user.roles, now, cause);
+    if (!synced) return synced.error();
+    result = std::move(*synced);
+  }
+  if (granted && user.default_role_id) {
+    auto added = bindings::ensure_binding(sql, scope, bindings::kUser, id, *user.default_role_id, bindings::kDefault,
+                                          now, cause);
+    if (!added) return added.error();
+    if (*added) result.changes.push_back(**added);
+  }
+  return result;
+}
+
 }  // namespace
 
 SociUserStore::SociUserStore(const Dialect& dialect, SessionPool& sessions)
@@ -258,9 +280,13 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
       ports::AuditEntry entry = audit;
       if (entry.target_id.empty() || entry.target_id == new_id) entry.target_id = id;
       support::insert_audit(sql, entry, scope.tenant_id);
+      // The access row is new: its version stays 1 whatever the roles.
+      auto changes = write_roles(sql, scope, id, user, true, now, entry);
+      if (!changes) return changes.error();
       auto row = read_user(sql, scope, id);
       if (!row) return Error::internal("user '" + id + "' is missing right after its insert");
       transaction.commit();
+      row->binding_changes = std::move(changes->changes);
       return *std::move(row);
     });
     if (created || !raced || attempt > 0) return created;
@@ -324,29 +350,35 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
       }
       write_values(sql, id, *columns);
     }
+    const ports::AuditEntry entry = support::audit_for(audit, id);
+    auto roles = write_roles(sql, scope, id, user, false, now, entry);
+    if (!roles) return roles.error();
     const bool external_changed = !scope.integration_id.empty() && stored_external != user.external_id;
-    if ((active != 0) != user.active || external_changed) {
+    if ((active != 0) != user.active || external_changed || roles->changed) {
       const int flag = user.active ? 1 : 0;
       sql << "UPDATE scim_tenant_users SET active = :active, updated_at = :now, version = version + 1 "
              "WHERE tenant_id = :tenant AND user_id = :id",
           soci::use(flag, "active"), soci::use(now, "now"), soci::use(scope.tenant_id, "tenant"), soci::use(id, "id");
       if (external_changed) write_external_id(sql, scope.integration_id, "User", id, user.external_id);
     }
-    support::insert_audit(sql, support::audit_for(audit, id), scope.tenant_id);
+    support::insert_audit(sql, entry, scope.tenant_id);
     auto row = read_user(sql, scope, id);
     if (!row) return Error::internal("user '" + id + "' vanished while being replaced");
     transaction.commit();
+    row->binding_changes = std::move(roles->changes);
     return *std::move(row);
   });
 }
 
-Result<void> SociUserStore::revoke(const ports::Scope& scope, const std::string& id, const ports::AuditEntry& audit) {
+Result<std::vector<ports::BindingChange>> SociUserStore::revoke(const ports::Scope& scope, const std::string& id,
+                                                                const ports::AuditEntry& audit) {
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
   auto session = borrow();
   if (!session) return session.error();
 
-  return guarded(dialect_, "cannot remove user '" + id + "' from this tenant", [&]() -> Result<void> {
+  return guarded(dialect_, "cannot remove user '" + id + "' from this tenant",
+                 [&]() -> Result<std::vector<ports::BindingChange>> {
     soci::session& sql = **session;
     WriteTransaction transaction(sql, dialect_);
     if (!has_access(sql, scope.tenant_id, id)) return user_not_found(id);
@@ -360,8 +392,11 @@ Result<void> SociUserStore::revoke(const ports::Scope& scope, const std::string&
         soci::use(now, "now"), soci::use(tenant, "tenant"), soci::use(tenant, "tenant2"), soci::use(id, "id");
     sql << "DELETE FROM scim_group_members WHERE tenant_id = :tenant AND member_id = :id AND member_type = 'User'",
         soci::use(tenant, "tenant"), soci::use(id, "id");
-    sql << "DELETE FROM scim_bindings WHERE tenant_id = :tenant AND subject_type = 'USER' AND subject_id = :id",
-        soci::use(tenant, "tenant"), soci::use(id, "id");
+    // Its SCIM and default-role bindings here; an admin's stay.
+    const ports::AuditEntry entry = support::audit_for(audit, id);
+    auto changes = bindings::delete_bindings(
+        sql, tenant, bindings::bindings_of(sql, tenant, bindings::kUser, id, {bindings::kScim, bindings::kDefault}),
+        entry);
     // External ids of this integration and of every other of the tenant.
     sql << "DELETE FROM scim_external_ids WHERE resource_type = 'User' AND resource_id = :id "
            "AND (integration_id = :integration OR integration_id IN "
@@ -369,9 +404,9 @@ Result<void> SociUserStore::revoke(const ports::Scope& scope, const std::string&
         soci::use(id, "id"), soci::use(scope.integration_id, "integration"), soci::use(tenant, "tenant");
     sql << "DELETE FROM scim_tenant_users WHERE tenant_id = :tenant AND user_id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
-    support::insert_audit(sql, support::audit_for(audit, id), tenant);
+    support::insert_audit(sql, entry, tenant);
     transaction.commit();
-    return {};
+    return changes;
   });
 }
 
@@ -392,6 +427,8 @@ Result<ports::ListPage<ports::UserRow>> SociUserStore::list(const ports::Scope& 
     auto page = read_page<ports::UserRow>(
         sql, *plan, query, "SELECT COUNT(*) FROM scim_tenant_users a JOIN scim_users u ON u.id = a.user_id WHERE " + plan->where,
         std::string(kSelectUser) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail, reader);
+    // The page's roles: one more query, whatever the page's size.
+    bindings::attach_scim_roles(sql, scope.tenant_id, bindings::kUser, page.items);
     snapshot.commit();
     return page;
   });

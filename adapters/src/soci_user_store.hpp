@@ -26,7 +26,8 @@ class SociUserStore final : public ports::UserStore {
   Result<ports::UserRow> replace(const ports::Scope& scope, const std::string& id, const ports::UserWrite& user,
                                  const std::optional<ports::ExpectedVersion>& expected, const std::string& now,
                                  const ports::AuditEntry& audit) override;
-  Result<void> revoke(const ports::Scope& scope, const std::string& id, const ports::AuditEntry& audit) override;
+  Result<std::vector<ports::BindingChange>> revoke(const ports::Scope& scope, const std::string& id,
+                                                  const ports::AuditEntry& audit) override;
   Result<ports::ListPage<ports::UserRow>> list(const ports::Scope& scope, const ports::ListQuery& query) override;
   Result<std::vector<ports::MemberRef>> groups_of(const ports::Scope& scope, const std::string& user_id) override;
 

@@ -49,7 +49,7 @@ constexpr const char* kProvisionerPermissions =
 const char* const kTables[] = {
     "scim_tenants",      "scim_roles",        "scim_service_accounts", "scim_api_tokens", "scim_bindings",
     "scim_integrations", "scim_users",        "scim_tenant_users",     "scim_external_ids", "scim_groups",
-    "scim_audit",
+    "scim_audit",        "scim_role_allow_lists",
 };
 
 long long rows(soci::session& sql, const std::string& query) {

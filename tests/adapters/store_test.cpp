@@ -81,10 +81,12 @@ int newest_migration() {
   return migrations->back().version;
 }
 
-const char* const kInitialTables[] = {
+// Every table of the newest schema.
+const char* const kTables[] = {
     "scim_tenants",       "scim_roles",        "scim_service_accounts", "scim_api_tokens", "scim_bindings",
     "scim_integrations",  "scim_users",        "scim_user_values",      "scim_tenant_users",
     "scim_external_ids",  "scim_groups",       "scim_group_members",    "scim_audit",
+    "scim_role_allow_lists",  // 0002_role_assignment
 };
 
 // Transactional DDL: a failed migration is rolled back whole.
@@ -121,7 +123,7 @@ BOOST_AUTO_TEST_CASE(open_applies_the_migrations) {
   BOOST_TEST(applied_at.back() == 'Z');
 }
 
-BOOST_DATA_TEST_CASE(initial_migration_creates_table, data::make(kInitialTables), table) {
+BOOST_DATA_TEST_CASE(migrations_create_table, data::make(kTables), table) {
   TestDatabase db;
   auto store = must_open(db.config());
   auto sql = db.session();
@@ -176,7 +178,7 @@ BOOST_AUTO_TEST_CASE(hosts_starting_together_migrate_once) {
   for (int version : versions) BOOST_TEST(version == newest_migration());
   auto sql = db.session();
   BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_schema_version") == newest_migration());
-  for (const char* table : kInitialTables) BOOST_TEST(table_exists(*sql, table), table);
+  for (const char* table : kTables) BOOST_TEST(table_exists(*sql, table), table);
 }
 
 BOOST_DATA_TEST_CASE(newer_database_is_refused, data::make({1, 6, 999}), versions_ahead) {
@@ -308,6 +310,9 @@ void seed_tenant(soci::session& sql, const std::string& t) {
   sql << "INSERT INTO scim_audit (tenant_id, actor_type, actor_id, action, target_type, target_id, outcome, "
          "created_at) VALUES (:t, 'SYSTEM', 'module', 'bootstrap', 'Tenant', :target, 'SUCCESS', 'now')",
       soci::use(t, "t"), soci::use(t, "target");
+  sql << "INSERT INTO scim_role_allow_lists (tenant_id, integration_id, role_ids, updated_at) "
+         "VALUES (:t, :integration, '[]', 'now')",
+      soci::use(t, "t"), soci::use(integration, "integration");
 }
 
 struct TableCheck {
@@ -330,6 +335,7 @@ const TableCheck kTableChecks[] = {
     {"scim_groups", "tenant_id", "", 0},
     {"scim_group_members", "group_id", "/group", 0},  // by cascade
     {"scim_audit", "tenant_id", "", 0},
+    {"scim_role_allow_lists", "tenant_id", "", 0},
     {"scim_users", "id", "/user", 1},  // users are global
     {"scim_user_values", "user_id", "/user", 1},
 };

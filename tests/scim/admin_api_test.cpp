@@ -48,7 +48,7 @@ unsigned scim_get(const HarnessProcess& harness, const TestIntegration& integrat
 }
 
 // Every admin route, as the OpenAPI document names it.  {id} is an
-// integration's id, or a role's under /roles.
+// integration's id, or a role's under /roles, or a binding's under /bindings.
 struct Route {
   const char* method;
   const char* path;
@@ -67,22 +67,31 @@ const Route kRoutes[] = {
     {"POST", "/api/v1/{tenant}/security-integrations/{id}/rotate-token", ""},
     {"GET", "/api/v1/{tenant}/security-integrations/{id}/audit", ""},
     {"GET", "/api/v1/{tenant}/roles", ""},
+    {"GET", "/api/v1/{tenant}/security-integrations/{id}/assignable-roles", ""},
+    {"PUT", "/api/v1/{tenant}/security-integrations/{id}/assignable-roles", R"({"roles":null})"},
+    {"GET", "/api/v1/{tenant}/scim-assignable-roles", ""},
+    {"PUT", "/api/v1/{tenant}/scim-assignable-roles", R"({"roles":null})"},
+    {"POST", "/api/v1/{tenant}/roles", R"({"name":"Developer","permissions":{"FLOWS":["READ"]}})"},
     {"PUT", "/api/v1/{tenant}/roles/{id}", R"({"permissions":{"USERS":["READ"]}})"},
+    {"DELETE", "/api/v1/{tenant}/roles/{id}", ""},
     {"GET", "/api/v1/{tenant}/service-accounts", ""},
     {"GET", "/api/v1/{tenant}/bindings", ""},
+    {"POST", "/api/v1/{tenant}/bindings", R"({"roleId":"r","type":"USER","subjectId":"u"})"},
+    {"DELETE", "/api/v1/{tenant}/bindings/{id}", ""},
     {"GET", "/api/v1/plugins/kestra-scim/openapi.json", ""},
 };
 
 bool has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 std::string expand(std::string path, const std::string& tenant, const std::string& integration,
-                   const std::string& role) {
+                   const std::string& role, const std::string& binding) {
   const auto replace = [&](std::string_view key, const std::string& value) {
     if (auto at = path.find(key); at != std::string::npos) path.replace(at, key.size(), value);
   };
-  const bool is_role = has(path, "/roles/");
+  const bool is_role = path.find("/roles/") != std::string::npos && !has(path, "/security-integrations/");
+  const bool is_binding = has(path, "/bindings/");
   replace("{tenant}", tenant);
-  replace("{id}", is_role ? role : integration);
+  replace("{id}", is_role ? role : is_binding ? binding : integration);
   return path;
 }
 
@@ -93,6 +102,8 @@ struct World {
   TestIntegration foreign = create_integration(harness, "globex", "foreign");
   std::string acme_role = role_id(harness, "acme");
   std::string globex_role = role_id(harness, "globex");
+  std::string acme_binding = id_of(results(admin_get(harness, tenant_path("acme", "/bindings"))).at(0));
+  std::string globex_binding = id_of(results(admin_get(harness, tenant_path("globex", "/bindings"))).at(0));
 };
 
 }  // namespace
@@ -163,7 +174,8 @@ BOOST_DATA_TEST_CASE(admin_routes_refuse_missing_or_wrong_credentials, data::mak
   if (auto value = credentials.header(w)) headers.emplace_back("Authorization", *value);
   for (const auto& route : kRoutes) {
     BOOST_TEST_CONTEXT(route) {
-      auto res = request(w.harness.port(), route.method, expand(route.path, kTenant, w.okta.id, w.acme_role), headers,
+      auto res = request(w.harness.port(), route.method,
+                         expand(route.path, kTenant, w.okta.id, w.acme_role, w.acme_binding), headers,
                          route.body);
       BOOST_TEST(res.status == 401u, res.body);
       BOOST_TEST(res.header("WWW-Authenticate").value_or("").starts_with("Basic"));
@@ -180,7 +192,8 @@ BOOST_AUTO_TEST_CASE(unknown_tenant_is_404_on_every_tenant_route) {
   for (const auto& route : kRoutes) {
     if (!has(route.path, "{tenant}")) continue;
     BOOST_TEST_CONTEXT(route) {
-      auto res = admin_request(w.harness, route.method, expand(route.path, "nobody", w.okta.id, w.acme_role),
+      auto res = admin_request(w.harness, route.method,
+                               expand(route.path, "nobody", w.okta.id, w.acme_role, w.acme_binding),
                                route.body);
       check_admin_error(res, 404, "nobody");
     }
@@ -194,14 +207,15 @@ struct UnknownId {
   const char* name;
   std::string (*integration)(const World&);
   std::string (*role)(const World&);
+  std::string (*binding)(const World&);
 };
 std::ostream& operator<<(std::ostream& out, const UnknownId& c) { return out << c.name; }
 
 const UnknownId kUnknownIds[] = {
     {"id that never existed", [](const World&) { return std::string(kUnknownId); },
-     [](const World&) { return std::string(kUnknownId); }},
+     [](const World&) { return std::string(kUnknownId); }, [](const World&) { return std::string(kUnknownId); }},
     {"id of another tenant's object", [](const World& w) { return w.foreign.id; },
-     [](const World& w) { return w.globex_role; }},
+     [](const World& w) { return w.globex_role; }, [](const World& w) { return w.globex_binding; }},
 };
 
 }  // namespace
@@ -213,7 +227,8 @@ BOOST_DATA_TEST_CASE(unknown_integration_or_role_is_404, data::make(kUnknownIds)
   for (const auto& route : kRoutes) {
     if (!has(route.path, "{id}")) continue;
     BOOST_TEST_CONTEXT(route) {
-      auto res = admin_request(w.harness, route.method, expand(route.path, kTenant, c.integration(w), c.role(w)),
+      auto res = admin_request(w.harness, route.method,
+                               expand(route.path, kTenant, c.integration(w), c.role(w), c.binding(w)),
                                route.body);
       check_admin_error(res, 404);
     }

@@ -56,6 +56,9 @@ const Single kSingles[] = {
     {"/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", kSchemaUrn, "Schema",
      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"},
     {"/Schemas/urn:ietf:params:scim:schemas:extension:kestra:2.0:Group", kSchemaUrn, "Schema", kKestraGroupUrn},
+    {"/ResourceTypes/Role", kResourceTypeUrn, "ResourceType", "Role"},
+    {"/Schemas/urn:ietf:params:scim:schemas:core:2.0:Role", kSchemaUrn, "Schema",
+     "urn:ietf:params:scim:schemas:core:2.0:Role"},
 };
 
 struct Listing {
@@ -66,10 +69,10 @@ struct Listing {
 std::ostream& operator<<(std::ostream& out, const Listing& l) { return out << l.path; }
 
 const Listing kListings[] = {
-    {"/ResourceTypes", {"User", "Group"}, "/ResourceTypes/"},
+    {"/ResourceTypes", {"User", "Group", "Role"}, "/ResourceTypes/"},
     {"/Schemas",
      {"urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
-      "urn:ietf:params:scim:schemas:core:2.0:Group", kKestraGroupUrn},
+      "urn:ietf:params:scim:schemas:core:2.0:Group", kKestraGroupUrn, "urn:ietf:params:scim:schemas:core:2.0:Role"},
      "/Schemas/"},
 };
 

@@ -75,6 +75,23 @@ class FakeStore final : public ports::ProvisioningStore {
   }
   Result<std::vector<ports::ServiceAccount>> list_service_accounts(const std::string&) override { return unused(); }
   Result<std::vector<ports::Binding>> list_bindings(const std::string&) override { return unused(); }
+  Result<ports::Role> create_role(const ports::Role&, const ports::AuditEntry&) override { return unused(); }
+  Result<std::vector<ports::Binding>> delete_role(const std::string&, const std::string&,
+                                                  const ports::AuditEntry&) override {
+    return unused();
+  }
+  Result<ports::Binding> create_binding(const ports::Binding&, const ports::AuditEntry&) override { return unused(); }
+  Result<ports::Binding> delete_binding(const std::string&, const std::string&, const ports::AuditEntry&) override {
+    return unused();
+  }
+  Result<std::optional<ports::RoleAllowList>> find_role_allow_list(const std::string&, const std::string&) override {
+    return unused();
+  }
+  Result<void> set_role_allow_list(const std::string&, const std::string&,
+                                   const std::optional<std::vector<std::string>>&, const std::string&,
+                                   const ports::AuditEntry&) override {
+    return unused();
+  }
   Result<void> append_audit(const ports::AuditEntry&) override { return unused(); }
   Result<ports::Page<ports::AuditEntry>> list_audit(const std::string&, const std::string&, std::int64_t,
                                                     std::int64_t) override {

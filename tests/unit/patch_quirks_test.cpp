@@ -111,6 +111,26 @@ constexpr const char* kLowercaseOperationsKey = R"({
     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
     "operations": [{"op": "Replace", "path": "displayName", "value": "Babs"}]})";
 
+// ---- Microsoft Entra ID: app role assignments ("roles", AppRoleAssignmentsComplex) ----
+constexpr const char* kEntraAddRoles = R"({
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "Add", "path": "roles",
+                    "value": [{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "value": "Developer"}]}]})";
+constexpr const char* kEntraRolesAsJsonText = R"({
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "Add", "path": "roles",
+                    "value": "[{\"primary\":false,\"type\":\"WindowsAzureActiveDirectoryRole\",\"value\":\"Developer\"}]"}]})";
+constexpr const char* kEntraRoleAsJsonTextObject = R"({
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "replace", "path": "roles",
+                    "value": "{\"type\":\"WindowsAzureActiveDirectoryRole\",\"value\":\"Developer\"}"}]})";
+constexpr const char* kRolesNotJson = R"({
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "add", "path": "roles", "value": "[Developer"}]})";
+constexpr const char* kRemoveRoleByValue = R"({
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "remove", "path": "roles[value eq \"developer\"]"}]})";
+
 constexpr const char* kUser =
     R"({"schemas":["$U"],"userName":"bjensen@example.com","active":true,"displayName":"Babs Jensen",
         "name":{"givenName":"Barbara","familyName":"Jensen"},
@@ -222,6 +242,22 @@ const Case kQuirks[] = {
      R"({"schemas":["$U"],"userName":"bjensen@example.com","active":true,"displayName":"Babs Jensen",
          "name":{"givenName":"Barbara","familyName":"Jensen"},"emails":[{"value":"john_doe@foo.com","type":"work","primary":true}]})",
      nullptr, nullptr},
+    {"Entra: add app roles", "User", R"({"schemas":["$U"],"userName":"jdoe"})", kEntraAddRoles, false,
+     R"({"schemas":["$U"],"userName":"jdoe","roles":[{"primary":false,"type":"WindowsAzureActiveDirectoryRole","value":"Developer"}]})",
+     nullptr, nullptr},
+    {"Entra: app roles as the JSON text of the array", "User", R"({"schemas":["$U"],"userName":"jdoe"})",
+     kEntraRolesAsJsonText, false,
+     R"({"schemas":["$U"],"userName":"jdoe","roles":[{"primary":false,"type":"WindowsAzureActiveDirectoryRole","value":"Developer"}]})",
+     nullptr, nullptr},
+    {"Entra: one app role as the JSON text of an object", "User",
+     R"({"schemas":["$U"],"userName":"jdoe","roles":[{"value":"Viewer"}]})", kEntraRoleAsJsonTextObject, false,
+     R"({"schemas":["$U"],"userName":"jdoe","roles":[{"type":"WindowsAzureActiveDirectoryRole","value":"Developer"}]})",
+     nullptr, nullptr},
+    {"roles as text that is not JSON is invalidValue", "User", R"({"schemas":["$U"],"userName":"jdoe"})",
+     kRolesNotJson, false, nullptr, "invalidValue", nullptr},
+    {"remove a role by value, case-insensitively", "User",
+     R"({"schemas":["$U"],"userName":"jdoe","roles":[{"value":"Developer"},{"value":"Viewer"}]})", kRemoveRoleByValue,
+     false, R"({"schemas":["$U"],"userName":"jdoe","roles":[{"value":"Viewer"}]})", nullptr, nullptr},
     {"Entra: 'operations' in lower case", "User", kUser, kLowercaseOperationsKey, false,
      R"({"schemas":["$U"],"userName":"bjensen@example.com","active":true,"displayName":"Babs",
          "name":{"givenName":"Barbara","familyName":"Jensen"},"emails":[{"value":"bjensen@example.com","type":"work","primary":true}]})",

@@ -127,9 +127,11 @@ BOOST_AUTO_TEST_SUITE(schema_registry)
 BOOST_AUTO_TEST_CASE(loads_embedded_documents) {
   const auto& r = registry();
   auto types = r.resource_types();
-  BOOST_REQUIRE_EQUAL(types.size(), 2u);
+  BOOST_REQUIRE_EQUAL(types.size(), 3u);
   BOOST_TEST(types[0]->id == "User");
   BOOST_TEST(types[1]->id == "Group");
+  BOOST_TEST(types[2]->id == "Role");
+  BOOST_TEST(types[2]->endpoint == "/Roles");
   BOOST_TEST(types[0]->endpoint == "/Users");
   BOOST_TEST(types[1]->endpoint == "/Groups");
   BOOST_TEST(types[0]->schema->id == kCore);
@@ -141,7 +143,7 @@ BOOST_AUTO_TEST_CASE(loads_embedded_documents) {
   BOOST_TEST(!types[1]->extensions[0].required);
 
   auto schemas = r.schemas();
-  BOOST_REQUIRE_EQUAL(schemas.size(), 4u);
+  BOOST_REQUIRE_EQUAL(schemas.size(), 5u);
   BOOST_TEST(schemas[0]->id == kCore);
   BOOST_TEST(schemas[1]->id == kEnt);
   BOOST_TEST(schemas[2]->id == kGrp);
@@ -206,7 +208,7 @@ BOOST_AUTO_TEST_CASE(resource_files_are_complete) {
     };
     check(doc.at("attributes").as_array(), false);
   }
-  BOOST_TEST(checked == 87);  // 67 User, 9 EnterpriseUser, 6 Group, 5 KestraGroup (with sub-attributes)
+  BOOST_TEST(checked == 92);  // 67 User, 9 EnterpriseUser, 6 Group, 5 KestraGroup, 5 Role (with sub-attributes)
 }
 
 BOOST_DATA_TEST_CASE(resolves, boost::unit_test::data::make(kResolve), c) {
@@ -330,7 +332,7 @@ BOOST_AUTO_TEST_CASE(lookup_survives_registry_move) {
 BOOST_AUTO_TEST_CASE(discovery_documents) {
   const auto& r = registry();
   auto all = r.schemas_json("https://h/scim/v2/Schemas/");
-  BOOST_REQUIRE_EQUAL(all.size(), 4u);
+  BOOST_REQUIRE_EQUAL(all.size(), 5u);
   const auto& first = all[0].as_object();
   BOOST_TEST(first.at("id") == kCore);
   BOOST_TEST(first.at("meta").at("resourceType") == "Schema");
@@ -347,7 +349,7 @@ BOOST_AUTO_TEST_CASE(discovery_documents) {
   BOOST_TEST((missing.error().kind == kestra::ErrorKind::NotFound));
 
   auto types = r.resource_types_json("https://h/scim/v2/ResourceTypes");
-  BOOST_REQUIRE_EQUAL(types.size(), 2u);
+  BOOST_REQUIRE_EQUAL(types.size(), 3u);
   const auto& user = types[0].as_object();
   BOOST_TEST(user.at("id") == "User");
   BOOST_TEST(user.at("endpoint") == "/Users");

@@ -178,10 +178,18 @@ std::span<const AdminApi::RouteEntry> AdminApi::tenant_routes() {
       {"POST", "/api/v1/{tenant}/security-integrations/{id}/disable", &AdminApi::disable},
       {"POST", "/api/v1/{tenant}/security-integrations/{id}/rotate-token", &AdminApi::rotate_token},
       {"GET", "/api/v1/{tenant}/security-integrations/{id}/audit", &AdminApi::audit},
+      {"GET", "/api/v1/{tenant}/security-integrations/{id}/assignable-roles", &AdminApi::integration_assignable_roles},
+      {"PUT", "/api/v1/{tenant}/security-integrations/{id}/assignable-roles", &AdminApi::integration_assignable_roles},
+      {"GET", "/api/v1/{tenant}/scim-assignable-roles", &AdminApi::tenant_assignable_roles},
+      {"PUT", "/api/v1/{tenant}/scim-assignable-roles", &AdminApi::tenant_assignable_roles},
       {"GET", "/api/v1/{tenant}/roles", &AdminApi::roles},
+      {"POST", "/api/v1/{tenant}/roles", &AdminApi::create_role},
       {"PUT", "/api/v1/{tenant}/roles/{id}", &AdminApi::update_role},
+      {"DELETE", "/api/v1/{tenant}/roles/{id}", &AdminApi::delete_role},
       {"GET", "/api/v1/{tenant}/service-accounts", &AdminApi::service_accounts},
       {"GET", "/api/v1/{tenant}/bindings", &AdminApi::bindings},
+      {"POST", "/api/v1/{tenant}/bindings", &AdminApi::create_binding},
+      {"DELETE", "/api/v1/{tenant}/bindings/{id}", &AdminApi::delete_binding},
   };
   return kRoutes;
 }
@@ -330,6 +338,99 @@ http::Response AdminApi::update_role(const http::Request& req, const std::string
   auto updated = service_.update_role(tenant, std::string(req.param("id")), *description, *permissions, actor_of(req));
   if (!updated) return error(updated.error());
   return json_response(200, role_json(*updated));
+}
+
+http::Response AdminApi::create_role(const http::Request& req, const std::string& tenant) {
+  auto body = http::parse_json_object(req.body, config_.json);
+  if (!body) return error(body.error());
+  auto name = string_field(*body, "name");
+  if (!name) return error(name.error());
+  if (!*name) return error(Error::invalid("'name' is required"));
+  auto description = string_field(*body, "description");
+  if (!description) return error(description.error());
+  auto permissions = permissions_field(*body);
+  if (!permissions) return error(permissions.error());
+  auto created = service_.create_role(tenant, **name, description->value_or(""), *permissions, actor_of(req));
+  if (!created) return error(created.error());
+  return json_response(201, role_json(*created));
+}
+
+http::Response AdminApi::delete_role(const http::Request& req, const std::string& tenant) {
+  auto removed = service_.delete_role(tenant, std::string(req.param("id")), actor_of(req));
+  if (!removed) return error(removed.error());
+  http::Response res;
+  res.status = 204;
+  return res;
+}
+
+http::Response AdminApi::create_binding(const http::Request& req, const std::string& tenant) {
+  auto body = http::parse_json_object(req.body, config_.json);
+  if (!body) return error(body.error());
+  std::string fields[3];
+  const char* names[3] = {"roleId", "type", "subjectId"};
+  for (int i = 0; i < 3; ++i) {
+    auto value = string_field(*body, names[i]);
+    if (!value) return error(value.error());
+    if (!*value) return error(Error::invalid("'" + std::string(names[i]) + "' is required"));
+    fields[i] = **value;
+  }
+  auto created = service_.create_binding(tenant, fields[0], fields[1], fields[2], actor_of(req));
+  if (!created) return error(created.error());
+  return json_response(201, binding_json(*created));
+}
+
+http::Response AdminApi::delete_binding(const http::Request& req, const std::string& tenant) {
+  auto removed = service_.delete_binding(tenant, std::string(req.param("id")), actor_of(req));
+  if (!removed) return error(removed.error());
+  http::Response res;
+  res.status = 204;
+  return res;
+}
+
+http::Response AdminApi::tenant_assignable_roles(const http::Request& req, const std::string& tenant) {
+  return assignable_roles(req, tenant, "");
+}
+
+http::Response AdminApi::integration_assignable_roles(const http::Request& req, const std::string& tenant) {
+  return assignable_roles(req, tenant, std::string(req.param("id")));
+}
+
+// GET shows the list set at this level and the effective one; PUT
+// {"roles": ["Developer", "<id>", ...]} sets it, {"roles": null} removes it.
+http::Response AdminApi::assignable_roles(const http::Request& req, const std::string& tenant,
+                                          const std::string& integration) {
+  Result<provisioning::AssignableRolesView> view = Error::internal("unreachable");
+  if (req.method == "GET") {
+    view = service_.assignable_roles(tenant, integration);
+  } else {
+    auto body = http::parse_json_object(req.body, config_.json);
+    if (!body) return error(body.error());
+    const auto* roles = body->if_contains("roles");
+    if (!roles) return error(Error::invalid("'roles' is required: an array of role names or ids, or null"));
+    std::optional<std::vector<std::string>> list;
+    if (!roles->is_null()) {
+      if (!roles->is_array()) return error(Error::invalid("'roles' must be an array of role names or ids, or null"));
+      list.emplace();
+      for (const auto& r : roles->as_array()) {
+        if (!r.is_string()) return error(Error::invalid("'roles' must hold only strings"));
+        list->emplace_back(r.as_string());
+      }
+    }
+    view = service_.set_assignable_roles(tenant, integration, list, actor_of(req));
+  }
+  if (!view) return error(view.error());
+  json::array assignable;
+  for (const auto& role : view->assignable) assignable.push_back(json::object{{"id", role.id}, {"name", role.name}});
+  json::value listed = nullptr;
+  if (view->role_ids) {
+    json::array ids;
+    for (const auto& id : *view->role_ids) ids.emplace_back(id);
+    listed = std::move(ids);
+  }
+  return json_response(200, json::object{{"integrationId", nullable(view->integration_id)},
+                                         {"roles", std::move(listed)},
+                                         {"source", view->source},
+                                         {"assignable", std::move(assignable)}});
 }
 
 http::Response AdminApi::service_accounts(const http::Request&, const std::string& tenant) {

@@ -44,6 +44,13 @@ class AdminApi {
   http::Response audit(const http::Request& req, const std::string& tenant);
   http::Response roles(const http::Request& req, const std::string& tenant);
   http::Response update_role(const http::Request& req, const std::string& tenant);
+  http::Response create_role(const http::Request& req, const std::string& tenant);
+  http::Response delete_role(const http::Request& req, const std::string& tenant);
+  http::Response create_binding(const http::Request& req, const std::string& tenant);
+  http::Response delete_binding(const http::Request& req, const std::string& tenant);
+  http::Response tenant_assignable_roles(const http::Request& req, const std::string& tenant);
+  http::Response integration_assignable_roles(const http::Request& req, const std::string& tenant);
+  http::Response assignable_roles(const http::Request& req, const std::string& tenant, const std::string& integration);
   http::Response service_accounts(const http::Request& req, const std::string& tenant);
   http::Response bindings(const http::Request& req, const std::string& tenant);
   http::Response openapi(const http::Request& req) const;

@@ -15,9 +15,11 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       authenticator_(store_->provisioning(), config_.token_pepper),
       admin_api_(admin_, host_, config_),
       registry_(std::move(registry)),
-      users_(store_->users(), registry_, config_.filter),
-      groups_(store_->groups(), registry_, config_.filter),
-      scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_) {}
+      roles_(store_->provisioning(), registry_, host_,
+             scim::DefaultRole{config_.default_role, config_.default_role_tenant}, config_.filter),
+      users_(store_->users(), registry_, roles_, config_.filter),
+      groups_(store_->groups(), registry_, roles_, config_.filter),
+      scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_) {}
 
 std::vector<http::Route> Application::routes() {
   std::vector<http::Route> routes;

@@ -11,6 +11,7 @@
 #include "provisioning/authenticator.hpp"
 #include "scim/discovery.hpp"
 #include "scim/group_service.hpp"
+#include "scim/role_service.hpp"
 #include "scim/schema/registry.hpp"
 #include "scim/scim_api.hpp"
 #include "scim/user_service.hpp"
@@ -45,6 +46,7 @@ class Application {
   provisioning::Authenticator authenticator_;
   AdminApi admin_api_;
   scim::schema::Registry registry_;
+  scim::RoleService roles_;
   scim::UserService users_;
   scim::GroupService groups_;
   scim::ScimApi scim_api_;

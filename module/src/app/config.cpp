@@ -445,6 +445,19 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
   auto datasource = load_datasource(source, config.store);
   if (!datasource) return datasource.error();
   if (auto limits = load_limits(source, config); !limits) return limits.error();
+  // Kestra's own key, in either spelling Micronaut accepts.
+  for (std::string_view prefix : {"kestra.security.defaultRole.", "kestra.security.default-role."}) {
+    const std::string p(prefix);
+    if (config.default_role.empty()) {
+      if (auto id = source.get(p + "roleId")) config.default_role = *id;
+      else if (auto id2 = source.get(p + "role-id")) config.default_role = *id2;
+      else if (auto name = source.get(p + "name")) config.default_role = *name;
+    }
+    if (config.default_role_tenant.empty()) {
+      if (auto t = source.get(p + "tenantId")) config.default_role_tenant = *t;
+      else if (auto t2 = source.get(p + "tenant-id")) config.default_role_tenant = *t2;
+    }
+  }
 
   // One session per request the host runs at once: its worker count.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

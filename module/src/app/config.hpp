@@ -33,6 +33,10 @@ struct ModuleConfig {
   http::JsonLimits json;
   // kestra.scim.limits.filter-max-length, .filter-max-nodes (list filters and PATCH paths)
   scim::filter::Limits filter;
+  // kestra.security.defaultRole.roleId (or .name): the role every user SCIM
+  // grants access to a tenant is bound to; .tenantId: only in that tenant.
+  std::string default_role;
+  std::string default_role_tenant;
 };
 
 // Fails when tenants are not enabled (naming the key) or a value is malformed.

@@ -59,6 +59,16 @@ struct Binding {
   std::string role_name;     // filled by reads
 };
 
+// Which roles SCIM may assign: the tenant's list (integration_id empty) or
+// one integration's, which then overrides the tenant's.  No list at all: the
+// default rule (iam/role_policy).
+struct RoleAllowList {
+  std::string tenant_id;
+  std::string integration_id;
+  std::vector<std::string> role_ids;
+  std::string updated_at;
+};
+
 struct TokenRecord {
   std::string id;
   std::string lookup_prefix;
@@ -147,8 +157,27 @@ class ProvisioningStore {
                                    const std::optional<std::string>& description,
                                    const std::string& permissions_json, const std::string& updated_at,
                                    const AuditEntry& audit) = 0;
+  // Conflict when the tenant has a role of that name (case-insensitive).
+  virtual Result<Role> create_role(const Role& role, const AuditEntry& audit) = 0;
+  // Deletes the role and every binding to it (returned, for events); NotFound.
+  virtual Result<std::vector<Binding>> delete_role(const std::string& tenant, const std::string& id,
+                                                   const AuditEntry& audit) = 0;
   virtual Result<std::vector<ServiceAccount>> list_service_accounts(const std::string& tenant) = 0;
   virtual Result<std::vector<Binding>> list_bindings(const std::string& tenant) = 0;
+  // An admin's binding (source ADMIN): NotFound for a role, or a subject
+  // (USER: any user; GROUP, SERVICE_ACCOUNT: of this tenant), that does not
+  // exist; Conflict when the subject already has that role from an admin.
+  virtual Result<Binding> create_binding(const Binding& binding, const AuditEntry& audit) = 0;
+  // NotFound when the tenant has no binding of that id.
+  virtual Result<Binding> delete_binding(const std::string& tenant, const std::string& id,
+                                         const AuditEntry& audit) = 0;
+
+  virtual Result<std::optional<RoleAllowList>> find_role_allow_list(const std::string& tenant,
+                                                                    const std::string& integration_id) = 0;
+  // Sets the list, or with nullopt removes it.
+  virtual Result<void> set_role_allow_list(const std::string& tenant, const std::string& integration_id,
+                                           const std::optional<std::vector<std::string>>& role_ids,
+                                           const std::string& updated_at, const AuditEntry& audit) = 0;
 
   virtual Result<void> append_audit(const AuditEntry& entry) = 0;
   // Newest first.

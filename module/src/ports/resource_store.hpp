@@ -33,6 +33,24 @@ struct Scope {
   std::string integration_id;
 };
 
+// A role assigned through SCIM: one binding subject -> role in the tenant,
+// with source SCIM.  Bindings an admin made (source ADMIN) or the default
+// role (source DEFAULT) are never among them.
+struct RoleAssignment {
+  std::string role_id;
+  std::string role_name;  // filled by reads
+  std::string type;       // the client's label, e.g. WindowsAzureActiveDirectoryRole
+  bool primary = false;
+};
+
+// A binding a write created or deleted, for the host's events.
+struct BindingChange {
+  std::string binding_id;
+  std::string role_id;
+  std::string source;  // SCIM | DEFAULT | ADMIN
+  bool created = true; // false: deleted
+};
+
 struct UserRow {
   std::string id;
   std::string user_name;
@@ -45,7 +63,9 @@ struct UserRow {
   std::string created_at;                  // access to this tenant granted
   std::string updated_at;                  // latest change seen by this tenant
   std::int64_t version = 0;                // of the shared attributes
-  std::int64_t access_version = 0;         // of active / externalId here
+  std::int64_t access_version = 0;         // of active / externalId / roles here
+  std::vector<RoleAssignment> roles;       // SCIM-managed bindings here, by role name
+  std::vector<BindingChange> binding_changes;  // made by the write that returned this row
 };
 
 // What a create or replace of a user writes.  The adapter derives its index
@@ -56,6 +76,11 @@ struct UserWrite {
   std::string resource_json;
   bool active = true;
   std::optional<std::string> external_id;
+  // The SCIM-managed bindings the user has here after the write (each
+  // role_id a role of the tenant); nullopt leaves them as they are.
+  std::optional<std::vector<RoleAssignment>> roles;
+  // Bound with source DEFAULT when the write grants access to the tenant.
+  std::optional<std::string> default_role_id;
 };
 
 struct GroupRow {
@@ -67,6 +92,8 @@ struct GroupRow {
   std::string updated_at;
   std::int64_t version = 0;
   std::int64_t member_count = 0;
+  std::vector<RoleAssignment> roles;           // SCIM-managed bindings of the group, by role name
+  std::vector<BindingChange> binding_changes;  // made by the write that returned this row
 };
 
 struct GroupWrite {
@@ -74,6 +101,7 @@ struct GroupWrite {
   std::string display_name_key;  // case-folded: unique per tenant
   std::string resource_json;
   std::optional<std::string> external_id;
+  std::optional<std::vector<RoleAssignment>> roles;  // as for UserWrite
 };
 
 struct MemberRef {
@@ -135,8 +163,11 @@ class UserStore {
   virtual Result<UserRow> replace(const Scope& scope, const std::string& id, const UserWrite& user,
                                   const std::optional<ExpectedVersion>& expected, const std::string& now,
                                   const AuditEntry& audit) = 0;
-  // Removes this tenant's access, the user's memberships and bindings here.
-  virtual Result<void> revoke(const Scope& scope, const std::string& id, const AuditEntry& audit) = 0;
+  // Removes this tenant's access, the user's memberships here and its
+  // bindings here of source SCIM and DEFAULT (an admin's stay); returns the
+  // bindings deleted.
+  virtual Result<std::vector<BindingChange>> revoke(const Scope& scope, const std::string& id,
+                                                    const AuditEntry& audit) = 0;
   // InvalidInput (scimType invalidFilter) for an attribute the filter or the
   // sort cannot use; never a widened result.
   virtual Result<ListPage<UserRow>> list(const Scope& scope, const ListQuery& query) = 0;
@@ -162,7 +193,10 @@ class GroupStore {
   virtual Result<GroupRow> update(const Scope& scope, const std::string& id, const std::optional<GroupWrite>& group,
                                   const MemberDelta& delta, const std::optional<ExpectedVersion>& expected,
                                   const std::string& now, const AuditEntry& audit) = 0;
-  virtual Result<void> remove(const Scope& scope, const std::string& id, const AuditEntry& audit) = 0;
+  // Removes the group, its memberships and every binding of it; returns the
+  // bindings deleted.
+  virtual Result<std::vector<BindingChange>> remove(const Scope& scope, const std::string& id,
+                                                    const AuditEntry& audit) = 0;
   virtual Result<ListPage<GroupRow>> list(const Scope& scope, const ListQuery& query) = 0;
 };
 

@@ -3,9 +3,12 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "iam/permissions.hpp"
+#include "iam/role_policy.hpp"
 #include "provisioning/token.hpp"
 
 #include <boost/json.hpp>
+
+#include <boost/algorithm/string/predicate.hpp>
 
 #include <algorithm>
 
@@ -13,6 +16,22 @@ namespace kestra::provisioning {
 namespace {
 
 std::int64_t offset_of(std::int64_t page, std::int64_t size) { return (std::max<std::int64_t>(page, 1) - 1) * size; }
+
+constexpr std::size_t kMaxRoleNameChars = 128;
+
+Result<void> validate_role_name(std::string_view name) {
+  const bool control = std::any_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+  if (name.empty() || name.size() > kMaxRoleNameChars || control || name.front() == ' ' || name.back() == ' ') {
+    return Error::invalid("role name '" + std::string(name) + "' is not valid: use 1 to " +
+                          std::to_string(kMaxRoleNameChars) +
+                          " characters, without control characters or leading and trailing blanks");
+  }
+  return {};
+}
+
+Error conflict(std::string detail) { return {ErrorKind::Conflict, std::move(detail), {}}; }
 
 }  // namespace
 
@@ -233,6 +252,147 @@ Result<void> AdminService::bootstrap_tenant(const std::string& tenant) {
   if (!created) return created.error();
   if (*created) emit("iam.role.created", tenant, role.id);
   return {};
+}
+
+Result<ports::Role> AdminService::create_role(const std::string& tenant, const std::string& name,
+                                              const std::string& description, const iam::Permissions& permissions,
+                                              const Actor& actor) {
+  if (auto valid = validate_role_name(name); !valid) return valid.error();
+  if (auto valid = iam::validate_permissions(permissions); !valid) return valid.error();
+  if (boost::iequals(name, iam::kProvisionerRole)) {
+    return conflict("the role name '" + name + "' is reserved for SCIM provisioning integrations");
+  }
+  if (auto ready = bootstrap_tenant(tenant); !ready) return ready.error();
+  const auto now = now_iso8601();
+  ports::Role role;
+  role.id = crypto::new_uuid();
+  role.tenant_id = tenant;
+  role.name = name;
+  role.description = description;
+  role.permissions_json = permissions.to_json();
+  role.created_at = now;
+  role.updated_at = now;
+  auto created = store_.create_role(role, audit_entry(tenant, std::nullopt, actor, "role.create", "ROLE", role.id,
+                                                      "name=" + name + " permissions=" + role.permissions_json));
+  if (created) emit("iam.role.created", tenant, created->id);
+  return created;
+}
+
+Result<void> AdminService::delete_role(const std::string& tenant, const std::string& id, const Actor& actor) {
+  auto roles = store_.list_roles(tenant);
+  if (!roles) return roles.error();
+  const auto it = std::find_if(roles->begin(), roles->end(), [&](const ports::Role& r) { return r.id == id; });
+  if (it == roles->end()) return Error::not_found("role '" + id + "' does not exist in this tenant");
+  if (it->system_managed) {
+    return conflict("role '" + it->name + "' is managed by the module: it goes with the tenant's last integration");
+  }
+  auto removed = store_.delete_role(tenant, id, audit_entry(tenant, std::nullopt, actor, "role.delete", "ROLE", id,
+                                                            "name=" + it->name));
+  if (!removed) return removed.error();
+  for (const auto& b : *removed) emit("iam.binding.deleted", tenant, b.id);
+  emit("iam.role.deleted", tenant, id);
+  return {};
+}
+
+Result<ports::Binding> AdminService::create_binding(const std::string& tenant, const std::string& role_id,
+                                                    const std::string& subject_type, const std::string& subject_id,
+                                                    const Actor& actor) {
+  if (subject_type != "USER" && subject_type != "GROUP" && subject_type != "SERVICE_ACCOUNT") {
+    return Error::invalid("'type' must be USER, GROUP or SERVICE_ACCOUNT, not '" + subject_type + "'");
+  }
+  if (role_id.empty() || subject_id.empty()) return Error::invalid("'roleId' and 'subjectId' are required");
+  ports::Binding binding;
+  binding.id = crypto::new_uuid();
+  binding.tenant_id = tenant;
+  binding.role_id = role_id;
+  binding.subject_type = subject_type;
+  binding.subject_id = subject_id;
+  binding.source = "ADMIN";
+  binding.created_at = now_iso8601();
+  auto created = store_.create_binding(
+      binding, audit_entry(tenant, std::nullopt, actor, "binding.create", "BINDING", binding.id,
+                           subject_type + " " + subject_id + " role=" + role_id + " source=ADMIN"));
+  if (created) emit("iam.binding.created", tenant, created->id);
+  return created;
+}
+
+Result<void> AdminService::delete_binding(const std::string& tenant, const std::string& id, const Actor& actor) {
+  auto removed = store_.delete_binding(tenant, id, audit_entry(tenant, std::nullopt, actor, "binding.delete",
+                                                               "BINDING", id));
+  if (!removed) return removed.error();
+  emit("iam.binding.deleted", tenant, id);
+  return {};
+}
+
+Result<AssignableRolesView> AdminService::assignable_roles(const std::string& tenant,
+                                                           const std::string& integration_id) {
+  AssignableRolesView view;
+  if (!integration_id.empty()) {
+    auto existing = get(tenant, integration_id);
+    if (!existing) return existing.error();
+    view.integration_id = integration_id;
+  }
+  auto roles = store_.list_roles(tenant);
+  if (!roles) return roles.error();
+  auto own = store_.find_role_allow_list(tenant, integration_id);
+  if (!own) return own.error();
+  std::optional<std::vector<std::string>> effective;
+  if (*own) {
+    // Ids of roles deleted since the list was set are not shown.
+    view.role_ids.emplace();
+    for (const auto& id : (*own)->role_ids) {
+      const bool exists = std::any_of(roles->begin(), roles->end(), [&](const ports::Role& r) { return r.id == id; });
+      if (exists) view.role_ids->push_back(id);
+    }
+    effective = view.role_ids;
+    view.source = integration_id.empty() ? "TENANT" : "INTEGRATION";
+  } else if (!integration_id.empty()) {
+    auto tenant_list = store_.find_role_allow_list(tenant, "");
+    if (!tenant_list) return tenant_list.error();
+    if (*tenant_list) {
+      effective = (*tenant_list)->role_ids;
+      view.source = "TENANT";
+    }
+  }
+  if (view.source.empty()) view.source = "DEFAULT";
+  view.assignable = iam::AssignableRoles(std::move(*roles), std::move(effective)).roles();
+  return view;
+}
+
+Result<AssignableRolesView> AdminService::set_assignable_roles(const std::string& tenant,
+                                                               const std::string& integration_id,
+                                                               const std::optional<std::vector<std::string>>& roles,
+                                                               const Actor& actor) {
+  if (!integration_id.empty()) {
+    auto existing = get(tenant, integration_id);
+    if (!existing) return existing.error();
+  }
+  std::optional<std::vector<std::string>> ids;
+  std::string detail = "roles=default";
+  if (roles) {
+    auto stored = store_.list_roles(tenant);
+    if (!stored) return stored.error();
+    ids.emplace();
+    detail = "roles=";
+    for (const auto& value : *roles) {
+      const auto* role = iam::find_role(*stored, value);
+      if (!role) return Error::invalid("this tenant has no role '" + value + "'");
+      if (boost::iequals(role->name, iam::kProvisionerRole)) {
+        return Error::invalid("role '" + role->name + "' may never be assigned through SCIM");
+      }
+      if (std::find(ids->begin(), ids->end(), role->id) != ids->end()) continue;
+      ids->push_back(role->id);
+      detail += (ids->size() > 1 ? "," : "") + role->name;
+    }
+  }
+  const std::optional<std::string> audited = integration_id.empty() ? std::nullopt : std::optional(integration_id);
+  auto set = store_.set_role_allow_list(tenant, integration_id, ids, now_iso8601(),
+                                        audit_entry(tenant, audited, actor, "roles.set-assignable",
+                                                    integration_id.empty() ? "TENANT" : "INTEGRATION",
+                                                    integration_id.empty() ? tenant : integration_id, detail));
+  if (!set) return set.error();
+  emit("scim.assignable_roles.updated", tenant, integration_id.empty() ? tenant : integration_id);
+  return assignable_roles(tenant, integration_id);
 }
 
 }  // namespace kestra::provisioning

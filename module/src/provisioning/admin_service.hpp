@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kestra::provisioning {
 
@@ -17,9 +18,18 @@ inline constexpr std::string_view kIntegrationType = "SCIM";
 
 // Who acts, for the audit trail.
 struct Actor {
+  Actor() = default;
+  Actor(std::string type, std::string id, std::string request_id,
+        std::optional<iam::Permissions> permissions = std::nullopt)
+      : type(std::move(type)), id(std::move(id)), request_id(std::move(request_id)),
+        permissions(std::move(permissions)) {}
+
   std::string type;  // ADMIN | INTEGRATION | SYSTEM
   std::string id;
   std::string request_id;
+  // What an integration's role grants, checked where a change is known
+  // (bindings); nullopt: not restricted here (admins, the system).
+  std::optional<iam::Permissions> permissions;
 };
 
 struct IntegrationInput {
@@ -27,6 +37,17 @@ struct IntegrationInput {
   std::string description;
   std::string type = std::string(kIntegrationType);
   bool enabled = true;
+};
+
+// Which roles SCIM may assign through one integration (or, with no
+// integration, through every integration of the tenant without a list).
+struct AssignableRolesView {
+  std::optional<std::string> integration_id;
+  // The list set at this level; nullopt: none (the tenant's list, else the
+  // default rule, applies).
+  std::optional<std::vector<std::string>> role_ids;
+  std::string source;  // INTEGRATION | TENANT | DEFAULT: where the effective list comes from
+  std::vector<ports::Role> assignable;  // the effective list
 };
 
 struct CreatedIntegration {
@@ -63,6 +84,25 @@ class AdminService {
   Result<ports::Role> update_role(const std::string& tenant, const std::string& id,
                                   const std::optional<std::string>& description, const iam::Permissions& permissions,
                                   const Actor& actor);
+
+  // A tenant role (not system-managed).  Conflict on its name.
+  Result<ports::Role> create_role(const std::string& tenant, const std::string& name, const std::string& description,
+                                  const iam::Permissions& permissions, const Actor& actor);
+  // Deletes the role and its bindings; Conflict for a system-managed role.
+  Result<void> delete_role(const std::string& tenant, const std::string& id, const Actor& actor);
+  // A binding made by hand (source ADMIN): SCIM never removes it.
+  Result<ports::Binding> create_binding(const std::string& tenant, const std::string& role_id,
+                                        const std::string& subject_type, const std::string& subject_id,
+                                        const Actor& actor);
+  Result<void> delete_binding(const std::string& tenant, const std::string& id, const Actor& actor);
+
+  // `integration_id` empty: the tenant's own list.
+  Result<AssignableRolesView> assignable_roles(const std::string& tenant, const std::string& integration_id);
+  // Each entry a role id or name of the tenant, never SCIMProvisioner;
+  // nullopt removes the list.
+  Result<AssignableRolesView> set_assignable_roles(const std::string& tenant, const std::string& integration_id,
+                                                   const std::optional<std::vector<std::string>>& roles,
+                                                   const Actor& actor);
 
   // Tenant created: what a tenant needs before its first integration.
   Result<void> bootstrap_tenant(const std::string& tenant);

@@ -2,12 +2,15 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/retry.hpp"
 #include "scim/etag.hpp"
 #include "scim/patch/patch.hpp"
 #include "scim/schema/validator.hpp"
 #include "scim/scim_audit.hpp"
 
 #include <boost/json.hpp>
+
+#include <algorithm>
 
 namespace kestra::scim {
 namespace json = boost::json;
@@ -21,15 +24,76 @@ Error group_not_found(const std::string& id) {
   return Error::not_found("group '" + id + "' not found in this tenant");
 }
 
+json::object* kestra_extension(json::object& doc) {
+  for (auto& [key, value] : doc) {
+    if (schema::iequals(key, kKestraGroupSchema) && value.is_object()) return &value.get_object();
+  }
+  return nullptr;
+}
+
+void list_schema(json::object& doc, bool listed) {
+  auto* schemas = doc.if_contains("schemas");
+  if (!schemas || !schemas->is_array()) {
+    doc["schemas"] = json::array{"urn:ietf:params:scim:schemas:core:2.0:Group"};
+    schemas = doc.if_contains("schemas");
+  }
+  auto& list = schemas->get_array();
+  const auto at = std::find_if(list.begin(), list.end(), [](const json::value& v) {
+    return v.is_string() && schema::iequals(v.get_string(), kKestraGroupSchema);
+  });
+  if (listed && at == list.end()) list.emplace_back(kKestraGroupSchema);
+  if (!listed && at != list.end()) list.erase(at);
+}
+
+// The group's roles live in bindings: take them out of the document (with
+// the extension, when nothing else is left in it).
+json::value take_roles(json::object& doc) {
+  json::value roles;
+  auto* extension = kestra_extension(doc);
+  if (!extension) return roles;
+  for (auto it = extension->begin(); it != extension->end(); ++it) {
+    if (schema::iequals(it->key(), "roles")) {
+      roles = it->value();
+      extension->erase(it);
+      break;
+    }
+  }
+  if (extension->empty()) {
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      if (schema::iequals(it->key(), kKestraGroupSchema)) {
+        doc.erase(it);
+        break;
+      }
+    }
+    list_schema(doc, false);
+  }
+  return roles;
+}
+
+// The group's roles from its bindings in place of whatever the stored
+// document says (groups stored before roles were bindings kept them there).
+void put_roles(json::object& doc, const std::vector<ports::RoleAssignment>& roles) {
+  take_roles(doc);
+  if (roles.empty()) return;
+  auto* extension = kestra_extension(doc);
+  if (!extension) {
+    doc[kKestraGroupSchema] = json::object();
+    extension = kestra_extension(doc);
+  }
+  (*extension)["roles"] = roles_json(roles);
+  list_schema(doc, true);
+}
+
 }  // namespace
 
 Result<std::string> render_group(const ports::GroupRow& group, std::string_view base,
                                  const schema::Projection& projection, ports::GroupStore* member_store,
-                                 const ports::Scope& scope) {
+                                 const ports::Scope& scope, bool with_roles) {
   json::object out;
   boost::system::error_code ec;
   auto stored = json::parse(group.resource_json, ec);
   if (!ec && stored.is_object()) out = std::move(stored.as_object());
+  put_roles(out, with_roles ? group.roles : std::vector<ports::RoleAssignment>{});
   out["id"] = group.id;
   if (group.external_id) out["externalId"] = *group.external_id;
   out["meta"] = json::object{{"resourceType", "Group"},
@@ -72,8 +136,13 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
   return text;
 }
 
-GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry, filter::Limits filter_limits)
-    : store_(store), registry_(registry), type_(registry.resource_type("Group")), filter_limits_(filter_limits) {}
+GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry, RoleService& roles,
+                           filter::Limits filter_limits)
+    : store_(store),
+      registry_(registry),
+      roles_(roles),
+      type_(registry.resource_type("Group")),
+      filter_limits_(filter_limits) {}
 
 json::object GroupService::document_of(const ports::GroupRow& row) const {
   json::object doc;
@@ -81,11 +150,19 @@ json::object GroupService::document_of(const ports::GroupRow& row) const {
   auto stored = json::parse(row.resource_json, ec);
   if (!ec && stored.is_object()) doc = std::move(stored.as_object());
   if (row.external_id) doc["externalId"] = *row.external_id;
+  put_roles(doc, row.roles);
   return doc;
 }
 
-Result<GroupService::Write> GroupService::to_write(json::object document) const {
+Result<GroupService::Write> GroupService::to_write(const ports::Scope& scope, json::object document,
+                                                   const std::vector<ports::RoleAssignment>& current,
+                                                   const provisioning::Actor& actor) {
   Write w;
+  const auto roles = take_roles(document);
+  auto desired = roles_.resolve(scope, &roles, current);
+  if (!desired) return desired.error();
+  if (auto ok = RoleService::authorize_change(actor, current, *desired); !ok) return ok.error();
+  if (!current.empty() || !desired->empty()) w.group.roles = std::move(*desired);
   if (auto* external = document.if_contains("externalId"); external && external->is_string()) {
     w.group.external_id = std::string(external->as_string());
   }
@@ -122,11 +199,14 @@ Result<ports::GroupRow> GroupService::create(const ports::Scope& scope, const js
                                              const provisioning::Actor& actor) {
   auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Create);
   if (!document) return document.error();
-  auto write = to_write(std::move(*document));
+  auto write = to_write(scope, std::move(*document), {}, actor);
   if (!write) return write.error();
   const auto id = crypto::new_uuid();
-  return store_.create(scope, write->group, write->members, id, now_iso8601(),
-                       scim_audit(scope, actor, "group.create", "GROUP", id, "displayName=" + write->group.display_name));
+  auto created = store_.create(scope, write->group, write->members, id, now_iso8601(),
+                               scim_audit(scope, actor, "group.create", "GROUP", id,
+                                          "displayName=" + write->group.display_name));
+  if (created) roles_.emit(scope, "GROUP", created->id, created->binding_changes);
+  return created;
 }
 
 Result<ports::GroupRow> GroupService::get(const ports::Scope& scope, const std::string& id) {
@@ -144,15 +224,24 @@ Result<ports::GroupRow> GroupService::replace(const ports::Scope& scope, const s
   if (!current) return current.error();
   if (auto ok = check_if_match(if_match, group_etag(current->version)); !ok) return ok.error();
   const auto existing = document_of(*current);
-  auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Replace, &existing);
+  // A client that may not read bindings never saw the roles: leaving them
+  // out of a PUT keeps them.
+  json::object request = body;
+  if (!RoleService::reads_bindings(actor) && !current->roles.empty()) {
+    const auto* extension = kestra_extension(request);
+    if (!extension || !extension->contains("roles")) put_roles(request, current->roles);
+  }
+  auto document = schema::validate_resource(registry_, *type_, request, schema::Mode::Replace, &existing);
   if (!document) return document.error();
-  auto write = to_write(std::move(*document));
+  auto write = to_write(scope, std::move(*document), current->roles, actor);
   if (!write) return write.error();
   ports::MemberDelta delta;
   delta.replace_all = true;
   delta.add = std::move(write->members);
-  return store_.update(scope, id, write->group, delta, ports::ExpectedVersion{current->version, 0}, now_iso8601(),
-                       scim_audit(scope, actor, "group.replace", "GROUP", id));
+  auto updated = store_.update(scope, id, write->group, delta, ports::ExpectedVersion{current->version, 0},
+                               now_iso8601(), scim_audit(scope, actor, "group.replace", "GROUP", id));
+  if (updated) roles_.emit(scope, "GROUP", id, updated->binding_changes);
+  return updated;
 }
 
 Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std::string& id,
@@ -161,8 +250,8 @@ Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std
                                             const provisioning::Actor& actor) {
   auto request = patch::parse_patch_request(body, patch::kMaxOperations, filter_limits_);
   if (!request) return request.error();
-  constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) pause_before_retry(attempt - 1);
     auto current = get(scope, id);
     if (!current) return current.error();
     if (auto ok = check_if_match(if_match, group_etag(current->version)); !ok) return ok.error();
@@ -172,7 +261,7 @@ Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std
     if (!outcome->changed && outcome->members.empty()) return current;
     std::optional<ports::GroupWrite> group;
     if (outcome->changed) {
-      auto write = to_write(std::move(outcome->resource));
+      auto write = to_write(scope, std::move(outcome->resource), current->roles, actor);
       if (!write) return write.error();
       group = std::move(write->group);
     }
@@ -182,9 +271,10 @@ Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std
     if (group || if_match) expected = ports::ExpectedVersion{current->version, 0};
     auto updated = store_.update(scope, id, group, outcome->members, expected, now_iso8601(),
                                  scim_audit(scope, actor, "group.patch", "GROUP", id));
-    if (!updated && updated.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kAttempts) {
+    if (!updated && updated.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kOptimisticAttempts) {
       continue;
     }
+    if (updated) roles_.emit(scope, "GROUP", id, updated->binding_changes);
     return updated;
   }
 }
@@ -196,7 +286,10 @@ Result<void> GroupService::remove(const ports::Scope& scope, const std::string& 
     if (!current) return current.error();
     if (auto ok = check_if_match(if_match, group_etag(current->version)); !ok) return ok.error();
   }
-  return store_.remove(scope, id, scim_audit(scope, actor, "group.delete", "GROUP", id));
+  auto removed = store_.remove(scope, id, scim_audit(scope, actor, "group.delete", "GROUP", id));
+  if (!removed) return removed.error();
+  roles_.emit(scope, "GROUP", id, *removed);
+  return {};
 }
 
 Result<ports::ListPage<ports::GroupRow>> GroupService::list(const ports::Scope& scope, const ListRequest& request) {

@@ -6,6 +6,7 @@
 #include "ports/resource_store.hpp"
 #include "provisioning/admin_service.hpp"
 #include "scim/list_request.hpp"
+#include "scim/role_service.hpp"
 #include "scim/schema/projection.hpp"
 #include "scim/schema/registry.hpp"
 
@@ -20,13 +21,16 @@ namespace kestra::scim {
 // Renders a group as SCIM JSON text.  When `member_store` is set, members
 // are streamed from it into the text (never held as JSON values); a group
 // with no members has no "members" key.  `base` is the SCIM base URL.
-Result<std::string> render_group(const ports::GroupRow& group, std::string_view base, const schema::Projection& projection,
-                                 ports::GroupStore* member_store, const ports::Scope& scope);
+// Its roles (Kestra extension) only `with_roles` (BINDINGS READ).
+Result<std::string> render_group(const ports::GroupRow& group, std::string_view base,
+                                 const schema::Projection& projection, ports::GroupStore* member_store,
+                                 const ports::Scope& scope, bool with_roles = true);
 
 class GroupService {
  public:
   // `filter_limits` bound list filters and PATCH paths.
-  GroupService(ports::GroupStore& store, const schema::Registry& registry, filter::Limits filter_limits = {});
+  GroupService(ports::GroupStore& store, const schema::Registry& registry, RoleService& roles,
+               filter::Limits filter_limits = {});
 
   Result<ports::GroupRow> create(const ports::Scope& scope, const boost::json::object& body,
                                  const provisioning::Actor& actor);
@@ -48,11 +52,14 @@ class GroupService {
     ports::GroupWrite group;
     std::vector<ports::MemberRef> members;
   };
-  Result<Write> to_write(boost::json::object document) const;
+  // `current`: the group's SCIM-managed roles before the write.
+  Result<Write> to_write(const ports::Scope& scope, boost::json::object document,
+                         const std::vector<ports::RoleAssignment>& current, const provisioning::Actor& actor);
   boost::json::object document_of(const ports::GroupRow& row) const;
 
   ports::GroupStore& store_;
   const schema::Registry& registry_;
+  RoleService& roles_;
   const schema::ResourceType* type_;
   filter::Limits filter_limits_;
 };

@@ -71,6 +71,9 @@ std::string list_response(std::int64_t total, std::int64_t start_index, const st
 
 std::string user_location(const std::string& base, const std::string& id) { return base + "/Users/" + id; }
 
+// Role assignments are bindings: only a caller that may read bindings sees them.
+bool reads_bindings(const provisioning::ScimCaller& caller) { return caller.permissions.allows("BINDINGS", "READ"); }
+
 // The permission a method on one resource needs; nullopt: method not allowed.
 std::optional<std::string_view> action_for(std::string_view method, std::string_view delete_action) {
   if (method == "GET") return "READ";
@@ -96,14 +99,15 @@ bool not_modified(const http::Request& req, std::string_view etag) {
 
 ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
                  provisioning::Authenticator& authenticator, const schema::Registry& registry,
-                 const Discovery& discovery, UserService& users, GroupService& groups)
+                 const Discovery& discovery, UserService& users, GroupService& groups, RoleService& roles)
     : config_(config),
       host_(host),
       authenticator_(authenticator),
       registry_(registry),
       discovery_(discovery),
       users_(users),
-      groups_(groups) {}
+      groups_(groups),
+      roles_(roles) {}
 
 void ScimApi::add_routes(std::vector<http::Route>& routes) {
   const std::string base(kScimBase);
@@ -114,6 +118,8 @@ void ScimApi::add_routes(std::vector<http::Route>& routes) {
   add("/Groups", &ScimApi::groups);
   add("/Groups/.search", &ScimApi::groups_search);
   add("/Groups/{id}", &ScimApi::group);
+  add("/Roles", &ScimApi::roles);
+  add("/Roles/{id}", &ScimApi::role);
   add("/.search", &ScimApi::root_search);
   add("/ServiceProviderConfig", &ScimApi::service_provider_config);
   add("/ResourceTypes", &ScimApi::resource_types);
@@ -134,8 +140,8 @@ http::Handler ScimApi::endpoint(Handler handler) {
     if (!host_.tenant_exists(tenant)) return fail(Error::not_found("tenant '" + tenant + "' does not exist"));
     auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, integration);
     if (!caller) return fail(caller.error());
-    Call call{req, std::move(*caller), ports::Scope{tenant, integration},
-              provisioning::Actor{"INTEGRATION", integration, std::string(req.request_id)},
+    provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller->permissions};
+    Call call{req, std::move(*caller), ports::Scope{tenant, integration}, std::move(actor),
               http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
                   "/scim/v2"};
     return (this->*handler)(call);
@@ -164,7 +170,7 @@ http::Response ScimApi::users(Call& call) {
   auto created = users_.create(call.scope, *body, call.actor);
   if (!created) return fail(created.error());
   const auto location = user_location(call.base, created->row.id);
-  auto rendered = render_user(*created, location);
+  auto rendered = render_user(*created, location, reads_bindings(call.caller));
   schema::apply(*projection, rendered);
   return scim_json(201, rendered)
       .with_header("Location", location)
@@ -208,7 +214,7 @@ http::Response ScimApi::user(Call& call) {
   if (!view) return fail(view.error());
   const auto etag = user_etag(view->row.version, view->row.access_version);
   if (not_modified(req, etag)) return bodiless(304, etag);
-  auto rendered = render_user(*view, user_location(call.base, id));
+  auto rendered = render_user(*view, user_location(call.base, id), reads_bindings(call.caller));
   schema::apply(*projection, rendered);
   return scim_json(200, rendered).with_header("ETag", etag);
 }
@@ -232,7 +238,7 @@ http::Response ScimApi::list_users(Call& call, const ListRequest& request) {
   std::vector<std::string> resources;
   resources.reserve(page->items.size());
   for (const auto& view : page->items) {
-    auto rendered = render_user(view, user_location(call.base, view.row.id));
+    auto rendered = render_user(view, user_location(call.base, view.row.id), reads_bindings(call.caller));
     schema::apply(*projection, rendered);
     resources.push_back(json::serialize(rendered));
   }
@@ -260,7 +266,8 @@ http::Response ScimApi::groups(Call& call) {
   if (!projection) return fail(projection.error());
   auto created = groups_.create(call.scope, *body, call.actor);
   if (!created) return fail(created.error());
-  auto text = render_group(*created, call.base, *projection, &groups_.store(), call.scope);
+  auto text = render_group(*created, call.base, *projection, &groups_.store(),
+                           call.scope, reads_bindings(call.caller));
   if (!text) return fail(text.error());
   return scim_json(201, std::move(*text))
       .with_header("Location", call.base + "/Groups/" + created->id)
@@ -301,7 +308,8 @@ http::Response ScimApi::group(Call& call) {
     return bodiless(204, etag);
   }
   if (not_modified(req, etag)) return bodiless(304, etag);
-  auto text = render_group(*row, call.base, *projection, &groups_.store(), call.scope);
+  auto text = render_group(*row, call.base, *projection, &groups_.store(),
+                           call.scope, reads_bindings(call.caller));
   if (!text) return fail(text.error());
   return scim_json(200, std::move(*text)).with_header("ETag", etag);
 }
@@ -325,11 +333,60 @@ http::Response ScimApi::list_groups(Call& call, const ListRequest& request) {
   std::vector<std::string> resources;
   resources.reserve(page->items.size());
   for (const auto& row : page->items) {
-    auto text = render_group(row, call.base, *projection, &groups_.store(), call.scope);
+    auto text = render_group(row, call.base, *projection, &groups_.store(),
+                           call.scope, reads_bindings(call.caller));
     if (!text) return fail(text.error());
     resources.push_back(std::move(*text));
   }
   return scim_json(200, list_response(page->total, request.start_index, resources, page->next_cursor));
+}
+
+// ------------------------------------------------------------------ Roles
+
+// The tenant's roles that this integration may assign: read-only, since
+// tenant admins manage roles (draft-ietf-scim-roles-entitlements).
+http::Response ScimApi::roles(Call& call) {
+  const auto& req = call.req;
+  if (req.method != "GET") {
+    return fail({ErrorKind::MethodNotAllowed, "roles are read-only through SCIM: a tenant admin manages them", {}});
+  }
+  if (auto ok = provisioning::Authenticator::authorize(call.caller, "BINDINGS", "READ"); !ok) return fail(ok.error());
+  auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  if (!request) return fail(request.error());
+  auto projection =
+      schema::parse_projection(registry_, roles_.type(), request->attributes, request->excluded_attributes);
+  if (!projection) return fail(projection.error());
+  auto page = roles_.list(call.scope, *request);
+  if (!page) return fail(page.error());
+  std::vector<std::string> resources;
+  for (const auto& role : page->items) {
+    auto rendered = render_role(role, call.base + "/Roles/" + role.id);
+    schema::apply(*projection, rendered);
+    resources.push_back(json::serialize(rendered));
+  }
+  return scim_json(200, list_response(page->total, request->start_index, resources, std::nullopt));
+}
+
+http::Response ScimApi::role(Call& call) {
+  const auto& req = call.req;
+  if (req.method != "GET") {
+    return fail({ErrorKind::MethodNotAllowed, "roles are read-only through SCIM: a tenant admin manages them", {}});
+  }
+  if (auto ok = provisioning::Authenticator::authorize(call.caller, "BINDINGS", "READ"); !ok) return fail(ok.error());
+  const std::string id(req.param("id"));
+  if (!storable_id(id)) return fail(not_in_tenant("role", id));
+  auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  if (!request) return fail(request.error());
+  auto projection =
+      schema::parse_projection(registry_, roles_.type(), request->attributes, request->excluded_attributes);
+  if (!projection) return fail(projection.error());
+  auto role = roles_.get(call.scope, id);
+  if (!role) return fail(role.error());
+  auto rendered = render_role(*role, call.base + "/Roles/" + id);
+  const auto etag = std::string(rendered["meta"].as_object()["version"].as_string());
+  if (not_modified(req, etag)) return bodiless(304, etag);
+  schema::apply(*projection, rendered);
+  return scim_json(200, rendered).with_header("ETag", etag);
 }
 
 http::Response ScimApi::root_search(Call& call) {
@@ -368,7 +425,7 @@ http::Response ScimApi::root_search(Call& call) {
   std::vector<std::string> resources;
   if (users) {
     for (const auto& view : users->items) {
-      auto rendered = render_user(view, user_location(call.base, view.row.id));
+      auto rendered = render_user(view, user_location(call.base, view.row.id), reads_bindings(call.caller));
       schema::apply(*user_projection, rendered);
       resources.push_back(json::serialize(rendered));
     }
@@ -378,7 +435,8 @@ http::Response ScimApi::root_search(Call& call) {
     total += groups->total;
     if (request->start_index + user_items > user_total) {
       for (const auto& row : groups->items) {
-        auto text = render_group(row, call.base, *group_projection, &groups_.store(), call.scope);
+        auto text = render_group(row, call.base, *group_projection, &groups_.store(),
+                           call.scope, reads_bindings(call.caller));
         if (!text) return fail(text.error());
         resources.push_back(std::move(*text));
       }

@@ -20,7 +20,8 @@ inline constexpr std::string_view kScimBase = "/api/v1/{tenant}/integrations/{in
 class ScimApi {
  public:
   ScimApi(const app::ModuleConfig& config, const app::HostPort& host, provisioning::Authenticator& authenticator,
-          const schema::Registry& registry, const Discovery& discovery, UserService& users, GroupService& groups);
+          const schema::Registry& registry, const Discovery& discovery, UserService& users, GroupService& groups,
+          RoleService& roles);
 
   void add_routes(std::vector<http::Route>& routes);
 
@@ -41,6 +42,8 @@ class ScimApi {
   http::Response user(Call& call);
   http::Response groups(Call& call);
   http::Response group(Call& call);
+  http::Response roles(Call& call);
+  http::Response role(Call& call);
   http::Response users_search(Call& call);
   http::Response groups_search(Call& call);
   http::Response root_search(Call& call);
@@ -63,6 +66,7 @@ class ScimApi {
   const Discovery& discovery_;
   UserService& users_;
   GroupService& groups_;
+  RoleService& roles_;
 };
 
 }  // namespace kestra::scim

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/retry.hpp"
 #include "scim/etag.hpp"
 #include "scim/patch/patch.hpp"
 #include "scim/schema/validator.hpp"
@@ -15,7 +16,7 @@ namespace json = boost::json;
 namespace {
 
 // Keys the store keeps apart from the shared document.
-constexpr std::string_view kPerTenantKeys[] = {"id", "meta", "externalId", "active", "groups", "password"};
+constexpr std::string_view kPerTenantKeys[] = {"id", "meta", "externalId", "active", "groups", "roles", "password"};
 
 Error user_not_found(const std::string& id) {
   return Error::not_found("user '" + id + "' not found in this tenant");
@@ -23,7 +24,7 @@ Error user_not_found(const std::string& id) {
 
 }  // namespace
 
-json::object render_user(const UserView& user, std::string_view location) {
+json::object render_user(const UserView& user, std::string_view location, bool with_roles) {
   const auto& row = user.row;
   json::object out;
   boost::system::error_code ec;
@@ -32,6 +33,9 @@ json::object render_user(const UserView& user, std::string_view location) {
   out["id"] = row.id;
   if (row.external_id) out["externalId"] = *row.external_id;
   out["active"] = row.active;
+  // Roles come from the bindings (users stored before kept them in the document).
+  out.erase("roles");
+  if (with_roles && !row.roles.empty()) out["roles"] = roles_json(row.roles);
   if (user.groups) {
     json::array groups;
     for (const auto& g : *user.groups) {
@@ -47,8 +51,13 @@ json::object render_user(const UserView& user, std::string_view location) {
   return out;
 }
 
-UserService::UserService(ports::UserStore& store, const schema::Registry& registry, filter::Limits filter_limits)
-    : store_(store), registry_(registry), type_(registry.resource_type("User")), filter_limits_(filter_limits) {}
+UserService::UserService(ports::UserStore& store, const schema::Registry& registry, RoleService& roles,
+                         filter::Limits filter_limits)
+    : store_(store),
+      registry_(registry),
+      roles_(roles),
+      type_(registry.resource_type("User")),
+      filter_limits_(filter_limits) {}
 
 boost::json::object UserService::document_of(const ports::UserRow& row) const {
   json::object doc;
@@ -57,11 +66,20 @@ boost::json::object UserService::document_of(const ports::UserRow& row) const {
   if (!ec && stored.is_object()) doc = std::move(stored.as_object());
   doc["active"] = row.active;
   if (row.external_id) doc["externalId"] = *row.external_id;
+  doc.erase("roles");
+  if (!row.roles.empty()) doc["roles"] = roles_json(row.roles);
   return doc;
 }
 
-Result<ports::UserWrite> UserService::to_write(json::object document) const {
+Result<ports::UserWrite> UserService::to_write(const ports::Scope& scope, json::object document,
+                                              const std::vector<ports::RoleAssignment>& current,
+                                              const provisioning::Actor& actor) {
   ports::UserWrite write;
+  // Roles are bindings in this tenant, not shared attributes.
+  auto desired = roles_.resolve(scope, document.if_contains("roles"), current);
+  if (!desired) return desired.error();
+  if (auto ok = RoleService::authorize_change(actor, current, *desired); !ok) return ok.error();
+  if (!current.empty() || !desired->empty()) write.roles = std::move(*desired);
   if (auto* active = document.if_contains("active"); active && active->is_bool()) write.active = active->as_bool();
   if (auto* external = document.if_contains("externalId"); external && external->is_string()) {
     write.external_id = std::string(external->as_string());
@@ -96,12 +114,16 @@ Result<UserView> UserService::create(const ports::Scope& scope, const json::obje
                                      const provisioning::Actor& actor) {
   auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Create);
   if (!document) return document.error();
-  auto write = to_write(std::move(*document));
+  auto write = to_write(scope, std::move(*document), {}, actor);
   if (!write) return write.error();
+  auto default_role = roles_.default_role_id(scope);
+  if (!default_role) return default_role.error();
+  write->default_role_id = std::move(*default_role);
   const auto id = crypto::new_uuid();
   auto created = store_.create(scope, *write, id, now_iso8601(),
                                scim_audit(scope, actor, "user.create", "USER", id, "userName=" + write->user_name));
   if (!created) return created.error();
+  roles_.emit(scope, "USER", created->id, created->binding_changes);
   return with_groups(scope, std::move(*created), true);
 }
 
@@ -121,13 +143,20 @@ Result<UserView> UserService::replace(const ports::Scope& scope, const std::stri
   const auto& current = **found;
   if (auto ok = check_if_match(if_match, user_etag(current.version, current.access_version)); !ok) return ok.error();
   const auto existing = document_of(current);
-  auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Replace, &existing);
+  // A client that may not read bindings never saw the roles: leaving them
+  // out of a PUT keeps them.
+  json::object request = body;
+  if (!RoleService::reads_bindings(actor) && !current.roles.empty() && !request.contains("roles")) {
+    request["roles"] = roles_json(current.roles);
+  }
+  auto document = schema::validate_resource(registry_, *type_, request, schema::Mode::Replace, &existing);
   if (!document) return document.error();
-  auto write = to_write(std::move(*document));
+  auto write = to_write(scope, std::move(*document), current.roles, actor);
   if (!write) return write.error();
   auto replaced = store_.replace(scope, id, *write, ports::ExpectedVersion{current.version, current.access_version},
                                  now_iso8601(), scim_audit(scope, actor, "user.replace", "USER", id));
   if (!replaced) return replaced.error();
+  roles_.emit(scope, "USER", id, replaced->binding_changes);
   return with_groups(scope, std::move(*replaced), true);
 }
 
@@ -136,8 +165,8 @@ Result<UserView> UserService::patch(const ports::Scope& scope, const std::string
                                     const provisioning::Actor& actor) {
   auto request = patch::parse_patch_request(body, patch::kMaxOperations, filter_limits_);
   if (!request) return request.error();
-  constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) pause_before_retry(attempt - 1);
     auto found = store_.find(scope, id);
     if (!found) return found.error();
     if (!*found) return user_not_found(id);
@@ -148,16 +177,17 @@ Result<UserView> UserService::patch(const ports::Scope& scope, const std::string
     auto outcome = patch::apply_patch(registry_, *type_, document_of(current), *request);
     if (!outcome) return outcome.error();
     if (!outcome->changed) return with_groups(scope, std::move(current), true);
-    auto write = to_write(std::move(outcome->resource));
+    auto write = to_write(scope, std::move(outcome->resource), current.roles, actor);
     if (!write) return write.error();
     auto replaced =
         store_.replace(scope, id, *write, ports::ExpectedVersion{current.version, current.access_version},
                        now_iso8601(), scim_audit(scope, actor, "user.patch", "USER", id));
     // Someone else changed the user between our read and write: patch again.
-    if (!replaced && replaced.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kAttempts) {
+    if (!replaced && replaced.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kOptimisticAttempts) {
       continue;
     }
     if (!replaced) return replaced.error();
+    roles_.emit(scope, "USER", id, replaced->binding_changes);
     return with_groups(scope, std::move(*replaced), true);
   }
 }
@@ -172,7 +202,10 @@ Result<void> UserService::remove(const ports::Scope& scope, const std::string& i
       return ok.error();
     }
   }
-  return store_.revoke(scope, id, scim_audit(scope, actor, "user.revoke-access", "USER", id));
+  auto revoked = store_.revoke(scope, id, scim_audit(scope, actor, "user.revoke-access", "USER", id));
+  if (!revoked) return revoked.error();
+  roles_.emit(scope, "USER", id, *revoked);
+  return {};
 }
 
 Result<ports::ListPage<UserView>> UserService::list(const ports::Scope& scope, const ListRequest& request,

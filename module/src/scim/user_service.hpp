@@ -6,6 +6,7 @@
 #include "ports/resource_store.hpp"
 #include "provisioning/admin_service.hpp"
 #include "scim/list_request.hpp"
+#include "scim/role_service.hpp"
 #include "scim/schema/registry.hpp"
 
 #include <boost/json/object.hpp>
@@ -21,13 +22,15 @@ struct UserView {
   std::optional<std::vector<ports::MemberRef>> groups;  // nullopt: not loaded (not asked for)
 };
 
-// Renders a user as its SCIM JSON (meta.location = `location`).
-boost::json::object render_user(const UserView& user, std::string_view location);
+// Renders a user as its SCIM JSON (meta.location = `location`); its roles
+// only `with_roles` (they are bindings: BINDINGS READ).
+boost::json::object render_user(const UserView& user, std::string_view location, bool with_roles = true);
 
 class UserService {
  public:
   // `filter_limits` bound list filters and PATCH paths.
-  UserService(ports::UserStore& store, const schema::Registry& registry, filter::Limits filter_limits = {});
+  UserService(ports::UserStore& store, const schema::Registry& registry, RoleService& roles,
+              filter::Limits filter_limits = {});
 
   Result<UserView> create(const ports::Scope& scope, const boost::json::object& body,
                           const provisioning::Actor& actor);
@@ -47,11 +50,15 @@ class UserService {
  private:
   // The stored user as the document a PUT or PATCH starts from.
   boost::json::object document_of(const ports::UserRow& row) const;
-  Result<ports::UserWrite> to_write(boost::json::object document) const;
+  // `current`: the SCIM-managed roles the user has here before the write.
+  Result<ports::UserWrite> to_write(const ports::Scope& scope, boost::json::object document,
+                                    const std::vector<ports::RoleAssignment>& current,
+                                    const provisioning::Actor& actor);
   Result<UserView> with_groups(const ports::Scope& scope, ports::UserRow row, bool load);
 
   ports::UserStore& store_;
   const schema::Registry& registry_;
+  RoleService& roles_;
   const schema::ResourceType* type_;
   filter::Limits filter_limits_;
 };

@@ -8,7 +8,9 @@
 
 #include "core/crypto.hpp"
 #include "kestra/adapters/store_factory.hpp"
+#include "app/host_port.hpp"
 #include "scim/group_service.hpp"
+#include "scim/role_service.hpp"
 #include "scim/schema/registry.hpp"
 #include "scim/user_service.hpp"
 
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -53,6 +56,15 @@ json::object okta_user(const std::string& prefix, std::uint64_t index) {
       {"active", true}};
 }
 
+// The seeder writes through the services without a host: its log is stderr
+// and no one listens to its events.
+class SeedHost final : public kestra::app::HostPort {
+ public:
+  void log(kestra::app::LogLevel, std::string_view message) const override { std::cerr << message << '\n'; }
+  bool tenant_exists(std::string_view) const override { return true; }
+  void emit_event(std::string_view, std::string_view, std::string_view, std::string_view) const override {}
+};
+
 int run(const Args& args) {
   const auto users = static_cast<std::uint64_t>(args.number("users", 0));
   const int threads = static_cast<int>(args.number("threads", 1));
@@ -65,8 +77,10 @@ int run(const Args& args) {
   if (auto tenant = (*store)->ensure_tenant(scope.tenant_id); !tenant) fail("cannot add the tenant", tenant.error());
   auto registry = kestra::scim::schema::Registry::load();
   if (!registry) fail("cannot load the SCIM schemas", registry.error());
-  kestra::scim::UserService user_service((*store)->users(), *registry);
-  kestra::scim::GroupService group_service((*store)->groups(), *registry);
+  const SeedHost host;
+  kestra::scim::RoleService role_service((*store)->provisioning(), *registry, host, {});
+  kestra::scim::UserService user_service((*store)->users(), *registry, role_service);
+  kestra::scim::GroupService group_service((*store)->groups(), *registry, role_service);
   const kestra::provisioning::Actor actor{"SYSTEM", "kestra-bench-seed", ""};
 
   std::vector<std::string> ids(users);

@@ -3,6 +3,7 @@
 #include "core/utf8.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -142,6 +143,17 @@ Result<std::optional<json::value>> check_single(const Attribute& a, const json::
 
 Result<std::optional<json::value>> check_value(const Attribute& a, const json::value& v, const std::string& path) {
   if (v.is_null()) return std::optional<json::value>{};
+  // Entra sends app role assignments ("roles") as the JSON text of the array.
+  if (a.multi_valued && a.type == Type::Complex && v.is_string()) {
+    std::string_view text = v.get_string();
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && (text[first] == '[' || text[first] == '{')) {
+      boost::system::error_code ec;
+      auto parsed = json::parse(text, ec);
+      if (ec || parsed.is_string()) return wrong_type(a, path);
+      return check_value(a, parsed, path);
+    }
+  }
   if (!a.multi_valued) {
     if (v.is_array()) return invalid_value("Attribute " + quoted(path) + " is single-valued, not an array");
     return check_single(a, v, path);

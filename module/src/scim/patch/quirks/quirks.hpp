@@ -11,7 +11,8 @@
 //   okta_readonly_in_value.hpp     Okta group rename repeating the readOnly "id"
 //
 // Handled where every write goes, schema::validate_value: Entra's "True" /
-// "False" strings for booleans, and Entra's manager as a bare id string.
+// "False" strings for booleans, Entra's manager as a bare id string, and
+// Entra's app role assignments ("roles") sent as the JSON text of the array.
 // Okta's {"op":"replace","value":{"active":false}} is plain RFC 7644 3.5.2.3.
 #pragma once
 

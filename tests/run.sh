@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as on CI: installs missing Debian packages, builds,
-# starts its own PostgreSQL and MariaDB on loopback, runs ctest, stops them.
-# Exits non-zero on any failure.  Run as root on Debian 12.
+# starts its own PostgreSQL and MariaDB on loopback, runs ctest, stops them,
+# then runs each fuzz target for KESTRA_FUZZ_SECONDS (default 60) in a clang
+# ASan + UBSan build (BUILD_DIR-fuzz).  Exits non-zero on any failure.  Run
+# as root on Debian 12.
 #   tests/run.sh [BUILD_DIR]        (default: build-test)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,3 +23,5 @@ source "$state/env"
 export KESTRA_TEST_REQUIRE_DATABASES=1
 
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+
+bash "$root/tests/fuzz/run.sh" "$build-fuzz" "${KESTRA_FUZZ_SECONDS:-60}"

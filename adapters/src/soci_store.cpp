@@ -20,8 +20,8 @@ namespace {
 // integrations; API tokens go with their service accounts and members with
 // their groups (ON DELETE CASCADE).  Users are global and stay.
 constexpr const char* kRemoveTenantStatements[] = {
-    "DELETE FROM scim_external_ids WHERE integration_id IN "
-    "(SELECT id FROM scim_integrations WHERE tenant_id = :tenant)",
+    ("DELETE FROM scim_external_ids WHERE integration_id IN "
+     "(SELECT id FROM scim_integrations WHERE tenant_id = :tenant)"),
     "DELETE FROM scim_bindings WHERE tenant_id = :tenant",
     "DELETE FROM scim_role_allow_lists WHERE tenant_id = :tenant",
     "DELETE FROM scim_integrations WHERE tenant_id = :tenant",

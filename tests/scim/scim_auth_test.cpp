@@ -213,7 +213,8 @@ const char* const kScimRoutes[] = {"/Users",          "/Users/some-id",         
                                    "/Groups",         "/Groups/some-id",        "/Groups/.search",
                                    "/.search",        "/Bulk",                  "/ServiceProviderConfig",
                                    "/ResourceTypes",  "/ResourceTypes/User",    "/Schemas",
-                                   "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "/Me"};
+                                   "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "/Me",
+                                   "/Roles",          "/Roles/some-id"};
 
 BOOST_AUTO_TEST_CASE(every_route_and_method_refuses_every_bad_credential) {
   World w;
@@ -244,4 +245,13 @@ BOOST_AUTO_TEST_CASE(every_route_and_method_refuses_every_bad_credential) {
     }
   }
   check_unchanged(disabled, snapshot(w.harness));
+
+  // After all of it, the host's log holds no token and no password.
+  const std::string log = w.harness.full_log();
+  BOOST_TEST(!log.empty());
+  for (const auto& secret : {w.okta.token, w.rotated_out, w.entra.token, w.foreign.token, w.gone.token,
+                             w.harness.options().admin_password}) {
+    BOOST_TEST(log.find(secret) == std::string::npos, "the log shows a secret");
+    BOOST_TEST(log.find(secret.substr(secret.size() / 2)) == std::string::npos, "the log shows part of a secret");
+  }
 }

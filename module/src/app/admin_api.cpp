@@ -89,9 +89,8 @@ Result<iam::Permissions> permissions_field(const json::object& o) {
   }
   std::map<std::string, std::set<std::string>> grants;
   for (const auto& [resource, actions] : it->value().as_object()) {
-    const auto fail = [&] {
-      return Error::invalid("'permissions." + std::string(resource) + "' must be an array of strings");
-    };
+    const std::string name(resource);  // structured bindings cannot be captured before clang 16
+    const auto fail = [&name] { return Error::invalid("'permissions." + name + "' must be an array of strings"); };
     if (!actions.is_array()) return fail();
     auto& set = grants[std::string(resource)];
     for (const auto& action : actions.as_array()) {

@@ -208,6 +208,8 @@ class Harness:
                       f"kestra.security.superAdmin.password: \"{self.password}\"\n"
                       f"kestra.harness.data-dir: {os.path.join(self.state, 'data')}\n"
                       f"kestra.harness.workers: {POOL}\nkestra.scim.datasource.pool-size: {POOL}\n"
+                      # The benchmark measures capacity, not the per-integration limit.
+                      f"kestra.scim.rate-limit.enabled: false\n"
                       + self.database.harness_yaml())
         self.log_path = os.path.join(self.state, "harness.log")
         self.log_file = open(self.log_path, "w")

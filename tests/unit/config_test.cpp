@@ -86,6 +86,13 @@ const RefusedCase kRefused[] = {
     {"filter nodes beyond the stack's", {kTenants, {"kestra.scim.limits.filter-max-nodes", "1001"}},
      "kestra.scim.limits.filter-max-nodes must be at most 1000"},
     {"bulk payload zero", {kTenants, {"kestra.scim.bulk.max-payload-size", "0"}}, "kestra.scim.bulk.max-payload-size"},
+    {"rate limit switch not a boolean", {kTenants, {"kestra.scim.rate-limit.enabled", "yes"}},
+     "kestra.scim.rate-limit.enabled must be true or false"},
+    {"rate zero", {kTenants, {"kestra.scim.rate-limit.requests-per-second", "0"}},
+     "kestra.scim.rate-limit.requests-per-second must be a number above 0"},
+    {"rate not a number", {kTenants, {"kestra.scim.rate-limit.requests-per-second", "fast"}},
+     "kestra.scim.rate-limit.requests-per-second"},
+    {"burst below one", {kTenants, {"kestra.scim.rate-limit.burst", "0.5"}}, "kestra.scim.rate-limit.burst must be at least 1"},
 };
 
 }  // namespace
@@ -154,6 +161,25 @@ BOOST_AUTO_TEST_CASE(request_limits_have_safe_defaults_and_can_be_set) {
   BOOST_TEST(set->json.max_elements == 64u);
   BOOST_TEST(set->filter.max_length == 100u);
   BOOST_TEST(set->filter.max_nodes == 1000u);
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_has_a_default_and_can_be_set) {
+  MapConfig source;
+  source.values = {kTenants};
+  auto defaults = kestra::app::load_config(source);
+  BOOST_REQUIRE(defaults.has_value());
+  BOOST_TEST(defaults->rate_limit.enabled);
+  BOOST_TEST(defaults->rate_limit.requests_per_second == 500.0);
+  BOOST_TEST(defaults->rate_limit.burst == 1000.0);
+  source.values = {kTenants,
+                   {"kestra.scim.rate-limit.enabled", "false"},
+                   {"kestra.scim.rate-limit.requests-per-second", "0.5"},
+                   {"kestra.scim.rate-limit.burst", "20"}};
+  auto set = kestra::app::load_config(source);
+  BOOST_REQUIRE(set.has_value());
+  BOOST_TEST(!set->rate_limit.enabled);
+  BOOST_TEST(set->rate_limit.requests_per_second == 0.5);
+  BOOST_TEST(set->rate_limit.burst == 20.0);
 }
 
 BOOST_AUTO_TEST_CASE(pool_follows_the_hosts_worker_count_unless_set) {

@@ -15,11 +15,13 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       authenticator_(store_->provisioning(), config_.token_pepper),
       admin_api_(admin_, host_, config_),
       registry_(std::move(registry)),
+      rate_limiter_(config_.rate_limit),
       roles_(store_->provisioning(), registry_, host_,
              scim::DefaultRole{config_.default_role, config_.default_role_tenant}, config_.filter),
       users_(store_->users(), registry_, roles_, config_.filter),
       groups_(store_->groups(), registry_, roles_, config_.filter),
-      scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_) {}
+      scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_,
+                rate_limiter_) {}
 
 std::vector<http::Route> Application::routes() {
   std::vector<http::Route> routes;

@@ -46,6 +46,7 @@ class Application {
   provisioning::Authenticator authenticator_;
   AdminApi admin_api_;
   scim::schema::Registry registry_;
+  provisioning::RateLimiter rate_limiter_;
   scim::RoleService roles_;
   scim::UserService users_;
   scim::GroupService groups_;

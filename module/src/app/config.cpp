@@ -21,6 +21,40 @@ Result<int> positive_int(const ConfigSource& source, std::string_view key, int f
   return value;
 }
 
+// A number above zero and at most 1,000,000 ("0.5", "20", "1e3").
+Result<double> positive_number(const ConfigSource& source, std::string_view key, double fallback) {
+  auto text = source.get(key);
+  if (!text) return fallback;
+  double value = 0;
+  const auto* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec != std::errc() || ptr != end || !(value > 0) || value > 1e6) {
+    return Error::invalid(std::string(key) + " must be a number above 0 and at most 1000000, not '" + *text + "'");
+  }
+  return value;
+}
+
+Result<bool> boolean(const ConfigSource& source, std::string_view key, bool fallback) {
+  auto text = source.get(key);
+  if (!text) return fallback;
+  if (*text == "true" || *text == "TRUE" || *text == "True") return true;
+  if (*text == "false" || *text == "FALSE" || *text == "False") return false;
+  return Error::invalid(std::string(key) + " must be true or false, not '" + *text + "'");
+}
+
+// kestra.scim.rate-limit.*: requests per integration (a token bucket each).
+Result<void> load_rate_limit(const ConfigSource& source, provisioning::RateLimit& limit) {
+  auto enabled = boolean(source, "kestra.scim.rate-limit.enabled", limit.enabled);
+  if (!enabled) return enabled.error();
+  auto rate = positive_number(source, "kestra.scim.rate-limit.requests-per-second", limit.requests_per_second);
+  if (!rate) return rate.error();
+  auto burst = positive_number(source, "kestra.scim.rate-limit.burst", limit.burst);
+  if (!burst) return burst.error();
+  if (*burst < 1) return Error::invalid("kestra.scim.rate-limit.burst must be at least 1");
+  limit = {*enabled, *rate, *burst};
+  return {};
+}
+
 // A limit: a whole number from 1 to `most` (never unlimited).
 Result<void> read_limit(const ConfigSource& source, std::string_view key, std::size_t most, std::size_t& limit) {
   auto value = positive_int(source, key, static_cast<int>(limit));
@@ -445,6 +479,7 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
   auto datasource = load_datasource(source, config.store);
   if (!datasource) return datasource.error();
   if (auto limits = load_limits(source, config); !limits) return limits.error();
+  if (auto rate = load_rate_limit(source, config.rate_limit); !rate) return rate.error();
   // Kestra's own key, in either spelling Micronaut accepts.
   for (std::string_view prefix : {"kestra.security.defaultRole.", "kestra.security.default-role."}) {
     const std::string p(prefix);

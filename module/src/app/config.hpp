@@ -4,6 +4,7 @@
 #include "core/result.hpp"
 #include "http/json_body.hpp"
 #include "ports/store.hpp"
+#include "provisioning/rate_limiter.hpp"
 #include "scim/filter/parser.hpp"
 
 #include <chrono>
@@ -37,6 +38,8 @@ struct ModuleConfig {
   // grants access to a tenant is bound to; .tenantId: only in that tenant.
   std::string default_role;
   std::string default_role_tenant;
+  // kestra.scim.rate-limit.enabled, .requests-per-second, .burst
+  provisioning::RateLimit rate_limit;
 };
 
 // Fails when tenants are not enabled (naming the key) or a value is malformed.

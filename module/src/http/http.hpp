@@ -2,6 +2,8 @@
 // ABI request by plugin/, and by tests directly; no Beast, no ABI here.
 #pragma once
 
+#include "core/result.hpp"
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -36,10 +38,20 @@ struct Request {
   std::string_view param(std::string_view name) const;
 };
 
+// Takes the next piece of a produced body; false: the client went away, stop.
+using BodySink = std::function<bool(std::string_view)>;
+// Writes a body piece by piece into the sink, as it is read (a large group's
+// members), so that it is never held whole.  An error before anything went
+// out becomes the error's response; after, the host cuts the response short.
+using BodyProducer = std::function<Result<void>(const BodySink&)>;
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body instead of `body`: called once, after the handler
+  // returned, by whoever writes the response out (plugin/abi_bridge).
+  BodyProducer producer;
   // Why a 5xx answer was given, for the host's log only: never sent.
   std::string log_detail;
 

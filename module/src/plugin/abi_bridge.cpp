@@ -81,13 +81,77 @@ http::Request to_request(const kestra_request& req, http::Principal& principal_s
   return out;
 }
 
-kestra_status write_response(const kestra_response& res, const http::Response& response) {
+namespace {
+
+// A produced body goes to the host in pieces of at least this size (the
+// last excepted): one write_body per member would cost a call, and a chunk
+// on the wire, for every few dozen bytes.
+constexpr std::size_t kBodyPiece = 64 * 1024;
+
+kestra_status write_head(const kestra_response& res, const http::Response& response) {
   kestra_status st = res.set_status(&res, static_cast<uint32_t>(response.status));
   if (st != KESTRA_OK) return st;
   for (const auto& [name, value] : response.headers) {
     st = res.add_header(&res, to_str(name), to_str(value));
     if (st != KESTRA_OK) return st;
   }
+  return KESTRA_OK;
+}
+
+void log_answer(const HostBridge& host, const http::Request& request, const http::Response& response) {
+  if (response.log_detail.empty()) return;
+  host.log(response.status >= 500 && response.status != 503 ? app::LogLevel::Error : app::LogLevel::Warn,
+           "kestra-scim: " + std::string(request.method) + " " + std::string(request.path) + " answered " +
+               std::to_string(response.status) + ": " + response.log_detail);
+}
+
+// Writes a response whose body is produced piece by piece.  The head waits
+// for the first full piece (a small body still goes out in one write_body),
+// so an error before it is answered as an error; an error after it can only
+// cut the body short: it is logged, and a non-OK status tells the host to
+// end the response as incomplete.
+kestra_status write_produced(const kestra_response& res, const http::Response& response, const HostBridge& host,
+                             const http::Request& request) {
+  std::string piece;
+  piece.reserve(kBodyPiece);
+  bool head_sent = false;
+  kestra_status io = KESTRA_OK;
+  const auto flush = [&]() -> bool {
+    if (!head_sent) {
+      head_sent = true;
+      io = write_head(res, response);
+      if (io != KESTRA_OK) return false;
+    }
+    if (piece.empty()) return true;
+    io = res.write_body(&res, to_str(piece));
+    piece.clear();
+    return io == KESTRA_OK;
+  };
+  const auto produced = response.producer([&](std::string_view bytes) {
+    if (io != KESTRA_OK) return false;
+    piece.append(bytes);
+    return piece.size() < kBodyPiece || flush();
+  });
+  if (io != KESTRA_OK) return io;  // the client went away (or the host refused): stop here
+  if (!produced) {
+    if (!head_sent) {
+      auto error = scim::error_response(produced.error());
+      log_answer(host, request, error);
+      return write_response(res, error);
+    }
+    host.log(app::LogLevel::Error, "kestra-scim: " + std::string(request.method) + " " + std::string(request.path) +
+                                       " failed after its response began (" + std::to_string(response.status) +
+                                       " sent; body cut short): " + produced.error().detail);
+    return KESTRA_ERR_INTERNAL;
+  }
+  return flush() ? KESTRA_OK : io;
+}
+
+}  // namespace
+
+kestra_status write_response(const kestra_response& res, const http::Response& response) {
+  const kestra_status st = write_head(res, response);
+  if (st != KESTRA_OK) return st;
   if (response.body.empty()) return KESTRA_OK;
   return res.write_body(&res, to_str(response.body));
 }
@@ -99,11 +163,8 @@ kestra_status dispatch(const http::Handler& handler, const kestra_request* req, 
     http::Principal principal;
     const auto request = to_request(*req, principal);
     const auto response = handler(request);
-    if (!response.log_detail.empty()) {
-      host.log(response.status >= 500 && response.status != 503 ? app::LogLevel::Error : app::LogLevel::Warn,
-               "kestra-scim: " + std::string(request.method) + " " + std::string(request.path) + " answered " +
-                   std::to_string(response.status) + ": " + response.log_detail);
-    }
+    log_answer(host, request, response);
+    if (response.producer) return write_produced(*res, response, host, request);
     return write_response(*res, response);
   } catch (const std::exception& e) {
     try {

@@ -89,6 +89,20 @@ void put_roles(json::object& doc, const std::vector<ports::RoleAssignment>& role
 Result<std::string> render_group(const ports::GroupRow& group, std::string_view base,
                                  const schema::Projection& projection, ports::GroupStore* member_store,
                                  const ports::Scope& scope, bool with_roles) {
+  std::string text;
+  auto rendered = render_group_to(group, base, projection, member_store, scope, with_roles,
+                                  [&](std::string_view piece) {
+                                    text.append(piece);
+                                    return true;
+                                  });
+  if (!rendered) return rendered.error();
+  return text;
+}
+
+Result<void> render_group_to(const ports::GroupRow& group, std::string_view base,
+                             const schema::Projection& projection, ports::GroupStore* member_store,
+                             const ports::Scope& scope, bool with_roles,
+                             const std::function<bool(std::string_view)>& sink) {
   json::object out;
   boost::system::error_code ec;
   auto stored = json::parse(group.resource_json, ec);
@@ -104,7 +118,11 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
   out.erase("members");
   schema::apply(projection, out);
   std::string text = json::serialize(out);
-  if (!member_store || group.member_count == 0 || !schema::wants(projection, "members")) return text;
+  const auto whole = [&]() -> Result<void> {
+    sink(text);
+    return {};
+  };
+  if (!member_store || group.member_count == 0 || !schema::wants(projection, "members")) return whole();
 
   // The member sub-attributes the projection keeps ("attributes=members.value").
   json::object probe{{"members", json::array{json::object{{"value", ""}, {"display", ""}, {"type", ""}, {"$ref", ""}}}}};
@@ -113,14 +131,18 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
   if (const auto* m = probe.if_contains("members"); m && m->is_array() && !m->get_array().empty()) {
     kept = m->get_array().front().if_object();
   }
-  if (!kept) return text;
+  if (!kept) return whole();
 
-  // Splice the streamed members in before the closing brace.
+  // The members go out as they are read, spliced in before the closing brace.
   text.pop_back();
   text += text.size() > 1 ? ",\"members\":[" : "\"members\":[";
+  bool open = sink(text);
+  std::string item;
   bool first = true;
   auto streamed = member_store->for_each_member(scope, group.id, kMemberPage, [&](const ports::MemberRef& m) {
-    if (!first) text += ',';
+    if (!open) return false;
+    item.clear();
+    if (!first) item += ',';
     first = false;
     const std::string_view endpoint = m.type == "Group" ? "/Groups/" : "/Users/";
     json::object member;
@@ -128,12 +150,13 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
     if (kept->contains("display")) member["display"] = m.display;
     if (kept->contains("type")) member["type"] = m.type;
     if (kept->contains("$ref")) member["$ref"] = std::string(base) + std::string(endpoint) + m.value;
-    text += json::serialize(member);
-    return true;
+    item += json::serialize(member);
+    open = sink(item);
+    return open;
   });
   if (!streamed) return streamed.error();
-  text += "]}";
-  return text;
+  if (open) sink("]}");
+  return {};
 }
 
 GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry, RoleService& roles,

@@ -12,8 +12,10 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kestra::scim {
@@ -25,6 +27,13 @@ namespace kestra::scim {
 Result<std::string> render_group(const ports::GroupRow& group, std::string_view base,
                                  const schema::Projection& projection, ports::GroupStore* member_store,
                                  const ports::Scope& scope, bool with_roles = true);
+// The same text, handed to `sink` piece by piece as the members are read
+// (never held whole); `sink` returning false (the client went away) stops
+// the reading.
+Result<void> render_group_to(const ports::GroupRow& group, std::string_view base,
+                             const schema::Projection& projection, ports::GroupStore* member_store,
+                             const ports::Scope& scope, bool with_roles,
+                             const std::function<bool(std::string_view)>& sink);
 
 class GroupService {
  public:

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <sstream>
 
 namespace kestra::scim {
 namespace json = boost::json;
@@ -71,6 +72,13 @@ std::string list_response(std::int64_t total, std::int64_t start_index, const st
 
 std::string user_location(const std::string& base, const std::string& id) { return base + "/Users/" + id; }
 
+// "500", "0.5": a configured rate as people write it.
+std::string rate_text(double rate) {
+  std::ostringstream out;
+  out << rate;
+  return out.str();
+}
+
 // Role assignments are bindings: only a caller that may read bindings sees them.
 bool reads_bindings(const provisioning::ScimCaller& caller) { return caller.permissions.allows("BINDINGS", "READ"); }
 
@@ -99,7 +107,8 @@ bool not_modified(const http::Request& req, std::string_view etag) {
 
 ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
                  provisioning::Authenticator& authenticator, const schema::Registry& registry,
-                 const Discovery& discovery, UserService& users, GroupService& groups, RoleService& roles)
+                 const Discovery& discovery, UserService& users, GroupService& groups, RoleService& roles,
+                 provisioning::RateLimiter& rate_limiter)
     : config_(config),
       host_(host),
       authenticator_(authenticator),
@@ -107,7 +116,8 @@ ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
       discovery_(discovery),
       users_(users),
       groups_(groups),
-      roles_(roles) {}
+      roles_(roles),
+      rate_limiter_(rate_limiter) {}
 
 void ScimApi::add_routes(std::vector<http::Route>& routes) {
   const std::string base(kScimBase);
@@ -140,6 +150,16 @@ http::Handler ScimApi::endpoint(Handler handler) {
     if (!host_.tenant_exists(tenant)) return fail(Error::not_found("tenant '" + tenant + "' does not exist"));
     auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, integration);
     if (!caller) return fail(caller.error());
+    if (auto wait = rate_limiter_.acquire(integration)) {
+      auto res = fail({ErrorKind::TooManyRequests,
+                       "this integration sends more than " + rate_text(rate_limiter_.limit().requests_per_second) +
+                           " requests per second; retry after " + std::to_string(wait->count()) + " s",
+                       {}});
+      for (auto& [name, value] : res.headers) {
+        if (name == "Retry-After") value = std::to_string(wait->count());
+      }
+      return res;
+    }
     provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller->permissions};
     Call call{req, std::move(*caller), ports::Scope{tenant, integration}, std::move(actor),
               http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
@@ -308,6 +328,18 @@ http::Response ScimApi::group(Call& call) {
     return bodiless(204, etag);
   }
   if (not_modified(req, etag)) return bodiless(304, etag);
+  if (req.method == "GET") {
+    // The members go out as they are read: a group of any size is never
+    // held whole (its JSON text is the same as render_group's).
+    http::Response res = scim_json(200, std::string());
+    res.with_header("ETag", etag);
+    res.producer = [group = std::move(*row), base = call.base, projection = std::move(*projection),
+                    store = &groups_.store(), scope = call.scope,
+                    with_roles = reads_bindings(call.caller)](const http::BodySink& sink) {
+      return render_group_to(group, base, projection, store, scope, with_roles, sink);
+    };
+    return res;
+  }
   auto text = render_group(*row, call.base, *projection, &groups_.store(),
                            call.scope, reads_bindings(call.caller));
   if (!text) return fail(text.error());

@@ -7,6 +7,7 @@
 #include "app/host_port.hpp"
 #include "http/http.hpp"
 #include "provisioning/authenticator.hpp"
+#include "provisioning/rate_limiter.hpp"
 #include "scim/discovery.hpp"
 #include "scim/group_service.hpp"
 #include "scim/user_service.hpp"
@@ -21,7 +22,7 @@ class ScimApi {
  public:
   ScimApi(const app::ModuleConfig& config, const app::HostPort& host, provisioning::Authenticator& authenticator,
           const schema::Registry& registry, const Discovery& discovery, UserService& users, GroupService& groups,
-          RoleService& roles);
+          RoleService& roles, provisioning::RateLimiter& rate_limiter);
 
   void add_routes(std::vector<http::Route>& routes);
 
@@ -35,7 +36,7 @@ class ScimApi {
   };
   using Handler = http::Response (ScimApi::*)(Call&);
 
-  // Tenant check, authentication, then the handler.
+  // Tenant check, authentication, the integration's rate limit, then the handler.
   http::Handler endpoint(Handler handler);
 
   http::Response users(Call& call);
@@ -67,6 +68,7 @@ class ScimApi {
   UserService& users_;
   GroupService& groups_;
   RoleService& roles_;
+  provisioning::RateLimiter& rate_limiter_;
 };
 
 }  // namespace kestra::scim

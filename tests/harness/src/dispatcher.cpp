@@ -22,13 +22,22 @@ constexpr std::string_view tenant_log = "kestra.harness.tenants";
 
 kestra_str str_of(std::string_view s) { return kestra_str{s.data(), s.size()}; }
 
-// The buffered response a module handler writes through kestra_response.
+// The response a module handler writes through kestra_response.  One
+// write_body (the common case) is held and sent with a Content-Length; from
+// a second one on, the head and the body go out through the server's
+// BodyStream as they are written, so that a large body is never held whole.
 struct ResponseWriter {
     std::mutex mutex;
     bool open = true;           // only inside the handler call
     bool body_started = false;  // status and headers are frozen after the first write_body
     HttpReply reply;
+    BodyStream* stream = nullptr;  // null: hold the whole body
+    bool streaming = false;        // the head went out; reply.body is no longer used
+    bool client_gone = false;
 };
+
+// 204 and 304 have no body, so nothing to stream.
+bool may_stream(unsigned status) { return status != 204 && status != 304; }
 
 ResponseWriter* writer_of(const kestra_response* res) {
     return res ? static_cast<ResponseWriter*>(res->host_data) : nullptr;
@@ -86,7 +95,27 @@ kestra_status writer_write_body(const kestra_response* res, kestra_str chunk) {
         std::lock_guard lock(w->mutex);
         if (!w->open) return KESTRA_ERR_STATE;
         w->body_started = true;
-        if (chunk.len) w->reply.body.append(chunk.ptr, chunk.len);
+        if (w->client_gone) return KESTRA_ERR_IO;
+        if (chunk.len == 0) return KESTRA_OK;
+        const std::string_view piece(chunk.ptr, chunk.len);
+        if (!w->streaming) {
+            if (!w->stream || w->reply.body.empty() || !may_stream(w->reply.status)) {
+                w->reply.body.append(piece);
+                return KESTRA_OK;
+            }
+            // A second piece: stream from now on, starting with what is held.
+            w->streaming = true;
+            const bool sent = w->stream->start(w->reply.status, w->reply.headers) && w->stream->write(w->reply.body);
+            std::string().swap(w->reply.body);
+            if (!sent) {
+                w->client_gone = true;
+                return KESTRA_ERR_IO;
+            }
+        }
+        if (!w->stream->write(piece)) {
+            w->client_gone = true;
+            return KESTRA_ERR_IO;
+        }
         return KESTRA_OK;
     } catch (...) {
         return KESTRA_ERR_INTERNAL;
@@ -248,6 +277,7 @@ HttpReply Dispatcher::call_module(const RouteTarget& target, const HttpExchange&
                                  str_of(exchange.remote_address),
                                  str_of("http")};
     ResponseWriter writer;
+    writer.stream = exchange.stream;
     const kestra_response response{sizeof(kestra_response), &writer, &writer_set_status, &writer_add_header,
                                    &writer_write_body};
     kestra_status status;
@@ -257,6 +287,17 @@ HttpReply Dispatcher::call_module(const RouteTarget& target, const HttpExchange&
     }
     std::lock_guard lock(writer.mutex);
     writer.open = false;
+    if (writer.streaming) {
+        // The head is out: a failure now can only cut the body short.
+        if (status != KESTRA_OK && !writer.client_gone)
+            services_.logger.warn(http_log, "module handler failed while streaming its response: connection closed",
+                                  {{"module", target.module ? target.module->id : std::string()},
+                                   {"status", status_name(status)},
+                                   {"requestId", exchange.request_id}});
+        writer.reply.streamed = true;
+        writer.reply.stream_complete = status == KESTRA_OK && !writer.client_gone;
+        return std::move(writer.reply);
+    }
     if (status != KESTRA_OK && !writer.body_started) {
         services_.logger.warn(http_log, "module handler failed without a response",
                               {{"module", target.module ? target.module->id : std::string()},

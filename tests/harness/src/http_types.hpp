@@ -10,6 +10,19 @@
 
 namespace kestra::harness {
 
+// Where a reply whose body comes in several pieces goes out as it is
+// written (HTTP/1.1 chunked), instead of being held whole.  Provided by the
+// server; called on the worker thread that runs the handler.
+class BodyStream {
+public:
+    virtual ~BodyStream() = default;
+    // Sends the status line and headers.  False: the client is gone.
+    virtual bool start(unsigned status, const std::vector<std::pair<std::string, std::string>>& headers) = 0;
+    // Queues one piece of the body, waiting while the connection is behind
+    // (a bounded amount is held).  False: the client is gone; stop writing.
+    virtual bool write(std::string_view chunk) = 0;
+};
+
 // Borrowed views, valid while the server handles the request.
 struct HttpExchange {
     std::string_view method;
@@ -18,6 +31,7 @@ struct HttpExchange {
     std::string_view body;
     std::string_view remote_address;
     std::string_view request_id;
+    BodyStream* stream = nullptr;  // null: the reply is sent whole
 
     std::optional<std::string_view> header(std::string_view name) const;  // case-insensitive
 };
@@ -26,6 +40,11 @@ struct HttpReply {
     unsigned status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // The head and body already went out through HttpExchange::stream; the
+    // server ends the body (complete) or closes the connection without its
+    // last chunk (not complete: the client must not take it as whole).
+    bool streamed = false;
+    bool stream_complete = false;
 
     static HttpReply json(unsigned status, std::string body);
     // {"message": message}

@@ -15,8 +15,10 @@
 #include <boost/beast/http.hpp>
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -35,6 +37,11 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view server_log = "kestra.harness.server";
 constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t linger_limit = 64 * 1024 * 1024;
+// A streamed body: the worker waits while this much is queued for (or being
+// written to) a client, so that a slow client never makes the host hold the
+// whole body.
+constexpr std::size_t stream_window = 256 * 1024;
+constexpr std::chrono::milliseconds stream_poll{100};
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -57,6 +64,7 @@ struct Shared {
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
     bool stopping = false;
     bool stop_requested = false;
+    std::atomic<bool> halted{false};  // the IO threads are stopping: a streaming worker gives up
 };
 
 // Parse errors that mean "the peer went away", not "the peer sent garbage".
@@ -67,9 +75,10 @@ bool quiet_read_error(const beast::error_code& ec) {
 }
 
 // One connection.  Every member is touched only on the connection's strand,
-// except request_ / request_id_ / remote_address_, which the worker reads
-// while busy_ keeps the strand away from them.
-class Session : public std::enable_shared_from_this<Session> {
+// except request_ / request_id_ / remote_address_ / head_, which the worker
+// reads while busy_ keeps the strand away from them, and the out_* members
+// (a streamed body), which out_mutex_ guards.
+class Session : public std::enable_shared_from_this<Session>, public BodyStream {
 public:
     Session(tcp::socket&& socket, Shared& shared, net::thread_pool& workers)
         : stream_(std::move(socket)), deadline_(stream_.get_executor()), shared_(shared), workers_(workers) {
@@ -152,6 +161,11 @@ private:
     }
 
     void handle_on_worker() {
+        {
+            std::lock_guard lock(out_mutex_);
+            out_started_ = false;
+            out_failed_ = false;
+        }
         HttpReply reply;
         try {
             HttpExchange exchange;
@@ -162,13 +176,158 @@ private:
             exchange.body = request_.body();
             exchange.remote_address = remote_address_;
             exchange.request_id = request_id_;
+            exchange.stream = this;
             reply = shared_.handler(exchange);
         } catch (...) {
             reply = HttpReply{500, {{"Content-Type", "application/json"}}, R"({"message":"Internal Server Error"})"};
         }
+        bool started = false;
+        {
+            std::lock_guard lock(out_mutex_);
+            started = out_started_;
+        }
+        // Once the head is out, only the end of the body is left to say.
+        if (started) return queue_piece(OutPiece{OutPiece::Kind::end, {}, {}, reply.streamed && reply.stream_complete});
         net::post(stream_.get_executor(), [self = shared_from_this(), reply = std::move(reply)]() mutable {
             self->send(std::move(reply), self->request_.keep_alive());
         });
+    }
+
+    // ---- a streamed body (BodyStream: called on the worker thread)
+
+    struct OutPiece {
+        enum class Kind { head, data, end } kind;
+        HttpReply head;      // head: status and headers
+        std::string data;    // data: one chunk
+        bool complete = false;  // end: false closes without the last chunk
+    };
+
+    bool start(unsigned status, const std::vector<std::pair<std::string, std::string>>& headers) override {
+        {
+            std::lock_guard lock(out_mutex_);
+            if (out_failed_) return false;
+            out_started_ = true;
+        }
+        queue_piece(OutPiece{OutPiece::Kind::head, HttpReply{status, headers, {}}, {}, false});
+        return true;
+    }
+
+    bool write(std::string_view chunk) override {
+        if (chunk.empty()) return true;
+        std::unique_lock lock(out_mutex_);
+        while (!out_failed_ && out_bytes_ >= stream_window) {
+            if (shared_.halted) return false;
+            out_space_.wait_for(lock, stream_poll);
+        }
+        if (out_failed_) return false;
+        if (head_) return true;  // HEAD: the head only
+        out_bytes_ += chunk.size();
+        lock.unlock();
+        queue_piece(OutPiece{OutPiece::Kind::data, {}, std::string(chunk), false});
+        return true;
+    }
+
+    void queue_piece(OutPiece piece) {
+        bool kick = false;
+        {
+            std::lock_guard lock(out_mutex_);
+            out_queue_.push_back(std::move(piece));
+            kick = !out_pumping_;
+            out_pumping_ = true;
+        }
+        if (kick) net::post(stream_.get_executor(), [self = shared_from_this()] { self->pump(); });
+    }
+
+    // [strand] Writes the queued pieces one at a time.
+    void pump() {
+        std::optional<OutPiece> piece;
+        bool failed = false;
+        {
+            std::lock_guard lock(out_mutex_);
+            if (out_queue_.empty()) {
+                out_pumping_ = false;
+                return;
+            }
+            piece.emplace(std::move(out_queue_.front()));
+            out_queue_.pop_front();
+            failed = out_failed_;
+        }
+        const auto next = [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_piece_written(ec); };
+        switch (piece->kind) {
+        case OutPiece::Kind::head:
+            if (failed) return pump();
+            try {
+                stream_status_ = piece->head.status;
+                out_response_ = {};
+                out_response_.version(11);
+                out_response_.result(piece->head.status);
+                for (const auto& [name, value] : piece->head.headers) out_response_.insert(name, value);
+                out_response_.set("X-Request-Id", request_id_);
+                out_response_.keep_alive(request_.keep_alive() && !closing_);
+                out_response_.chunked(true);
+                out_serializer_.emplace(out_response_);
+            } catch (const std::exception& e) {
+                shared_.logger.error(server_log, "cannot build response", {{"error", e.what()}});
+                return on_piece_written(net::error::no_memory);
+            }
+            stream_.expires_after(shared_.options.read_timeout);
+            return http::async_write_header(stream_, *out_serializer_, next);
+        case OutPiece::Kind::data:
+            if (failed) return pump();
+            out_current_ = std::move(piece->data);
+            stream_.expires_after(shared_.options.read_timeout);
+            return net::async_write(stream_, http::make_chunk(net::buffer(out_current_)), next);
+        case OutPiece::Kind::end:
+            return end_stream(piece->complete && !failed);
+        }
+    }
+
+    void on_piece_written(beast::error_code ec) {
+        {
+            std::lock_guard lock(out_mutex_);
+            out_bytes_ -= std::min(out_bytes_, out_current_.size());
+            if (ec) {
+                // The client is gone: the worker stops; what it queued is dropped.
+                out_failed_ = true;
+                for (const auto& piece : out_queue_) out_bytes_ -= std::min(out_bytes_, piece.data.size());
+                std::erase_if(out_queue_, [](const OutPiece& p) { return p.kind != OutPiece::Kind::end; });
+            }
+        }
+        out_space_.notify_all();
+        std::string().swap(out_current_);
+        if (ec) close();
+        pump();
+    }
+
+    // [strand] The handler returned: the last chunk, or a close that tells
+    // the client the body is not whole.
+    void end_stream(bool complete) {
+        {
+            // The last piece of this response: the next one starts the pump again.
+            std::lock_guard lock(out_mutex_);
+            out_pumping_ = false;
+        }
+        const double duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+        try {
+            shared_.observer(RequestSummary{method_, path_, stream_status_, duration_ms, request_id_});
+        } catch (...) {
+        }
+        out_serializer_.reset();
+        if (!complete) {
+            busy_ = false;
+            return close();
+        }
+        if (head_) return on_stream_written({});
+        stream_.expires_after(shared_.options.read_timeout);
+        net::async_write(stream_, http::make_chunk_last(),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_stream_written(ec); });
+    }
+
+    void on_stream_written(beast::error_code ec) {
+        busy_ = false;
+        if (ec || !out_response_.keep_alive()) return close();
+        request_ = {};
+        read_header();
     }
 
     // A slow client (slowloris) gets read_timeout for the header and again
@@ -274,6 +433,18 @@ private:
     http::request<http::string_body> request_;
     http::response<http::empty_body> continue_;
     http::response<http::string_body> response_;
+    // A streamed body.
+    std::mutex out_mutex_;
+    std::condition_variable out_space_;
+    std::deque<OutPiece> out_queue_;
+    std::size_t out_bytes_ = 0;  // queued or being written
+    bool out_pumping_ = false;
+    bool out_started_ = false;
+    bool out_failed_ = false;
+    std::string out_current_;
+    unsigned stream_status_ = 0;
+    http::response<http::empty_body> out_response_;
+    std::optional<http::response_serializer<http::empty_body>> out_serializer_;
     std::array<char, 16384> discard_buffer_{};
     std::size_t discarded_ = 0;
     std::string remote_address_;
@@ -432,6 +603,7 @@ bool Server::drain(std::chrono::steady_clock::time_point deadline) {
 }
 
 void Server::stop() {
+    impl_->shared.halted = true;
     impl_->ioc.stop();
     for (auto& thread : impl_->threads)
         if (thread.joinable()) thread.join();

@@ -443,17 +443,15 @@ Result<ports::ListPage<ports::GroupRow>> SociGroupStore::list(const ports::Scope
 
   return guarded(dialect_, "cannot list the groups of tenant '" + scope.tenant_id + "'", [&] {
     soci::session& sql = **session;
-    // One view of the data for count, page and roles; a single row is one.
-    std::optional<ReadTransaction> snapshot;
-    if (!plan->single_row) snapshot.emplace(sql, dialect_);
+    ReadTransaction snapshot(sql, dialect_);  // one view of the data for count and page
     const std::string from = group_from(plan->page_params, scope.integration_id);
-    auto page = read_page<ports::GroupRow, GroupReader>(
-        sql, dialect_.caches_list_pages() ? &session->statements() : nullptr, *plan, query,
-        "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
-        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail);
+    GroupReader reader;
+    auto page = read_page<ports::GroupRow>(
+        sql, *plan, query, "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
+        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail, reader);
     // The page's roles: one more query, whatever the page's size.
     bindings::attach_scim_roles(sql, scope.tenant_id, bindings::kGroup, page.items);
-    if (snapshot) snapshot->commit();
+    snapshot.commit();
     return page;
   });
 }

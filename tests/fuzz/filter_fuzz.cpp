@@ -5,6 +5,7 @@
 #include "filter_sql.hpp"
 #include "scim/filter/evaluator.hpp"
 #include "scim/filter/parser.hpp"
+#include "fuzz_support.hpp"
 #include "scim/schema/registry.hpp"
 
 #include <boost/json.hpp>
@@ -20,14 +21,8 @@ namespace {
 
 using namespace kestra;
 
-scim::schema::Registry load_registry() {
-  auto loaded = scim::schema::Registry::load();
-  if (!loaded) std::abort();
-  return std::move(*loaded);
-}
-
 struct World {
-  scim::schema::Registry registry = load_registry();
+  scim::schema::Registry registry = fuzz::load_registry();
   boost::json::object user = boost::json::parse(R"({
     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "2819c223", "userName": "bjensen@example.com",
     "name": {"givenName": "Barbara", "familyName": "Jensen"}, "active": true, "displayName": "Babs",

@@ -3,6 +3,7 @@
 // group service does).  Any outcome but a crash, leak, hang or UB is fine.
 #include "http/json_body.hpp"
 #include "scim/patch/patch.hpp"
+#include "fuzz_support.hpp"
 #include "scim/schema/registry.hpp"
 
 #include <boost/json.hpp>
@@ -16,14 +17,8 @@ namespace {
 
 using namespace kestra;
 
-scim::schema::Registry load_registry() {
-  auto loaded = scim::schema::Registry::load();
-  if (!loaded) std::abort();
-  return std::move(*loaded);
-}
-
 struct World {
-  scim::schema::Registry registry = load_registry();
+  scim::schema::Registry registry = fuzz::load_registry();
   boost::json::object user = boost::json::parse(R"({
     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bjensen@example.com",
     "name": {"givenName": "Barbara", "familyName": "Jensen"}, "active": true,

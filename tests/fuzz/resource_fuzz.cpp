@@ -1,6 +1,7 @@
 // Fuzzes resource validation: a body as JSON, validated as a User, a Group
 // and a Role for create and for replace (against an existing document).
 #include "http/json_body.hpp"
+#include "fuzz_support.hpp"
 #include "scim/schema/registry.hpp"
 #include "scim/schema/validator.hpp"
 
@@ -15,14 +16,8 @@ namespace {
 
 using namespace kestra;
 
-scim::schema::Registry load_registry() {
-  auto loaded = scim::schema::Registry::load();
-  if (!loaded) std::abort();
-  return std::move(*loaded);
-}
-
 struct World {
-  scim::schema::Registry registry = load_registry();
+  scim::schema::Registry registry = fuzz::load_registry();
   boost::json::object existing = boost::json::parse(R"({
     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bjensen@example.com",
     "active": true})").as_object();

@@ -1,15 +1,18 @@
 #include "list_query.hpp"
 
 #include "core/crypto.hpp"
+#include "scim/filter/ast.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <system_error>
+#include <variant>
 
 namespace kestra::adapters {
 namespace {
@@ -42,6 +45,29 @@ bool is_integer(std::string_view text) {
   long long value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   return ec == std::errc() && end == text.data() + text.size();
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+// `node` is an `eq` on an attribute no two rows of the target share within
+// a tenant: id, and for users userName (unique across tenants, case-folded).
+bool matches_at_most_one(FilterTarget target, const scim::filter::Node& node) {
+  const auto* compare = std::get_if<scim::filter::Compare>(&node.value);
+  if (compare == nullptr || compare->op != scim::filter::CompareOp::Eq) return false;
+  if (compare->value.kind != scim::filter::Literal::Kind::String) return false;
+  const auto& path = compare->path;
+  if (!path.sub_attribute.empty()) return false;
+  const char* core = target == FilterTarget::Users ? "urn:ietf:params:scim:schemas:core:2.0:User"
+                                                   : "urn:ietf:params:scim:schemas:core:2.0:Group";
+  if (!path.urn.empty() && !iequals(path.urn, core)) return false;
+  if (iequals(path.attribute, "id")) return target != FilterTarget::Members;
+  return target == FilterTarget::Users && iequals(path.attribute, "userName");
 }
 
 }  // namespace
@@ -142,6 +168,8 @@ Result<ListPlan> plan_list(const Dialect& dialect, FilterTarget target, const po
   if (plan.sort.nullable) order += "CASE WHEN " + s + " IS NULL THEN 1 ELSE 0 END" + direction + ", ";
   order += s + direction + ", " + id;
 
+  plan.single_row = query.filter != nullptr && !query.cursor && query.offset == 0 && query.count > 0 &&
+                    matches_at_most_one(target, *query.filter);
   plan.fetch = query.count < std::numeric_limits<long long>::max() ? query.count + 1 : query.count;
   const long long first = query.cursor ? 0 : query.offset;
   plan.page_tail = keyset + order + " LIMIT " + plan.page_params.integer(plan.fetch) + " OFFSET " +

@@ -8,6 +8,7 @@
 #include "filter_sql.hpp"
 #include "ports/resource_store.hpp"
 #include "sql_params.hpp"
+#include "statement_cache.hpp"
 #include "store_support.hpp"
 
 #include <functional>
@@ -37,6 +38,10 @@ struct ListPlan {
   SortColumn sort;
   bool ascending = true;
   long long fetch = 0;  // rows the page asks for: count + 1, to know whether more follow
+  // The first page of a filter that matches at most one row (an `eq` on a
+  // unique attribute: Okta's userName lookup): the page tells the total,
+  // so no COUNT, and a single statement needs no snapshot around it.
+  bool single_row = false;
 };
 
 // `scope_condition` returns the SQL that restricts rows to the scope,
@@ -49,43 +54,82 @@ Result<ListPlan> plan_list(const Dialect& dialect, FilterTarget target, const po
 // The cursor resuming after a row with sort key `key` and `id`.
 std::string next_cursor(const ListPlan& plan, const std::optional<std::string>& key, const std::string& id);
 
-// Runs a planned list: the total from `count_sql`, then up to query.count
-// rows of `page_sql` (its last column is the sort key) read by `reader`
-// (bind(statement), value()), with the next cursor when more rows follow.
-template <class Row, class Reader>
-ports::ListPage<Row> read_page(soci::session& sql, const ListPlan& plan, const ports::ListQuery& query,
-                               const std::string& count_sql, const std::string& page_sql, Reader& reader) {
-  ports::ListPage<Row> page;
-  long long total = 0;
-  support::for_each_row(
-      sql, count_sql,
-      [&](soci::statement& st) {
-        st.exchange(soci::into(total));
-        plan.where_params.bind(st);
-      },
-      [] {});
-  page.total = total;
-  if (query.count <= 0) return page;
+// What a page query exchanges: the row read by `Reader` (bind(statement),
+// value()), its sort key, and the plan's parameters.
+template <class Reader>
+struct PageBuffers {
+  Reader reader;
   std::string key;
   soci::indicator key_indicator = soci::i_ok;
-  std::optional<std::string> last_key;
-  support::for_each_row(
-      sql, page_sql,
-      [&](soci::statement& st) {
-        reader.bind(st);
-        st.exchange(soci::into(key, key_indicator));
-        plan.where_params.bind(st);
-        plan.page_params.bind(st);
-      },
-      [&] {
-        if (static_cast<long long>(page.items.size()) == query.count) {
-          page.next_cursor = next_cursor(plan, last_key, page.items.back().id);
-          return false;
-        }
-        page.items.push_back(reader.value());
-        last_key = key_indicator == soci::i_null ? std::nullopt : std::optional<std::string>(key);
-        return true;
-      });
+  SqlParams where_params;
+  SqlParams page_params;
+
+  void bind(soci::statement& st) {
+    reader.bind(st);
+    st.exchange(soci::into(key, key_indicator));
+    where_params.bind(st);
+    page_params.bind(st);
+  }
+};
+
+// Runs a planned list: up to query.count rows of `page_sql` (its last
+// column is the sort key) read by a `Reader`, with the next cursor when more
+// rows follow, and the total from `count_sql`.  The page statement is kept
+// in `statements` when given (Dialect::caches_list_pages; its text only
+// varies with the filter's shape), else run as a one-time query.
+// The count is skipped when the page tells the total: a page not resumed
+// from a cursor that ends before query.count rows and is not past the end.
+template <class Row, class Reader>
+ports::ListPage<Row> read_page(soci::session& sql, StatementCache* statements, const ListPlan& plan,
+                               const ports::ListQuery& query, const std::string& count_sql,
+                               const std::string& page_sql) {
+  ports::ListPage<Row> page;
+  bool total_known = false;
+  if (query.count > 0) {
+    PageBuffers<Reader> local;
+    PageBuffers<Reader>* b = &local;
+    std::optional<std::string> last_key;
+    const auto on_row = [&] {
+      if (static_cast<long long>(page.items.size()) == query.count) {
+        page.next_cursor = next_cursor(plan, last_key, page.items.back().id);
+        return false;
+      }
+      page.items.push_back(b->reader.value());
+      last_key = b->key_indicator == soci::i_null ? std::nullopt : std::optional<std::string>(b->key);
+      return true;
+    };
+    if (statements != nullptr) {
+      auto& statement = statements->get<PageBuffers<Reader>>(
+          sql, page_sql, plan.where_params.shape() + "/" + plan.page_params.shape(), [&](PageBuffers<Reader>& made) {
+            made.where_params = plan.where_params;
+            made.page_params = plan.page_params;
+          });
+      b = &statement.values;
+      b->where_params.assign(plan.where_params);
+      b->page_params.assign(plan.page_params);
+      statement.for_each_row(on_row);
+    } else {
+      local.where_params = plan.where_params;
+      local.page_params = plan.page_params;
+      support::for_each_row(sql, page_sql, [&](soci::statement& st) { local.bind(st); }, on_row);
+    }
+    const long long rows = static_cast<long long>(page.items.size());
+    if (!query.cursor && !page.next_cursor && (rows > 0 || query.offset == 0)) {
+      page.total = query.offset + rows;
+      total_known = true;
+    }
+  }
+  if (!total_known) {
+    long long total = 0;
+    support::for_each_row(
+        sql, count_sql,
+        [&](soci::statement& st) {
+          st.exchange(soci::into(total));
+          plan.where_params.bind(st);
+        },
+        [] {});
+    page.total = total;
+  }
   return page;
 }
 

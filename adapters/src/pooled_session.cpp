@@ -17,18 +17,24 @@ Result<PooledSession> SessionPool::borrow() {
   } catch (const soci::soci_error& e) {
     return Error::internal("cannot borrow a database session: " + e.get_error_message());
   }
-  PooledSession borrowed(*sessions_, position);
+  StatementCache& statements = statements_of(position);
+  PooledSession borrowed(*sessions_, position, statements);
   soci::session& sql = sessions_->at(position);
   // A connection lost during an earlier request, or while the session sat
   // in the pool, is opened again here, so that a database restart costs
-  // the requests in flight, not later ones.
+  // the requests in flight, not later ones.  Its cached statements go
+  // first: they belong to the lost connection.
   try {
     const bool lost = dialect_.connection_lost(sql);
-    if (lost) sql.reconnect();
+    if (lost) {
+      statements.clear();
+      sql.reconnect();
+    }
     borrowed.watch_ = watchdog_.watch(dialect_.socket(sql));
     if (lost) dialect_.prepare_session(sql);
   } catch (const std::exception& e) {
     // Connected but not prepared is not ready: the next borrower starts over.
+    statements.clear();
     try {
       sql.close();
     } catch (...) {
@@ -39,8 +45,18 @@ Result<PooledSession> SessionPool::borrow() {
   return borrowed;
 }
 
+StatementCache& SessionPool::statements_of(std::size_t position) {
+  std::lock_guard lock(statements_mutex_);
+  auto& cache = statements_[position];
+  if (!cache) cache = std::make_unique<StatementCache>(dialect_.keeps_statements_prepared());
+  return *cache;
+}
+
 PooledSession::PooledSession(PooledSession&& other) noexcept
-    : pool_(other.pool_), position_(other.position_), watch_(std::move(other.watch_)) {
+    : pool_(other.pool_),
+      position_(other.position_),
+      statements_(other.statements_),
+      watch_(std::move(other.watch_)) {
   other.pool_ = nullptr;
 }
 

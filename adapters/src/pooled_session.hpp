@@ -5,6 +5,7 @@
 #include "core/result.hpp"
 #include "dialect.hpp"
 #include "session_watchdog.hpp"
+#include "statement_cache.hpp"
 
 #include <soci/connection-pool.h>
 #include <soci/session.h>
@@ -12,13 +13,15 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 namespace kestra::adapters {
 
 class SessionPool;
 
 // One session borrowed from the pool until destruction, its socket watched
-// meanwhile (SessionWatchdog).
+// meanwhile (SessionWatchdog), with the statements cached on its connection.
 class PooledSession {
  public:
   PooledSession(PooledSession&& other) noexcept;
@@ -29,12 +32,17 @@ class PooledSession {
 
   soci::session& operator*() const { return pool_->at(position_); }
 
+  // The statements prepared on this session's connection (StatementCache).
+  StatementCache& statements() const { return *statements_; }
+
  private:
   friend class SessionPool;
-  PooledSession(soci::connection_pool& pool, std::size_t position) : pool_(&pool), position_(position) {}
+  PooledSession(soci::connection_pool& pool, std::size_t position, StatementCache& statements)
+      : pool_(&pool), position_(position), statements_(&statements) {}
 
   soci::connection_pool* pool_;
   std::size_t position_;
+  StatementCache* statements_;
   SessionWatchdog::Watch watch_;
 };
 
@@ -60,10 +68,17 @@ class SessionPool {
   soci::session& at(std::size_t position) { return sessions_->at(position); }
 
  private:
+  // The cache of the session at `position`, made on its first borrow.
+  StatementCache& statements_of(std::size_t position);
+
   const Dialect& dialect_;
   std::unique_ptr<soci::connection_pool> sessions_;
   int borrow_timeout_ms_;
   SessionWatchdog watchdog_;
+  // After sessions_: destroyed first, while the connections they were
+  // prepared on are still open.
+  std::mutex statements_mutex_;
+  std::unordered_map<std::size_t, std::unique_ptr<StatementCache>> statements_;
 };
 
 // A write transaction (Dialect::begin_write) rolled back unless committed.

@@ -283,14 +283,16 @@ Result<std::optional<ports::BindingChange>> ensure_binding(soci::session& sql, c
                                                            const std::string& subject_type,
                                                            const std::string& subject_id, const std::string& role_id,
                                                            const std::string& source, const std::string& now,
-                                                           const ports::AuditEntry& cause) {
+                                                           const ports::AuditEntry& cause, bool fresh) {
   const auto names = role_names(sql, scope.tenant_id, {role_id});
   if (names.empty()) return unknown_role(role_id);
   long long present = 0;
-  sql << "SELECT COUNT(*) FROM scim_bindings WHERE tenant_id = :tenant AND role_id = :role_id "
-         "AND subject_type = :subject_type AND subject_id = :subject_id AND source = :source",
-      soci::into(present), soci::use(scope.tenant_id, "tenant"), soci::use(role_id, "role_id"),
-      soci::use(subject_type, "subject_type"), soci::use(subject_id, "subject_id"), soci::use(source, "source");
+  if (!fresh) {
+    sql << "SELECT COUNT(*) FROM scim_bindings WHERE tenant_id = :tenant AND role_id = :role_id "
+           "AND subject_type = :subject_type AND subject_id = :subject_id AND source = :source",
+        soci::into(present), soci::use(scope.tenant_id, "tenant"), soci::use(role_id, "role_id"),
+        soci::use(subject_type, "subject_type"), soci::use(subject_id, "subject_id"), soci::use(source, "source");
+  }
   if (present > 0) return std::optional<ports::BindingChange>();
   const Stored added =
       insert_binding(sql, scope, subject_type, subject_id, role_id, names.begin()->second, source, "", false, now, cause);

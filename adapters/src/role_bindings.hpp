@@ -81,12 +81,13 @@ Result<SyncResult> sync_scim_roles(soci::session& sql, const ports::Scope& scope
 
 // Adds the subject's binding of `role_id` from `source` unless it has one;
 // the change, or nullopt when it existed.  InvalidInput (invalidValue) when
-// the tenant has no such role.
+// the tenant has no such role.  `fresh`: the subject was inserted by this
+// transaction, so that nothing is looked up but the role.
 Result<std::optional<ports::BindingChange>> ensure_binding(soci::session& sql, const ports::Scope& scope,
                                                            const std::string& subject_type,
                                                            const std::string& subject_id, const std::string& role_id,
                                                            const std::string& source, const std::string& now,
-                                                           const ports::AuditEntry& cause);
+                                                           const ports::AuditEntry& cause, bool fresh = false);
 
 // The subject's bindings in `tenant` of `sources` (every source when empty).
 std::vector<Stored> bindings_of(soci::session& sql, const std::string& tenant, const std::string& subject_type,

@@ -443,15 +443,17 @@ Result<ports::ListPage<ports::GroupRow>> SociGroupStore::list(const ports::Scope
 
   return guarded(dialect_, "cannot list the groups of tenant '" + scope.tenant_id + "'", [&] {
     soci::session& sql = **session;
-    ReadTransaction snapshot(sql, dialect_);  // one view of the data for count and page
+    // One view of the data for count, page and roles; a single row is one.
+    std::optional<ReadTransaction> snapshot;
+    if (!plan->single_row) snapshot.emplace(sql, dialect_);
     const std::string from = group_from(plan->page_params, scope.integration_id);
-    GroupReader reader;
-    auto page = read_page<ports::GroupRow>(
-        sql, *plan, query, "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
-        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail, reader);
+    auto page = read_page<ports::GroupRow, GroupReader>(
+        sql, dialect_.caches_list_pages() ? &session->statements() : nullptr, *plan, query,
+        "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
+        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail);
     // The page's roles: one more query, whatever the page's size.
     bindings::attach_scim_roles(sql, scope.tenant_id, bindings::kGroup, page.items);
-    snapshot.commit();
+    if (snapshot) snapshot->commit();
     return page;
   });
 }

@@ -83,18 +83,7 @@ bool unless_duplicate(const Dialect& dialect, F&& statement) {
   }
 }
 
-// Prepares `query` with what `bind` exchanges, then calls `on_row` for each
-// row fetched.
-template <class Bind, class OnRow>
-void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnRow&& on_row) {
-  soci::statement statement(sql);
-  bind(statement);
-  statement.alloc();
-  statement.prepare(query);
-  statement.define_and_bind();
-  statement.execute(false);
-  while (statement.fetch()) on_row();
-}
+using support::for_each_row;
 
 long long count(soci::session& sql, const std::string& query, const std::string& a, const char* a_name,
                 const std::string& b, const char* b_name) {
@@ -102,6 +91,48 @@ long long count(soci::session& sql, const std::string& query, const std::string&
   sql << query, soci::into(n), soci::use(a, a_name), soci::use(b, b_name);
   return n;
 }
+
+// What find_token's statement exchanges.
+struct TokenLookup {
+  std::string prefix;
+  std::string subject_type{kServiceAccount};
+  ports::TokenGrant row;
+  OptionalText revoked_at;
+  int enabled = 0;
+  OptionalText permissions;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(row.token_id));
+    st.exchange(soci::into(row.secret_hash));
+    st.exchange(soci::into(revoked_at));
+    st.exchange(soci::into(row.service_account_id));
+    st.exchange(soci::into(row.integration_id));
+    st.exchange(soci::into(row.tenant_id));
+    st.exchange(soci::into(enabled));
+    st.exchange(soci::into(permissions));
+    st.exchange(soci::use(subject_type, "subject_type"));
+    st.exchange(soci::use(prefix, "prefix"));
+  }
+};
+
+// What list_roles's statement exchanges.
+struct RolesOf {
+  std::string tenant;
+  ports::Role row;
+  int system_managed = 0;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(row.id));
+    st.exchange(soci::into(row.tenant_id));
+    st.exchange(soci::into(row.name));
+    st.exchange(soci::into(row.description));
+    st.exchange(soci::into(row.permissions_json));
+    st.exchange(soci::into(system_managed));
+    st.exchange(soci::into(row.created_at));
+    st.exchange(soci::into(row.updated_at));
+    st.exchange(soci::use(tenant, "tenant"));
+  }
+};
 
 // --- integrations ---------------------------------------------------------
 
@@ -499,36 +530,34 @@ Result<std::optional<ports::TokenGrant>> SociProvisioningStore::find_token(const
   auto session = borrow();
   if (!session) return session.error();
 
+  // One query, cached: the token (lookup_prefix is unique), its integration
+  // and, one row each, the permissions of the roles bound to its service
+  // account in that tenant.
   return guarded(dialect_, "cannot look up an API token", [&] {
-    soci::session& sql = **session;
-    ports::TokenGrant grant;
-    OptionalText revoked_at;
-    int enabled = 0;
-    sql << "SELECT t.id, t.secret_hash, t.revoked_at, t.service_account_id, i.id, i.tenant_id, i.enabled "
-           "FROM scim_api_tokens t JOIN scim_integrations i ON i.service_account_id = t.service_account_id "
-           "WHERE t.lookup_prefix = :prefix",
-        soci::into(grant.token_id), soci::into(grant.secret_hash), soci::into(revoked_at),
-        soci::into(grant.service_account_id), soci::into(grant.integration_id), soci::into(grant.tenant_id),
-        soci::into(enabled), soci::use(lookup_prefix, "prefix");
-    if (!sql.got_data()) return std::optional<ports::TokenGrant>();
-    grant.revoked = revoked_at.has_value();
-    grant.integration_enabled = enabled != 0;
-
-    const std::string subject_type(kServiceAccount);
-    std::string permissions;
-    for_each_row(
-        sql,
-        "SELECT r.permissions FROM scim_bindings b JOIN scim_roles r ON r.id = b.role_id "
-        "WHERE b.tenant_id = :tenant AND b.subject_type = :subject_type AND b.subject_id = :account "
-        "ORDER BY r.name_key, r.id",
-        [&](soci::statement& st) {
-          st.exchange(soci::into(permissions));
-          st.exchange(soci::use(grant.tenant_id, "tenant"));
-          st.exchange(soci::use(subject_type, "subject_type"));
-          st.exchange(soci::use(grant.service_account_id, "account"));
-        },
-        [&] { grant.role_permissions_json.push_back(permissions); });
-    return std::optional<ports::TokenGrant>(std::move(grant));
+    auto& statement = session->statements().get<TokenLookup>(
+        **session,
+        "SELECT t.id, t.secret_hash, t.revoked_at, t.service_account_id, i.id, i.tenant_id, i.enabled, "
+        "r.permissions FROM scim_api_tokens t "
+        "JOIN scim_integrations i ON i.service_account_id = t.service_account_id "
+        "LEFT JOIN scim_bindings b ON b.tenant_id = i.tenant_id AND b.subject_type = :subject_type "
+        "AND b.subject_id = t.service_account_id "
+        "LEFT JOIN scim_roles r ON r.id = b.role_id "
+        "WHERE t.lookup_prefix = :prefix ORDER BY i.id, r.name_key, r.id");
+    TokenLookup& v = statement.values;
+    v.prefix = lookup_prefix;
+    std::optional<ports::TokenGrant> found;
+    statement.for_each_row([&] {
+      if (!found) {
+        found = v.row;
+        found->revoked = v.revoked_at.has_value();
+        found->integration_enabled = v.enabled != 0;
+      } else if (found->integration_id != v.row.integration_id) {
+        return false;  // the first integration of the account, as before
+      }
+      if (v.permissions) found->role_permissions_json.push_back(*v.permissions);
+      return true;
+    });
+    return found;
   });
 }
 
@@ -562,29 +591,19 @@ Result<std::vector<ports::Role>> SociProvisioningStore::list_roles(const std::st
   auto session = borrow();
   if (!session) return session.error();
 
+  // Cached: every create of a user reads them (its default role).
   return guarded(dialect_, "cannot list the roles of tenant '" + tenant + "'", [&] {
-    std::vector<ports::Role> roles;
-    ports::Role row;
-    int system_managed = 0;
-    for_each_row(
+    auto& statement = session->statements().get<RolesOf>(
         **session,
         "SELECT id, tenant_id, name, description, permissions, system_managed, created_at, updated_at "
-        "FROM scim_roles WHERE tenant_id = :tenant ORDER BY name, id",
-        [&](soci::statement& st) {
-          st.exchange(soci::into(row.id));
-          st.exchange(soci::into(row.tenant_id));
-          st.exchange(soci::into(row.name));
-          st.exchange(soci::into(row.description));
-          st.exchange(soci::into(row.permissions_json));
-          st.exchange(soci::into(system_managed));
-          st.exchange(soci::into(row.created_at));
-          st.exchange(soci::into(row.updated_at));
-          st.exchange(soci::use(tenant, "tenant"));
-        },
-        [&] {
-          row.system_managed = system_managed != 0;
-          roles.push_back(row);
-        });
+        "FROM scim_roles WHERE tenant_id = :tenant ORDER BY name, id");
+    RolesOf& v = statement.values;
+    v.tenant = tenant;
+    std::vector<ports::Role> roles;
+    statement.for_each_row([&] {
+      roles.push_back(v.row);
+      roles.back().system_managed = v.system_managed != 0;
+    });
     return roles;
   });
 }

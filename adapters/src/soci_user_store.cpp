@@ -60,6 +60,20 @@ struct UserReader {
   }
 };
 
+// What groups_of's statement exchanges.
+struct GroupsOf {
+  std::string tenant;
+  std::string user_id;
+  ports::MemberRef row{"", "Group", ""};
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(row.value));
+    st.exchange(soci::into(row.display));
+    st.exchange(soci::use(tenant, "tenant"));
+    st.exchange(soci::use(user_id, "id"));
+  }
+};
+
 std::optional<ports::UserRow> read_user(soci::session& sql, const ports::Scope& scope, const std::string& id) {
   SqlParams params;
   const std::string from = user_from(params, scope.integration_id);
@@ -133,14 +147,30 @@ std::string update_user_sql() {
   return "UPDATE scim_users SET " + sets + "updated_at = :now, version = version + 1 WHERE id = :id";
 }
 
-void insert_user(soci::session& sql, const std::string& id, const ports::UserWrite& user, const UserColumns& c,
-                 const std::string& now) {
-  support::execute(sql, insert_user_sql(), [&](soci::statement& st) {
+// What the insert of a new user exchanges.
+struct UserInsert {
+  std::string id;
+  ports::UserWrite user;
+  UserColumns columns;
+  std::string now;
+
+  void bind(soci::statement& st) {
     st.exchange(soci::use(id, "id"));
-    bind_shared(st, user, c);
+    bind_shared(st, user, columns);
     st.exchange(soci::use(now, "now"));
     st.exchange(soci::use(now, "now2"));
-  });
+  }
+};
+
+void insert_user(StatementCache& statements, soci::session& sql, const std::string& id, const ports::UserWrite& user,
+                 const UserColumns& c, const std::string& now) {
+  auto& statement = statements.get<UserInsert>(sql, insert_user_sql());
+  UserInsert& v = statement.values;
+  v.id = id;
+  v.user = user;
+  v.columns = c;
+  v.now = now;
+  statement.execute();
 }
 
 void update_user(soci::session& sql, const std::string& id, const ports::UserWrite& user, const UserColumns& c,
@@ -152,46 +182,142 @@ void update_user(soci::session& sql, const std::string& id, const ports::UserWri
   });
 }
 
-// Replaces the user's rows in scim_user_values: one prepared insert.
-void write_values(soci::session& sql, const std::string& id, const UserColumns& c) {
-  sql << "DELETE FROM scim_user_values WHERE user_id = :id", soci::use(id, "id");
-  if (c.values.empty()) return;
+// What the insert of one row of scim_user_values exchanges.
+struct ValueInsert {
+  std::string id;
   UserValue v;
-  soci::statement insert =
-      (sql.prepare << "INSERT INTO scim_user_values (user_id, attribute, position, value, value_key, type, "
-                      "is_primary, display) VALUES (:id, :attribute, :position, :value, :value_key, :type, "
-                      ":is_primary, :display)",
-       soci::use(id, "id"), soci::use(v.attribute, "attribute"), soci::use(v.position, "position"),
-       soci::use(v.value, "value"), soci::use(v.value_key, "value_key"), soci::use(v.type, "type"),
-       soci::use(v.primary, "is_primary"), soci::use(v.display, "display"));
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::use(id, "id"));
+    st.exchange(soci::use(v.attribute, "attribute"));
+    st.exchange(soci::use(v.position, "position"));
+    st.exchange(soci::use(v.value, "value"));
+    st.exchange(soci::use(v.value_key, "value_key"));
+    st.exchange(soci::use(v.type, "type"));
+    st.exchange(soci::use(v.primary, "is_primary"));
+    st.exchange(soci::use(v.display, "display"));
+  }
+};
+
+// Replaces the user's rows in scim_user_values: one cached insert.  A
+// `fresh` user, inserted by this transaction, has no rows to delete.
+void write_values(StatementCache& statements, soci::session& sql, const std::string& id, const UserColumns& c,
+                  bool fresh = false) {
+  if (!fresh) sql << "DELETE FROM scim_user_values WHERE user_id = :id", soci::use(id, "id");
+  if (c.values.empty()) return;
+  auto& insert = statements.get<ValueInsert>(
+      sql,
+      "INSERT INTO scim_user_values (user_id, attribute, position, value, value_key, type, is_primary, display) "
+      "VALUES (:id, :attribute, :position, :value, :value_key, :type, :is_primary, :display)");
+  insert.values.id = id;
   for (const UserValue& value : c.values) {
-    v = value;
-    insert.execute(true);
+    insert.values.v = value;
+    insert.execute();
   }
 }
 
-// Sets (or, when empty, removes) the integration's external id of a resource.
-void write_external_id(soci::session& sql, const std::string& integration_id, const std::string& type,
-                       const std::string& id, const std::optional<std::string>& external_id) {
+// What the insert of an external id exchanges.
+struct ExternalIdInsert {
+  std::string integration_id;
+  std::string type;
+  std::string id;
+  std::string external_id;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::use(integration_id, "integration"));
+    st.exchange(soci::use(type, "type"));
+    st.exchange(soci::use(id, "id"));
+    st.exchange(soci::use(external_id, "external_id"));
+  }
+};
+
+// Sets (or, when empty, removes) the integration's external id of a resource
+// (`fresh`: inserted by this transaction, so without one yet).
+void write_external_id(StatementCache& statements, soci::session& sql, const std::string& integration_id,
+                       const std::string& type, const std::string& id,
+                       const std::optional<std::string>& external_id, bool fresh = false) {
   if (integration_id.empty()) return;
-  sql << "DELETE FROM scim_external_ids WHERE integration_id = :integration AND resource_type = :type "
-         "AND resource_id = :id",
-      soci::use(integration_id, "integration"), soci::use(type, "type"), soci::use(id, "id");
+  if (!fresh) {
+    sql << "DELETE FROM scim_external_ids WHERE integration_id = :integration AND resource_type = :type "
+           "AND resource_id = :id",
+        soci::use(integration_id, "integration"), soci::use(type, "type"), soci::use(id, "id");
+  }
   if (!external_id) return;
-  sql << "INSERT INTO scim_external_ids (integration_id, resource_type, resource_id, external_id) "
-         "VALUES (:integration, :type, :id, :external_id)",
-      soci::use(integration_id, "integration"), soci::use(type, "type"), soci::use(id, "id"),
-      soci::use(*external_id, "external_id");
+  auto& insert = statements.get<ExternalIdInsert>(
+      sql,
+      "INSERT INTO scim_external_ids (integration_id, resource_type, resource_id, external_id) "
+      "VALUES (:integration, :type, :id, :external_id)");
+  insert.values.integration_id = integration_id;
+  insert.values.type = type;
+  insert.values.id = id;
+  insert.values.external_id = *external_id;
+  insert.execute();
 }
 
-void insert_access(soci::session& sql, const ports::Scope& scope, const std::string& id, bool active,
-                   const std::string& now) {
-  const int flag = active ? 1 : 0;
-  const OptionalText integration = scope.integration_id.empty() ? OptionalText() : OptionalText(scope.integration_id);
-  sql << "INSERT INTO scim_tenant_users (tenant_id, user_id, active, integration_id, created_at, updated_at, version) "
-         "VALUES (:tenant, :id, :active, :integration, :now, :now2, 1)",
-      soci::use(scope.tenant_id, "tenant"), soci::use(id, "id"), soci::use(flag, "active"),
-      soci::use(integration, "integration"), soci::use(now, "now"), soci::use(now, "now2");
+// What the insert of a tenant's access exchanges.
+struct AccessInsert {
+  std::string tenant;
+  std::string id;
+  int active = 0;
+  OptionalText integration;
+  std::string now;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::use(tenant, "tenant"));
+    st.exchange(soci::use(id, "id"));
+    st.exchange(soci::use(active, "active"));
+    st.exchange(soci::use(integration, "integration"));
+    st.exchange(soci::use(now, "now"));
+    st.exchange(soci::use(now, "now2"));
+  }
+};
+
+void insert_access(StatementCache& statements, soci::session& sql, const ports::Scope& scope, const std::string& id,
+                   bool active, const std::string& now) {
+  auto& insert = statements.get<AccessInsert>(
+      sql,
+      "INSERT INTO scim_tenant_users (tenant_id, user_id, active, integration_id, created_at, updated_at, version) "
+      "VALUES (:tenant, :id, :active, :integration, :now, :now2, 1)");
+  AccessInsert& v = insert.values;
+  v.tenant = scope.tenant_id;
+  v.id = id;
+  v.active = active ? 1 : 0;
+  v.integration = scope.integration_id.empty() ? OptionalText() : OptionalText(scope.integration_id);
+  v.now = now;
+  insert.execute();
+}
+
+// What the look-up of a userName across tenants exchanges.
+struct UserByName {
+  std::string user_name_key;
+  std::string id;
+  std::string user_name;
+  std::string resource;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(user_name));
+    st.exchange(soci::into(resource));
+    st.exchange(soci::use(user_name_key, "user_name_key"));
+  }
+};
+
+// What read_user returns for a user this transaction inserted with `user`
+// at `now`: its roles are read only when the write set some.
+ports::UserRow written_user(soci::session& sql, const ports::Scope& scope, const std::string& id,
+                            const ports::UserWrite& user, const std::string& now) {
+  ports::UserRow row;
+  row.id = id;
+  row.user_name = user.user_name;
+  row.resource_json = user.resource_json;
+  row.active = user.active;
+  if (!scope.integration_id.empty()) row.external_id = user.external_id;
+  row.created_at = now;
+  row.updated_at = now;
+  row.version = 1;
+  row.access_version = 1;
+  if (user.roles && !user.roles->empty()) row.roles = bindings::scim_roles(sql, scope.tenant_id, bindings::kUser, id);
+  return row;
 }
 
 Error user_name_taken(const ports::UserWrite& user) {
@@ -211,7 +337,7 @@ Result<void> check_write(const ports::Scope& scope, const ports::UserWrite& user
 // write grants access here, its default role bound.
 Result<bindings::SyncResult> write_roles(soci::session& sql, const ports::Scope& scope, const std::string& id,
                                          const ports::UserWrite& user, bool granted, const std::string& now,
-                                         const ports::AuditEntry& cause) {
+                                         const ports::AuditEntry& cause, bool fresh = false) {
   bindings::SyncResult result;
   if (user.roles) {
     auto synced = bindings::sync_scim_roles(sql, scope, bindings::kUser, id, *user.roles, now, cause);
@@ -220,7 +346,7 @@ Result<bindings::SyncResult> write_roles(soci::session& sql, const ports::Scope&
   }
   if (granted && user.default_role_id) {
     auto added = bindings::ensure_binding(sql, scope, bindings::kUser, id, *user.default_role_id, bindings::kDefault,
-                                          now, cause);
+                                          now, cause, fresh);
     if (!added) return added.error();
     if (*added) result.changes.push_back(**added);
   }
@@ -245,45 +371,61 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
   auto session = borrow();
   if (!session) return session.error();
 
-  // A concurrent create of the same userName makes the insert fail on the
-  // unique key; run again once, to see the winner's row.
+  // The first attempt inserts the user as new, without looking its
+  // userName up first: a user new to every tenant is the common case (an
+  // IdP's sync).  When the userName is taken (the user exists, with access
+  // to some tenant or none, or a concurrent create won), the insert fails on
+  // the unique key and the second attempt looks the stored user up.
   for (int attempt = 0;; ++attempt) {
     bool raced = false;
     auto created = guarded(dialect_, "cannot create user '" + user.user_name + "'", [&]() -> Result<ports::UserRow> {
       soci::session& sql = **session;
+      StatementCache& statements = session->statements();
       WriteTransaction transaction(sql, dialect_);
       std::string id;
       std::string stored_name, stored_resource;
-      sql << "SELECT id, user_name, resource FROM scim_users WHERE user_name_key = :user_name_key", soci::into(id),
-          soci::into(stored_name), soci::into(stored_resource), soci::use(user.user_name_key, "user_name_key");
-      const bool exists = sql.got_data();
+      bool exists = false;
+      if (attempt > 0) {
+        auto& lookup = statements.get<UserByName>(
+            sql, "SELECT id, user_name, resource FROM scim_users WHERE user_name_key = :user_name_key");
+        lookup.values.user_name_key = user.user_name_key;
+        lookup.for_each_row([&] {
+          exists = true;
+          id = lookup.values.id;
+          stored_name = lookup.values.user_name;
+          stored_resource = lookup.values.resource;
+        });
+      }
       if (exists) {
         if (has_access(sql, scope.tenant_id, id)) return user_name_taken(user);
-        if (!support::unless_duplicate(dialect_, [&] { insert_access(sql, scope, id, user.active, now); })) {
+        if (!support::unless_duplicate(dialect_,
+                                       [&] { insert_access(statements, sql, scope, id, user.active, now); })) {
           raced = true;
           return user_name_taken(user);
         }
         if (stored_name != user.user_name || stored_resource != user.resource_json) {
           update_user(sql, id, user, *columns, now);
-          write_values(sql, id, *columns);
+          write_values(statements, sql, id, *columns);
         }
       } else {
+        // A new id: no values, external id or binding to replace.
         id = new_id;
-        if (!support::unless_duplicate(dialect_, [&] { insert_user(sql, id, user, *columns, now); })) {
+        if (!support::unless_duplicate(dialect_,
+                                       [&] { insert_user(statements, sql, id, user, *columns, now); })) {
           raced = true;
           return user_name_taken(user);
         }
-        write_values(sql, id, *columns);
-        insert_access(sql, scope, id, user.active, now);
+        write_values(statements, sql, id, *columns, true);
+        insert_access(statements, sql, scope, id, user.active, now);
       }
-      write_external_id(sql, scope.integration_id, "User", id, user.external_id);
+      write_external_id(statements, sql, scope.integration_id, "User", id, user.external_id, !exists);
       ports::AuditEntry entry = audit;
       if (entry.target_id.empty() || entry.target_id == new_id) entry.target_id = id;
-      support::insert_audit(sql, entry, scope.tenant_id);
+      support::insert_audit(statements, sql, entry, scope.tenant_id);
       // The access row is new: its version stays 1 whatever the roles.
-      auto changes = write_roles(sql, scope, id, user, true, now, entry);
+      auto changes = write_roles(sql, scope, id, user, true, now, entry, !exists);
       if (!changes) return changes.error();
-      auto row = read_user(sql, scope, id);
+      auto row = exists ? read_user(sql, scope, id) : written_user(sql, scope, id, user, now);
       if (!row) return Error::internal("user '" + id + "' is missing right after its insert");
       transaction.commit();
       row->binding_changes = std::move(changes->changes);
@@ -348,7 +490,7 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
       if (!support::unless_duplicate(dialect_, [&] { update_user(sql, id, user, *columns, now); })) {
         return Error::conflict("userName '" + user.user_name + "' belongs to another user");
       }
-      write_values(sql, id, *columns);
+      write_values(session->statements(), sql, id, *columns);
     }
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto roles = write_roles(sql, scope, id, user, false, now, entry);
@@ -359,7 +501,9 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
       sql << "UPDATE scim_tenant_users SET active = :active, updated_at = :now, version = version + 1 "
              "WHERE tenant_id = :tenant AND user_id = :id",
           soci::use(flag, "active"), soci::use(now, "now"), soci::use(scope.tenant_id, "tenant"), soci::use(id, "id");
-      if (external_changed) write_external_id(sql, scope.integration_id, "User", id, user.external_id);
+      if (external_changed) {
+        write_external_id(session->statements(), sql, scope.integration_id, "User", id, user.external_id);
+      }
     }
     support::insert_audit(sql, entry, scope.tenant_id);
     auto row = read_user(sql, scope, id);
@@ -421,15 +565,17 @@ Result<ports::ListPage<ports::UserRow>> SociUserStore::list(const ports::Scope& 
 
   return guarded(dialect_, "cannot list the users of tenant '" + scope.tenant_id + "'", [&] {
     soci::session& sql = **session;
-    ReadTransaction snapshot(sql, dialect_);  // one view of the data for count and page
+    // One view of the data for count, page and roles; a single row is one.
+    std::optional<ReadTransaction> snapshot;
+    if (!plan->single_row) snapshot.emplace(sql, dialect_);
     const std::string from = user_from(plan->page_params, scope.integration_id);
-    UserReader reader;
-    auto page = read_page<ports::UserRow>(
-        sql, *plan, query, "SELECT COUNT(*) FROM scim_tenant_users a JOIN scim_users u ON u.id = a.user_id WHERE " + plan->where,
-        std::string(kSelectUser) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail, reader);
+    auto page = read_page<ports::UserRow, UserReader>(
+        sql, dialect_.caches_list_pages() ? &session->statements() : nullptr, *plan, query,
+        "SELECT COUNT(*) FROM scim_tenant_users a JOIN scim_users u ON u.id = a.user_id WHERE " + plan->where,
+        std::string(kSelectUser) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail);
     // The page's roles: one more query, whatever the page's size.
     bindings::attach_scim_roles(sql, scope.tenant_id, bindings::kUser, page.items);
-    snapshot.commit();
+    if (snapshot) snapshot->commit();
     return page;
   });
 }
@@ -441,20 +587,15 @@ Result<std::vector<ports::MemberRef>> SociUserStore::groups_of(const ports::Scop
   if (!session) return session.error();
 
   return guarded(dialect_, "cannot list the groups of user '" + user_id + "'", [&] {
-    std::vector<ports::MemberRef> groups;
-    ports::MemberRef row;
-    row.type = "Group";
-    support::for_each_row(
+    auto& statement = session->statements().get<GroupsOf>(
         **session,
         "SELECT g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id "
-        "WHERE m.tenant_id = :tenant AND m.member_id = :id ORDER BY g.display_name_key, g.id",
-        [&](soci::statement& st) {
-          st.exchange(soci::into(row.value));
-          st.exchange(soci::into(row.display));
-          st.exchange(soci::use(scope.tenant_id, "tenant"));
-          st.exchange(soci::use(user_id, "id"));
-        },
-        [&] { groups.push_back(row); });
+        "WHERE m.tenant_id = :tenant AND m.member_id = :id ORDER BY g.display_name_key, g.id");
+    GroupsOf& v = statement.values;
+    v.tenant = scope.tenant_id;
+    v.user_id = user_id;
+    std::vector<ports::MemberRef> groups;
+    statement.for_each_row([&] { groups.push_back(v.row); });
     return groups;
   });
 }

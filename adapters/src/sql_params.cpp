@@ -2,6 +2,8 @@
 
 #include <soci/use.h>
 
+#include <stdexcept>
+
 namespace kestra::adapters {
 
 std::string SqlParams::next_name() { return prefix_ + std::to_string(values_.size()); }
@@ -30,6 +32,26 @@ void SqlParams::bind(soci::statement& statement) const {
     } else {
       statement.exchange(soci::use(v.text, v.name));
     }
+  }
+}
+
+std::string SqlParams::shape() const {
+  std::string out;
+  out.reserve(values_.size());
+  for (const Value& v : values_) out.push_back(v.is_integer ? 'i' : 't');
+  return out;
+}
+
+void SqlParams::assign(const SqlParams& other) {
+  if (other.values_.size() != values_.size()) throw std::logic_error("SqlParams::assign: another shape");
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    const Value& from = other.values_[i];
+    Value& to = values_[i];
+    if (from.is_integer != to.is_integer || from.name != to.name) {
+      throw std::logic_error("SqlParams::assign: another shape");
+    }
+    to.text = from.text;
+    to.integer = from.integer;
   }
 }
 

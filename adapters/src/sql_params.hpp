@@ -23,6 +23,13 @@ class SqlParams {
   // keep this object alive and unchanged until the statement has run).
   void bind(soci::statement& statement) const;
 
+  // One letter per value, 't' text or 'i' integer: with the SQL text, what
+  // tells whether a statement bound to other parameters can take these.
+  std::string shape() const;
+  // Takes the values of `other`, of the same shape(), in place: a statement
+  // bound to this object sees them on its next run.
+  void assign(const SqlParams& other);
+
   bool empty() const { return values_.empty(); }
   std::size_t size() const { return values_.size(); }
 

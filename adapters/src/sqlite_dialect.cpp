@@ -37,6 +37,7 @@ class SqliteDialect final : public Dialect {
       : file_(std::move(file)), busy_timeout_ms_(busy_timeout_ms) {}
 
   std::string_view name() const override { return "sqlite"; }
+  bool caches_list_pages() const override { return true; }
 
   std::string describe() const override { return "SQLite database " + file_.string(); }
 

@@ -5,6 +5,7 @@
 #include "core/result.hpp"
 #include "dialect.hpp"
 #include "ports/provisioning_store.hpp"
+#include "statement_cache.hpp"
 
 #include <soci/boost-optional.h>
 #include <soci/session.h>
@@ -27,14 +28,16 @@ inline std::optional<std::string> to_std(const OptionalText& value) {
   return value ? std::optional<std::string>(*value) : std::nullopt;
 }
 
-// Prepares `query` with what `bind` exchanges, then calls `on_row` for each
+// Runs `query` once with what `bind` exchanges, then calls `on_row` for each
 // row fetched until it returns false (a void `on_row` reads every row).
+// A one-time query: on PostgreSQL one PQexecParams round trip, not
+// PREPARE, EXECUTE and DEALLOCATE.
 template <class Bind, class OnRow>
 void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnRow&& on_row) {
   soci::statement statement(sql);
   bind(statement);
   statement.alloc();
-  statement.prepare(query);
+  statement.prepare(query, soci::details::st_one_time_query);
   statement.define_and_bind();
   statement.execute(false);
   while (statement.fetch()) {
@@ -46,13 +49,14 @@ void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnR
   }
 }
 
-// Prepares and runs a statement that returns no rows; its affected rows.
+// Runs once a statement that returns no rows (a one-time query, as above);
+// its affected rows.
 template <class Bind>
 long long execute(soci::session& sql, const std::string& query, Bind&& bind) {
   soci::statement statement(sql);
   bind(statement);
   statement.alloc();
-  statement.prepare(query);
+  statement.prepare(query, soci::details::st_one_time_query);
   statement.define_and_bind();
   statement.execute(true);
   return statement.get_affected_rows();
@@ -101,5 +105,8 @@ inline ports::AuditEntry audit_for(const ports::AuditEntry& entry, const std::st
 
 // Appends `entry` to scim_audit under `tenant`.
 void insert_audit(soci::session& sql, const ports::AuditEntry& entry, const std::string& tenant);
+// The same through the session's cached statement.
+void insert_audit(StatementCache& statements, soci::session& sql, const ports::AuditEntry& entry,
+                  const std::string& tenant);
 
 }  // namespace kestra::adapters::support

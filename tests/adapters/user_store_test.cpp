@@ -6,6 +6,8 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <functional>
 #include <latch>
@@ -39,7 +41,100 @@ bool visible(ResourceFixture& fx, const ports::Scope& scope, const std::string& 
   return found->has_value();
 }
 
+struct on_a_server {
+  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
+    boost::test_tools::assertion_result result(current_backend() != Backend::Sqlite);
+    result.message() << "needs a database server";
+    return result;
+  }
+};
+
+std::string row_text(const ports::UserRow& r) {
+  std::string roles;
+  for (const auto& role : r.roles) roles += role.role_id + ":" + role.role_name + ":" + role.type + ",";
+  return r.id + "|" + r.user_name + "|" + r.resource_json + "|" + (r.active ? "1" : "0") + "|" +
+         r.external_id.value_or("<none>") + "|" + r.created_at + "|" + r.updated_at + "|" +
+         std::to_string(r.version) + "|" + std::to_string(r.access_version) + "|" + roles;
+}
+
 }  // namespace
+
+// The row a create returns is the one a read finds: the create builds it
+// from what it wrote instead of reading it back.
+BOOST_AUTO_TEST_CASE(create_returns_the_row_a_read_finds) {
+  ResourceFixture fx;
+  const auto w = user_write("Row.Check", R"("displayName":"Row","emails":[{"value":"r@x.org","primary":true}])", true,
+                            "ext-row");
+  const auto created = fx.users->create(kAcme, w, "id-row", kT1, audit("acme", "user.create"));
+  BOOST_TEST_REQUIRE(created.has_value(), (created ? "" : describe(created.error())));
+  BOOST_TEST(row_text(*created) == row_text(must_find(fx, kAcme, "id-row")));
+
+  const ports::Scope no_integration{"acme", ""};
+  const auto plain = fx.users->create(no_integration, user_write("plain", "", false, "ignored"), "id-plain", kT2,
+                                      audit("acme", "user.create"));
+  BOOST_TEST_REQUIRE(plain.has_value(), (plain ? "" : describe(plain.error())));
+  BOOST_TEST(row_text(*plain) == row_text(must_find(fx, no_integration, "id-plain")));
+}
+
+// Statements cached on a session whose connection the server ended are
+// not run again: the next requests reconnect and prepare them anew.
+BOOST_AUTO_TEST_CASE(cached_statements_do_not_outlive_a_lost_connection,
+                     *boost::unit_test::precondition(on_a_server())) {
+  TestDatabase db;
+  auto config = db.config(1);
+  const std::string application = "kestra-scim-cache-" + std::to_string(::getpid());
+  if (current_backend() == Backend::Postgres) config.options.emplace_back("application_name", application);
+  auto opened = kestra::adapters::open_store(config);
+  BOOST_TEST_REQUIRE(opened.has_value(), (opened ? "" : describe(opened.error())));
+  ports::UserStore& users = (*opened)->users();
+  const auto made = users.create(kAcme, user_write("before", "", true, "ext-a"), "id-a", kT1,
+                                 audit("acme", "user.create", "id-a"));
+  BOOST_TEST_REQUIRE(made.has_value(), (made ? "" : describe(made.error())));
+  const auto filter = parse(R"(userName eq "before")");
+  ports::ListQuery q;
+  q.filter = filter.get();
+  BOOST_TEST_REQUIRE(users.list(kAcme, q).has_value());
+  BOOST_TEST_REQUIRE(users.groups_of(kAcme, "id-a").has_value());
+
+  // The server ends the store's only session.
+  auto admin = db.session();
+  if (current_backend() == Backend::Postgres) {
+    long long ended = 0;
+    *admin << "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :a",
+        soci::use(application), soci::into(ended);
+    BOOST_TEST_REQUIRE(ended == 1);
+  } else {
+    std::vector<long long> ids;
+    long long id = 0;
+    soci::statement st = (admin->prepare << "SELECT id FROM information_schema.processlist "
+                                            "WHERE db = DATABASE() AND id <> CONNECTION_ID()",
+                          soci::into(id));
+    st.execute();
+    while (st.fetch()) ids.push_back(id);
+    BOOST_TEST_REQUIRE(ids.size() == 1u);
+    *admin << "KILL :id", soci::use(ids[0]);
+  }
+
+  for (int i = 0; i < 2; ++i) {
+    // The first request after the loss may fail (Unavailable); the next must not.
+    const auto listed = users.list(kAcme, q);
+    if (listed.has_error()) {
+      BOOST_TEST(i == 0);
+      BOOST_TEST(listed.error().kind == ErrorKind::Unavailable, describe(listed.error()));
+      continue;
+    }
+    BOOST_TEST_REQUIRE(listed->items.size() == 1u);
+    BOOST_TEST(listed->items[0].id == "id-a");
+  }
+  BOOST_TEST(users.groups_of(kAcme, "id-a").has_value());
+  const auto after = users.create(kAcme, user_write("after", "", true, "ext-b"), "id-b", kT2,
+                                  audit("acme", "user.create", "id-b"));
+  BOOST_TEST_REQUIRE(after.has_value(), (after ? "" : describe(after.error())));
+  const auto found = users.find(kAcme, "id-b");
+  BOOST_TEST_REQUIRE(found.has_value());
+  BOOST_TEST_REQUIRE(found->has_value());
+  BOOST_TEST((*found)->external_id.value_or("") == "ext-b");
+}
 
 BOOST_AUTO_TEST_CASE(create_stores_the_user_its_values_access_external_id_and_audit) {
   ResourceFixture fx;

@@ -300,7 +300,8 @@ void check_acknowledged_writes(const World& w, const Load& load) {
   const auto sql = w.harness.options().database->session();
   for (const auto& client : load.clients()) {
     for (const auto& user : client->users) {
-      BOOST_TEST(w.okta.get("/Users/" + user).status == 200u, "acknowledged user " << user << " is lost");
+      const auto read = w.okta.get("/Users/" + user);
+      BOOST_TEST(read.status == 200u, "acknowledged user " << user << " is lost: " << read.status << " " << read.body);
     }
     const auto stored = member_ids(get_json(w.okta, "/Groups/" + client->group));
     for (const auto& member : client->members) {
@@ -431,7 +432,10 @@ BOOST_DATA_TEST_CASE(a_bulk_under_way_ends_soon_after_the_server_goes_away, data
   BOOST_TEST(created.size() >= 20u, "the Bulk was not under way");
   BOOST_TEST(created.size() < static_cast<std::size_t>(kUsers), "the Bulk did not notice the fault");
   BOOST_TEST(until_success([&] { return timed_call(w.okta, "GET", "/Users?count=1"); }).back().succeeded());
-  for (const auto& id : created) BOOST_TEST(w.okta.get("/Users/" + id).status == 200u, "acknowledged user " << id);
+  for (const auto& id : created) {
+    const auto read = w.okta.get("/Users/" + id);
+    BOOST_TEST(read.status == 200u, "acknowledged user " << id << ": " << read.status << " " << read.body);
+  }
   std::cout << backend_name(test_backend()) << " " << fault.name << " during a Bulk: " << created.size() << " of "
             << kUsers << " created, answered " << seconds(answered) << " s after the fault" << std::endl;
 }

@@ -47,7 +47,8 @@ struct Population {
   HarnessProcess harness{listing_options()};
   Scim okta = scim_client(harness, "acme", "okta");
   std::vector<Listed> users;  // in creation order
-  std::vector<std::string> groups;
+  std::vector<std::string> groups;         // Group A, B, C
+  std::vector<std::string> listed_groups;  // as listed without sortBy
 
   Population() {
     const char* names[] = {"user07@example.com", "User03@example.com", "user11@example.com", "user01@example.com",
@@ -67,6 +68,11 @@ struct Population {
                        "ext-" + std::to_string(i)});
     }
     for (const char* g : {"Group A", "Group B", "Group C"}) groups.push_back(create_group(okta, g, {users[0].id}));
+    std::vector<Listed> by_creation;
+    for (const auto& id : groups) {
+      by_creation.push_back({id, "", "", str(get_json(okta, "/Groups/" + id).at("meta"), "created"), ""});
+    }
+    listed_groups = listed_ids(by_creation);
   }
 
   std::vector<std::string> ids(const std::vector<Listed>& in) const {
@@ -74,7 +80,15 @@ struct Population {
     for (const auto& u : in) out.push_back(u.id);
     return out;
   }
-  std::vector<std::string> user_ids() const { return ids(users); }
+  // The order of a list without sortBy: meta.created, then id (creates may
+  // share a timestamp).
+  std::vector<std::string> listed_ids(std::vector<Listed> some) const {
+    std::stable_sort(some.begin(), some.end(), [](const Listed& a, const Listed& b) {
+      return a.created != b.created ? a.created < b.created : a.id < b.id;
+    });
+    return ids(some);
+  }
+  std::vector<std::string> listed_ids() const { return listed_ids(users); }
 };
 
 Population& population() {
@@ -134,10 +148,10 @@ BOOST_DATA_TEST_CASE(start_index_and_count_page_in_creation_order, data::make(kP
   BOOST_TEST(page.at("startIndex").as_int64() == c.start_index);
   if (c.total != 12) {
     // The filtered case: the two Smiths, in creation order.
-    BOOST_TEST(ids_of(page) == (std::vector<std::string>{p.users[4].id, p.users[7].id}));
+    BOOST_TEST(ids_of(page) == p.listed_ids({p.users[4], p.users[7]}));
     return;
   }
-  const auto all = p.user_ids();
+  const auto all = p.listed_ids();
   BOOST_TEST(ids_of(page) == std::vector<std::string>(all.begin() + c.from, all.begin() + c.to));
 }
 
@@ -146,7 +160,8 @@ BOOST_AUTO_TEST_CASE(filtered_pages_count_the_filtered_total) {
   const auto page = list(p.okta, "/Users?" + filter_query(R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Dept1")") +
                                      "&startIndex=2&count=2");
   BOOST_TEST(total_of(page) == 4);  // users 1, 4, 7, 10
-  BOOST_TEST(ids_of(page) == (std::vector<std::string>{p.users[4].id, p.users[7].id}));
+  const auto dept1 = p.listed_ids({p.users[1], p.users[4], p.users[7], p.users[10]});
+  BOOST_TEST(ids_of(page) == std::vector<std::string>(dept1.begin() + 1, dept1.begin() + 3));
 }
 
 BOOST_AUTO_TEST_CASE(the_configured_maximum_is_advertised) {
@@ -214,7 +229,7 @@ BOOST_AUTO_TEST_CASE(groups_sort_by_display_name) {
   auto& p = population();
   BOOST_TEST(ids_of(list(p.okta, "/Groups?sortBy=displayName&sortOrder=descending")) ==
              (std::vector<std::string>{p.groups[2], p.groups[1], p.groups[0]}));
-  BOOST_TEST(ids_of(list(p.okta, "/Groups")) == p.groups);
+  BOOST_TEST(ids_of(list(p.okta, "/Groups")) == p.listed_groups);
 }
 
 BOOST_AUTO_TEST_CASE(an_unsortable_attribute_or_order_is_refused) {
@@ -442,18 +457,19 @@ BOOST_AUTO_TEST_CASE(root_search_lists_users_then_groups) {
     body["schemas"] = json::array{kSearchRequestUrn};
     return check_list(p.okta.post("/.search", body), json::serialize(body));
   };
-  const auto all = p.user_ids();
+  const auto all = p.listed_ids();
   auto page = search({{"count", 5}});
   BOOST_TEST(total_of(page) == 15);
   BOOST_TEST(ids_of(page) == std::vector<std::string>(all.begin(), all.begin() + 5));
 
   // The seam: the last users, then the first groups.
   page = search({{"startIndex", 11}, {"count", 4}});
-  BOOST_TEST(ids_of(page) == (std::vector<std::string>{all[10], all[11], p.groups[0], p.groups[1]}));
+  const auto& groups = p.listed_groups;
+  BOOST_TEST(ids_of(page) == (std::vector<std::string>{all[10], all[11], groups[0], groups[1]}));
   BOOST_TEST(page.at("Resources").as_array()[1].at("meta").at("resourceType") == "User");
   BOOST_TEST(page.at("Resources").as_array()[2].at("meta").at("resourceType") == "Group");
   page = search({{"startIndex", 14}, {"count", 5}});
-  BOOST_TEST(ids_of(page) == (std::vector<std::string>{p.groups[1], p.groups[2]}));
+  BOOST_TEST(ids_of(page) == (std::vector<std::string>{groups[1], groups[2]}));
   page = search({{"startIndex", 16}});
   BOOST_TEST(page.at("Resources").as_array().empty());
   BOOST_TEST(total_of(page) == 15);
@@ -462,7 +478,7 @@ BOOST_AUTO_TEST_CASE(root_search_lists_users_then_groups) {
   page = search({{"filter", "userName sw \"user1\""}});
   BOOST_TEST(as_set(ids_of(page)) == (std::set<std::string>{all[2], all[6], all[9]}));
   page = search({{"filter", "displayName sw \"group\""}, {"excludedAttributes", "members"}});
-  BOOST_TEST(ids_of(page) == p.groups);
+  BOOST_TEST(ids_of(page) == groups);
   // Groups have no userName: a filter naming it selects no group at all.
   page = search({{"filter", "userName eq \"user01@example.com\" or displayName eq \"Group C\""}});
   BOOST_TEST(ids_of(page) == std::vector<std::string>{all[3]});

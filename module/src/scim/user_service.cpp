@@ -124,7 +124,9 @@ Result<UserView> UserService::create(const ports::Scope& scope, const json::obje
                                scim_audit(scope, actor, "user.create", "USER", id, "userName=" + write->user_name));
   if (!created) return created.error();
   roles_.emit(scope, "USER", created->id, created->binding_changes);
-  return with_groups(scope, std::move(*created), true);
+  // A user just given access to this tenant is in none of its groups yet
+  // (revoking access removed its memberships here).
+  return UserView{std::move(*created), std::vector<ports::MemberRef>{}};
 }
 
 Result<UserView> UserService::get(const ports::Scope& scope, const std::string& id, bool load_groups) {

@@ -106,6 +106,26 @@ struct World {
   std::string globex_binding = id_of(results(admin_get(harness, tenant_path("globex", "/bindings"))).at(0));
 };
 
+// World, plus the SCIM tokens an attacker may hold: a disabled
+// integration's, a rotated-out one and a deleted integration's.
+struct TokenWorld : World {
+  TokenWorld() {
+    const auto post = [&](const TestIntegration& i, const std::string& action) {
+      const auto res = admin_request(harness, "POST", integrations_path(kTenant, "/" + i.id + action));
+      BOOST_TEST_REQUIRE(res.status == 200u, res.body);
+      return json_body(res);
+    };
+    post(disabled, "/disable");
+    rotated_out = rotating.token;
+    post(rotating, "/rotate-token");
+    BOOST_TEST_REQUIRE(admin_request(harness, "DELETE", integrations_path(kTenant, "/" + gone.id)).status == 204u);
+  }
+  TestIntegration disabled = create_integration(harness, kTenant, "disabled");
+  TestIntegration rotating = create_integration(harness, kTenant, "rotating");
+  TestIntegration gone = create_integration(harness, kTenant, "gone");
+  std::string rotated_out;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_documented_route_is_in_the_test_table) {
@@ -150,25 +170,35 @@ namespace {
 
 struct Credentials {
   const char* name;
-  std::optional<std::string> (*header)(const World&);
+  std::optional<std::string> (*header)(const TokenWorld&);
 };
 std::ostream& operator<<(std::ostream& out, const Credentials& c) { return out << c.name; }
 
 const Credentials kBadCredentials[] = {
-    {"no Authorization", [](const World&) -> std::optional<std::string> { return std::nullopt; }},
+    {"no Authorization", [](const TokenWorld&) -> std::optional<std::string> { return std::nullopt; }},
     {"wrong password",
-     [](const World&) -> std::optional<std::string> { return basic_auth("admin@kestra.io", "wrong"); }},
+     [](const TokenWorld&) -> std::optional<std::string> { return basic_auth("admin@kestra.io", "wrong"); }},
     {"unknown user",
-     [](const World&) -> std::optional<std::string> { return basic_auth("eve@kestra.io", "Harness-Admin-Pass-1"); }},
-    {"malformed Basic", [](const World&) -> std::optional<std::string> { return "Basic %%%not-base64"; }},
+     [](const TokenWorld&) -> std::optional<std::string> { return basic_auth("eve@kestra.io", "Harness-Admin-Pass-1"); }},
+    {"malformed Basic", [](const TokenWorld&) -> std::optional<std::string> { return "Basic %%%not-base64"; }},
+    // No SCIM token is an admin credential, whatever its integration's state.
     {"integration token as Bearer",
-     [](const World& w) -> std::optional<std::string> { return "Bearer " + w.okta.token; }},
+     [](const TokenWorld& w) -> std::optional<std::string> { return "Bearer " + w.okta.token; }},
+    {"another tenant's integration token",
+     [](const TokenWorld& w) -> std::optional<std::string> { return "Bearer " + w.foreign.token; }},
+    {"disabled integration's token",
+     [](const TokenWorld& w) -> std::optional<std::string> { return "Bearer " + w.disabled.token; }},
+    {"rotated-out token", [](const TokenWorld& w) -> std::optional<std::string> { return "Bearer " + w.rotated_out; }},
+    {"deleted integration's token",
+     [](const TokenWorld& w) -> std::optional<std::string> { return "Bearer " + w.gone.token; }},
+    {"integration token as Basic password",
+     [](const TokenWorld& w) -> std::optional<std::string> { return basic_auth("admin@kestra.io", w.okta.token); }},
 };
 
 }  // namespace
 
 BOOST_DATA_TEST_CASE(admin_routes_refuse_missing_or_wrong_credentials, data::make(kBadCredentials), credentials) {
-  World w;
+  TokenWorld w;
   const auto before = tenant_state(w.harness, kTenant);
   Headers headers{{"Content-Type", "application/json"}};
   if (auto value = credentials.header(w)) headers.emplace_back("Authorization", *value);

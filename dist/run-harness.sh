@@ -73,6 +73,7 @@ cat <<INFO
 kestra-harness is running with kestra-scim on embedded SQLite ($state/data).
   base URL:           $base
   admin (HTTP Basic): $auth
+  Provisioning page:  $base/ui/   (sign in with the admin credentials above)
   SCIM endpoint:      $base/api/v1/$tenant/integrations/$id/scim/v2
   secret token:       $token
   try: curl -H "Authorization: Bearer \$TOKEN" $base/api/v1/$tenant/integrations/$id/scim/v2/ServiceProviderConfig

@@ -21,6 +21,9 @@ bash "$root/tests/databases.sh" start "$state"
 # shellcheck disable=SC1091
 source "$state/env"
 export KESTRA_TEST_REQUIRE_DATABASES=1
+# install-deps.sh --test installed Chromium and playwright-core: the browser
+# test (ui.provisioning) must run, never skip.
+export KESTRA_TEST_REQUIRE_BROWSER=1
 
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
 

@@ -45,6 +45,7 @@ BOOST_AUTO_TEST_CASE(refused_modules_are_reported_and_the_good_one_serves) {
     const auto list = boost::json::parse(plugins.body).as_array();
     BOOST_TEST_REQUIRE(list.size() == 1u);
     BOOST_TEST(list[0].at("id").as_string() == "fixture-echo");
+    BOOST_TEST(list[0].at("version").as_string() == "1.0.0");
     BOOST_TEST(list[0].at("abiVersion").as_string() == "1.0");
 
     // The refused module's tenant hooks are gone: creating a tenant reaches

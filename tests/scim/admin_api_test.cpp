@@ -7,10 +7,12 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <optional>
 #include <ostream>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -162,6 +164,34 @@ BOOST_AUTO_TEST_CASE(openapi_document_is_served_as_openapi_3_json) {
 
   auto anonymous = request(harness.port(), "GET", "/api/v1/plugins/kestra-scim/openapi.json");
   BOOST_TEST(anonymous.status == 401u);
+}
+
+BOOST_AUTO_TEST_CASE(the_host_reports_the_module_version_and_abi) {
+  HarnessProcess harness(module_options());
+  const std::string out = harness.stdout_text();
+  BOOST_TEST_INFO("stdout:\n" << out);
+  // The line starting with prefix (empty when none).
+  const auto line_starting = [&out](std::string_view prefix) {
+    for (std::size_t at = 0; at < out.size();) {
+      const std::size_t end = std::min(out.find('\n', at), out.size());
+      if (std::string_view(out).substr(at, end - at).starts_with(prefix)) return out.substr(at, end - at);
+      at = end + 1;
+    }
+    return std::string();
+  };
+  std::smatch banner;
+  const std::string loaded = line_starting("module loaded: kestra-scim ");
+  BOOST_TEST_REQUIRE(std::regex_match(loaded, banner,
+                                      std::regex(R"(module loaded: kestra-scim (\d+\.\d+\.\d+) \(ABI (\d+\.\d+)\) from .+)")));
+  BOOST_TEST(std::regex_match(line_starting("kestra-harness "), std::regex(R"(kestra-harness \S+ ABI \d+\.\d+)")));
+
+  const auto plugins = admin_get(harness, "/api/v1/plugins").as_array();
+  BOOST_TEST_REQUIRE(plugins.size() == 1u);
+  const auto& scim = plugins.at(0).as_object();
+  BOOST_TEST(scim.at("id").as_string() == "kestra-scim");
+  BOOST_TEST(scim.at("version").as_string() == banner[1].str());
+  BOOST_TEST(scim.at("abiVersion").as_string() == banner[2].str());
+  BOOST_TEST(!scim.at("description").as_string().empty());
 }
 
 // --- authentication of admin routes (by the host) ------------------------

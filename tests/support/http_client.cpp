@@ -34,10 +34,12 @@ beast::tcp_stream connect(net::io_context& ioc, std::uint16_t port) {
     return stream;
 }
 
-HttpResponse read_response(beast::tcp_stream& stream) {
+// head_request: the answer to HEAD has headers only, whatever its Content-Length says.
+HttpResponse read_response(beast::tcp_stream& stream, bool head_request) {
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::uint64_t{1} << 30);
+    parser.skip(head_request);
     stream.expires_after(io_timeout);
     http::read(stream, buffer, parser);
     const auto& message = parser.get();
@@ -51,12 +53,12 @@ HttpResponse read_response(beast::tcp_stream& stream) {
 }
 
 template <class Body>
-HttpResponse exchange(std::uint16_t port, const Body& send) {
+HttpResponse exchange(std::uint16_t port, const Body& send, bool head_request = false) {
     try {
         net::io_context ioc;
         beast::tcp_stream stream = connect(ioc, port);
         send(stream);
-        return read_response(stream);
+        return read_response(stream, head_request);
     } catch (const boost::system::system_error& e) {
         throw std::runtime_error("HTTP exchange with 127.0.0.1:" + std::to_string(port) + " failed: " + e.what());
     }
@@ -93,7 +95,7 @@ HttpResponse request(std::uint16_t port, std::string_view method, std::string_vi
         // of it; its answer is still worth reading.
         if (ec && ec != net::error::broken_pipe && ec != net::error::connection_reset)
             throw boost::system::system_error(ec);
-    });
+    }, method == "HEAD");
 }
 
 HttpResponse request_raw(std::uint16_t port, std::string_view bytes) {

@@ -11,6 +11,12 @@
 #include <sstream>
 #include <thread>
 
+// The page's folder when kestra.ui.path is not set: resources/ui of the
+// source tree this harness was built from.
+#ifndef KESTRA_HARNESS_UI_DIR
+#define KESTRA_HARNESS_UI_DIR ""
+#endif
+
 namespace kestra::harness {
 
 namespace {
@@ -225,6 +231,15 @@ Settings Settings::from(const Config& config) {
                 throw ConfigError("kestra.tenants: '" + id + "' is not a valid tenant id ([a-z0-9][a-z0-9_-]{0,62})");
             s.tenants.push_back(id);
         }
+    }
+    if (auto v = config.scalar("kestra.ui.path")) {
+        std::error_code ec;
+        if (!v->empty() && !std::filesystem::is_directory(*v, ec))
+            throw ConfigError("kestra.ui.path: '" + *v + "' is not a directory");
+        if (!v->empty()) s.ui_path = *v;  // "" turns the page off
+    } else if (std::error_code ec; !std::string_view(KESTRA_HARNESS_UI_DIR).empty() &&
+                                   std::filesystem::is_directory(KESTRA_HARNESS_UI_DIR, ec)) {
+        s.ui_path = KESTRA_HARNESS_UI_DIR;
     }
     if (auto v = config.scalar("kestra.harness.data-dir")) s.data_dir = *v;
     if (auto v = config.scalar("kestra.harness.max-connections")) {

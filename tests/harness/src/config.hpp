@@ -63,6 +63,8 @@ struct Settings {
     std::uint32_t max_header_size = 8192;
     std::chrono::seconds read_idle_timeout{60};
     std::size_t max_connections = 1024;
+    // The Provisioning page's folder (kestra.ui.path), served at /ui/; unset: no page.
+    std::optional<std::filesystem::path> ui_path;
 
     bool admin_enabled() const { return !admin_username.empty() && !admin_password.empty(); }
 

@@ -5,6 +5,7 @@
 #include "logger.hpp"
 #include "metrics.hpp"
 #include "modules.hpp"
+#include "static_files.hpp"
 #include "tenant_store.hpp"
 #include "text.hpp"
 
@@ -134,7 +135,8 @@ HttpReply json_reply(unsigned status, const boost::json::value& value) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(HostServices& services, ModuleManager& modules) : services_(services), modules_(modules) {}
+Dispatcher::Dispatcher(HostServices& services, ModuleManager& modules, const StaticFiles* ui)
+    : services_(services), modules_(modules), ui_(ui) {}
 
 void Dispatcher::register_host_routes() {
     const auto add = [&](std::string_view method, std::string_view path, std::uint32_t flags,
@@ -194,6 +196,8 @@ HttpReply Dispatcher::route(const HttpExchange& exchange) {
     const std::string_view raw_path = exchange.target.substr(0, question);
     const std::string_view query =
         question == std::string_view::npos ? std::string_view{} : exchange.target.substr(question + 1);
+
+    if (ui_ && ui_->handles(raw_path)) return ui_->serve(exchange, raw_path);
 
     Router::Match match;
     switch (services_.router.match(exchange.method, raw_path, match)) {

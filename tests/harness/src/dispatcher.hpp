@@ -12,10 +12,12 @@
 namespace kestra::harness {
 
 class ModuleManager;
+class StaticFiles;
 
 class Dispatcher {
 public:
-    Dispatcher(HostServices& services, ModuleManager& modules);
+    // ui: the Provisioning page's files (served before any route), or null.
+    Dispatcher(HostServices& services, ModuleManager& modules, const StaticFiles* ui = nullptr);
 
     // [main] Before modules load, so that a module cannot take these paths.
     void register_host_routes();
@@ -42,6 +44,7 @@ private:
 
     HostServices& services_;
     ModuleManager& modules_;
+    const StaticFiles* ui_;
     std::mutex tenant_changes_;  // one tenant create/delete (with its hooks) at a time
 };
 

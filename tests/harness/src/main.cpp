@@ -9,6 +9,7 @@
 #include "modules.hpp"
 #include "router.hpp"
 #include "server.hpp"
+#include "static_files.hpp"
 #include "tenant_store.hpp"
 
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <string_view>
 #include <thread>
 
@@ -68,8 +70,16 @@ int run(int argc, char** argv) {
     if (!settings.admin_enabled())
         logger.warn(main_log, "kestra.security.superAdmin username/password not set: admin routes answer 401");
 
+    std::unique_ptr<StaticFiles> ui;
+    if (settings.ui_path) {
+        ui = std::make_unique<StaticFiles>(*settings.ui_path, "/ui");
+        logger.info(main_log, "Provisioning page served at /ui/", {{"path", ui->root().string()}});
+    } else {
+        logger.info(main_log, "kestra.ui.path not set: no Provisioning page at /ui/");
+    }
+
     ModuleManager modules(services, stdout);
-    Dispatcher dispatcher(services, modules);
+    Dispatcher dispatcher(services, modules, ui.get());
     dispatcher.register_host_routes();
     if (settings.plugins_path) modules.load_directory(*settings.plugins_path);
     else logger.warn(main_log, "kestra.plugins.path not set: no module loaded");

@@ -273,6 +273,17 @@ Result<SyncResult> sync_scim_roles(soci::session& sql, const ports::Scope& scope
     const int primary = role->primary ? 1 : 0;
     sql << "UPDATE scim_bindings SET assignment_type = :type, is_primary = :is_primary WHERE id = :id",
         soci::use(type, "type"), soci::use(primary, "is_primary"), soci::use(kept.id, "id");
+    Stored updated;
+    updated.id = kept.id;
+    updated.role_id = kept.role_id;
+    updated.role_name = kept.role_name;
+    updated.subject_type = subject_type;
+    updated.subject_id = subject_id;
+    updated.source = kScim;
+    ports::AuditEntry entry = binding_audit(cause, scope.tenant_id, true, updated);
+    entry.action = "binding.update";
+    entry.detail += " type=" + role->type + " primary=" + (role->primary ? "true" : "false");
+    support::insert_audit(sql, entry, scope.tenant_id);
     result.changed = true;
   }
   if (!result.changes.empty()) result.changed = true;

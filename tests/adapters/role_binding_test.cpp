@@ -179,25 +179,27 @@ struct SyncCase {
   const char* roles;  // roles_text afterwards
   int created;
   int deleted;
+  int updated;        // type or primary changed
   bool bumped;        // access_version and updated_at
 };
 std::ostream& operator<<(std::ostream& out, const SyncCase& c) { return out << c.name; }
 
 const SyncCase kSyncs[] = {
     {"same roles", {assign("r-admin", "t", true), assign("r-viewer")},
-     std::vector{assign("r-viewer"), assign("r-admin", "t", true)}, "Admin:t:1,Viewer::0", 0, 0, false},
-    {"roles left alone", {assign("r-admin")}, std::nullopt, "Admin::0", 0, 0, false},
+     std::vector{assign("r-viewer"), assign("r-admin", "t", true)}, "Admin:t:1,Viewer::0", 0, 0, 0, false},
+    {"roles left alone", {assign("r-admin")}, std::nullopt, "Admin::0", 0, 0, 0, false},
     {"one added", {assign("r-admin")}, std::vector{assign("r-admin"), assign("r-editor")}, "Admin::0,Editor::0", 1, 0,
-     true},
-    {"one removed", {assign("r-admin"), assign("r-editor")}, std::vector{assign("r-editor")}, "Editor::0", 0, 1, true},
-    {"one replaced", {assign("r-admin")}, std::vector{assign("r-viewer")}, "Viewer::0", 1, 1, true},
-    {"type changed", {assign("r-admin", "a")}, std::vector{assign("r-admin", "b")}, "Admin:b:0", 0, 0, true},
-    {"type cleared", {assign("r-admin", "a")}, std::vector{assign("r-admin")}, "Admin::0", 0, 0, true},
-    {"primary changed", {assign("r-admin")}, std::vector{assign("r-admin", "", true)}, "Admin::1", 0, 0, true},
-    {"all removed", {assign("r-admin"), assign("r-viewer")}, std::vector<ports::RoleAssignment>{}, "", 0, 2, true},
-    {"repeated value counts once", {}, std::vector{assign("r-editor", "x"), assign("r-editor", "y")}, "Editor:x:0", 1,
      0, true},
-    {"none before, none after", {}, std::vector<ports::RoleAssignment>{}, "", 0, 0, false},
+    {"one removed", {assign("r-admin"), assign("r-editor")}, std::vector{assign("r-editor")}, "Editor::0", 0, 1, 0,
+     true},
+    {"one replaced", {assign("r-admin")}, std::vector{assign("r-viewer")}, "Viewer::0", 1, 1, 0, true},
+    {"type changed", {assign("r-admin", "a")}, std::vector{assign("r-admin", "b")}, "Admin:b:0", 0, 0, 1, true},
+    {"type cleared", {assign("r-admin", "a")}, std::vector{assign("r-admin")}, "Admin::0", 0, 0, 1, true},
+    {"primary changed", {assign("r-admin")}, std::vector{assign("r-admin", "", true)}, "Admin::1", 0, 0, 1, true},
+    {"all removed", {assign("r-admin"), assign("r-viewer")}, std::vector<ports::RoleAssignment>{}, "", 0, 2, 0, true},
+    {"repeated value counts once", {}, std::vector{assign("r-editor", "x"), assign("r-editor", "y")}, "Editor:x:0", 1,
+     0, 0, true},
+    {"none before, none after", {}, std::vector<ports::RoleAssignment>{}, "", 0, 0, 0, false},
 };
 
 }  // namespace
@@ -217,8 +219,11 @@ BOOST_DATA_TEST_CASE(replace_makes_the_scim_roles_what_the_write_asks, data::mak
   BOOST_TEST(replaced->access_version == before.access_version + (c.bumped ? 1 : 0));
   BOOST_TEST(replaced->updated_at == (c.bumped ? std::string(kT2) : before.updated_at));
   BOOST_TEST(replaced->version == before.version);  // the shared attributes did not change
-  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit") == audit_rows + 1 + c.created + c.deleted);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit") == audit_rows + 1 + c.created + c.deleted + c.updated);
   BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit WHERE action = 'binding.delete'") == c.deleted);
+  // A changed type or primary flag is audited with the values it now has.
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit WHERE action = 'binding.update' AND target_type = 'BINDING' "
+                     "AND detail LIKE '%role=Admin source=SCIM type=%'") == c.updated);
   BOOST_TEST(roles_text(must_find_user(fx, kAcme, "u1").roles) == c.roles);
   BOOST_TEST(fx.bindings("subject_id = 'u1' AND source = 'SCIM'") ==
              static_cast<long long>(replaced->roles.size()));

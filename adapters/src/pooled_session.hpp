@@ -9,6 +9,7 @@
 #include <soci/connection-pool.h>
 #include <soci/session.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -31,8 +32,10 @@ class PooledSession {
 
  private:
   friend class SessionPool;
-  PooledSession(soci::connection_pool& pool, std::size_t position) : pool_(&pool), position_(position) {}
+  PooledSession(SessionPool& owner, soci::connection_pool& pool, std::size_t position)
+      : owner_(&owner), pool_(&pool), position_(position) {}
 
+  SessionPool* owner_;
   soci::connection_pool* pool_;
   std::size_t position_;
   SessionWatchdog::Watch watch_;
@@ -44,12 +47,17 @@ class SessionPool {
  public:
   // `dialect` outlives the pool.  `socket_timeout`: how long a lent-out
   // session may wait for an answer (SessionWatchdog); zero: for ever.
-  SessionPool(const Dialect& dialect, std::unique_ptr<soci::connection_pool> sessions, int borrow_timeout_ms,
-              std::chrono::milliseconds socket_timeout)
+  // `size`: the sessions in `sessions`.  The pool reports how many are lent
+  // out, and why borrowing failed, to the dialect's metrics.
+  SessionPool(const Dialect& dialect, std::unique_ptr<soci::connection_pool> sessions, std::size_t size,
+              int borrow_timeout_ms, std::chrono::milliseconds socket_timeout)
       : dialect_(dialect),
         sessions_(std::move(sessions)),
         borrow_timeout_ms_(borrow_timeout_ms),
-        watchdog_(socket_timeout) {}
+        watchdog_(socket_timeout) {
+    dialect_.metrics().db_pool_size(size);
+    dialect_.metrics().db_pool_in_use(0);
+  }
 
   // Waits up to the borrow timeout for a free session; Unavailable if none
   // frees up, or if its lost connection cannot be opened and prepared again.
@@ -60,10 +68,19 @@ class SessionPool {
   soci::session& at(std::size_t position) { return sessions_->at(position); }
 
  private:
+  friend class PooledSession;
+
+  // Adds `change` to the sessions lent out and reports the count.  Never
+  // waits: one thread at a time reports, the others leave it the news.
+  void lent(int change) noexcept;
+
   const Dialect& dialect_;
   std::unique_ptr<soci::connection_pool> sessions_;
   int borrow_timeout_ms_;
   SessionWatchdog watchdog_;
+  std::atomic<std::size_t> in_use_{0};
+  std::atomic<bool> in_use_changed_{false};
+  std::atomic<bool> reporting_{false};
 };
 
 // A write transaction (Dialect::begin_write) rolled back unless committed.

@@ -47,15 +47,14 @@ class SessionPool {
  public:
   // `dialect` outlives the pool.  `socket_timeout`: how long a lent-out
   // session may wait for an answer (SessionWatchdog); zero: for ever.
-  // `size`: the sessions in `sessions`.  The pool reports how many are lent
-  // out, and why borrowing failed, to the dialect's metrics.
-  SessionPool(const Dialect& dialect, std::unique_ptr<soci::connection_pool> sessions, std::size_t size,
-              int borrow_timeout_ms, std::chrono::milliseconds socket_timeout)
+  // The pool reports how many sessions are lent out, and why borrowing
+  // failed, to the dialect's metrics.
+  SessionPool(const Dialect& dialect, std::unique_ptr<soci::connection_pool> sessions, int borrow_timeout_ms,
+              std::chrono::milliseconds socket_timeout)
       : dialect_(dialect),
         sessions_(std::move(sessions)),
         borrow_timeout_ms_(borrow_timeout_ms),
         watchdog_(socket_timeout) {
-    dialect_.metrics().db_pool_size(size);
     dialect_.metrics().db_pool_in_use(0);
   }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "ports/metrics.hpp"
 #include "sql_params.hpp"
 
 #include <soci/connection-parameters.h>
@@ -101,6 +102,14 @@ class Dialect {
   // True when `error` is a UNIQUE or PRIMARY KEY violation: the repositories
   // turn it into a Conflict (a concurrent writer took the name first).
   virtual bool is_unique_violation(const soci::soci_error& error) const = 0;
+
+  // Where the errors guarded() catches are counted (SociStore::open sets
+  // the store's); nowhere by default.  `metrics` outlives the dialect.
+  void count_errors_in(const ports::Metrics& metrics) { metrics_ = &metrics; }
+  const ports::Metrics& metrics() const { return *metrics_; }
+
+ private:
+  const ports::Metrics* metrics_ = &ports::no_metrics();
 };
 
 }  // namespace kestra::adapters

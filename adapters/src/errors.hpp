@@ -32,7 +32,7 @@ class UnavailableError : public std::runtime_error {
 
 // Runs `body` and returns what it returns (a value, void or a Result), or
 // an Error whose detail is `action` ("cannot record tenant 'acme'") followed
-// by the cause of the exception.
+// by the cause of the exception, counted in the dialect's metrics.
 template <class F>
 auto guarded(const Dialect& dialect, const std::string& action, F&& body)
     -> typename detail::AsResult<std::invoke_result_t<F&>>::type {
@@ -44,12 +44,19 @@ auto guarded(const Dialect& dialect, const std::string& action, F&& body)
       return body();
     }
   } catch (const soci::soci_error& e) {
-    return Error{dialect.classify(e), action + ": " + e.get_error_message(), {}};
+    const ErrorKind kind = dialect.classify(e);
+    dialect.metrics().db_error(kind == ErrorKind::Unavailable    ? ports::DbError::Unavailable
+                               : kind == ErrorKind::InvalidInput ? ports::DbError::InvalidInput
+                                                                 : ports::DbError::Internal);
+    return Error{kind, action + ": " + e.get_error_message(), {}};
   } catch (const UnavailableError& e) {
+    dialect.metrics().db_error(ports::DbError::Unavailable);
     return Error::unavailable(action + ": " + e.what());
   } catch (const std::exception& e) {
+    dialect.metrics().db_error(ports::DbError::Internal);
     return Error::internal(action + ": " + e.what());
   } catch (...) {
+    dialect.metrics().db_error(ports::DbError::Internal);
     return Error::internal(action + ": unknown exception");
   }
 }

@@ -11,14 +11,17 @@ Result<PooledSession> SessionPool::borrow() {
   std::size_t position = 0;
   try {
     if (!sessions_->try_lease(position, borrow_timeout_ms_)) {
+      dialect_.metrics().db_error(ports::DbError::PoolExhausted);
       return Error::unavailable("no database session became free within " + std::to_string(borrow_timeout_ms_) +
                                 " ms; raise the pool size or the busy timeout");
     }
   } catch (const soci::soci_error& e) {
+    dialect_.metrics().db_error(ports::DbError::Internal);
     return Error::internal("cannot borrow a database session: " + e.get_error_message());
   }
   StatementCache& statements = statements_of(position);
-  PooledSession borrowed(*sessions_, position, statements);
+  lent(+1);
+  PooledSession borrowed(*this, *sessions_, position, statements);
   soci::session& sql = sessions_->at(position);
   // A connection lost during an earlier request, or while the session sat
   // in the pool, is opened again here, so that a database restart costs
@@ -40,6 +43,7 @@ Result<PooledSession> SessionPool::borrow() {
     } catch (...) {
       // Closing a broken connection may complain; it is closed either way.
     }
+    dialect_.metrics().db_error(ports::DbError::Connection);
     return Error::unavailable("cannot reconnect to " + dialect_.describe() + ": " + e.what());
   }
   return borrowed;
@@ -52,8 +56,24 @@ StatementCache& SessionPool::statements_of(std::size_t position) {
   return *cache;
 }
 
+void SessionPool::lent(int change) noexcept {
+  if (change > 0) {
+    in_use_.fetch_add(static_cast<std::size_t>(change));
+  } else {
+    in_use_.fetch_sub(static_cast<std::size_t>(-change));
+  }
+  // Whoever holds `reporting_` reports until no change is left unreported,
+  // so the last count reported is the current one.
+  in_use_changed_.store(true);
+  while (in_use_changed_.load() && !reporting_.exchange(true)) {
+    while (in_use_changed_.exchange(false)) dialect_.metrics().db_pool_in_use(in_use_.load());
+    reporting_.store(false);
+  }
+}
+
 PooledSession::PooledSession(PooledSession&& other) noexcept
-    : pool_(other.pool_),
+    : owner_(other.owner_),
+      pool_(other.pool_),
       position_(other.position_),
       statements_(other.statements_),
       watch_(std::move(other.watch_)) {
@@ -68,6 +88,7 @@ PooledSession::~PooledSession() {
   } catch (...) {
     // give_back only throws for a position that is not leased.
   }
+  owner_->lent(-1);
 }
 
 WriteTransaction::WriteTransaction(soci::session& sql, const Dialect& dialect) : sql_(sql) {

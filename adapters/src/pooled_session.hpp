@@ -10,6 +10,7 @@
 #include <soci/connection-pool.h>
 #include <soci/session.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -37,9 +38,10 @@ class PooledSession {
 
  private:
   friend class SessionPool;
-  PooledSession(soci::connection_pool& pool, std::size_t position, StatementCache& statements)
-      : pool_(&pool), position_(position), statements_(&statements) {}
+  PooledSession(SessionPool& owner, soci::connection_pool& pool, std::size_t position, StatementCache& statements)
+      : owner_(&owner), pool_(&pool), position_(position), statements_(&statements) {}
 
+  SessionPool* owner_;
   soci::connection_pool* pool_;
   std::size_t position_;
   StatementCache* statements_;
@@ -52,12 +54,16 @@ class SessionPool {
  public:
   // `dialect` outlives the pool.  `socket_timeout`: how long a lent-out
   // session may wait for an answer (SessionWatchdog); zero: for ever.
+  // The pool reports how many sessions are lent out, and why borrowing
+  // failed, to the dialect's metrics.
   SessionPool(const Dialect& dialect, std::unique_ptr<soci::connection_pool> sessions, int borrow_timeout_ms,
               std::chrono::milliseconds socket_timeout)
       : dialect_(dialect),
         sessions_(std::move(sessions)),
         borrow_timeout_ms_(borrow_timeout_ms),
-        watchdog_(socket_timeout) {}
+        watchdog_(socket_timeout) {
+    dialect_.metrics().db_pool_in_use(0);
+  }
 
   // Waits up to the borrow timeout for a free session; Unavailable if none
   // frees up, or if its lost connection cannot be opened and prepared again.
@@ -68,8 +74,14 @@ class SessionPool {
   soci::session& at(std::size_t position) { return sessions_->at(position); }
 
  private:
+  friend class PooledSession;
+
   // The cache of the session at `position`, made on its first borrow.
   StatementCache& statements_of(std::size_t position);
+
+  // Adds `change` to the sessions lent out and reports the count.  Never
+  // waits: one thread at a time reports, the others leave it the news.
+  void lent(int change) noexcept;
 
   const Dialect& dialect_;
   std::unique_ptr<soci::connection_pool> sessions_;
@@ -79,6 +91,9 @@ class SessionPool {
   // prepared on are still open.
   std::mutex statements_mutex_;
   std::unordered_map<std::size_t, std::unique_ptr<StatementCache>> statements_;
+  std::atomic<std::size_t> in_use_{0};
+  std::atomic<bool> in_use_changed_{false};
+  std::atomic<bool> reporting_{false};
 };
 
 // A write transaction (Dialect::begin_write) rolled back unless committed.

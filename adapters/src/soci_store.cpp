@@ -36,7 +36,9 @@ constexpr const char* kRemoveTenantStatements[] = {
 }  // namespace
 
 Result<std::unique_ptr<ports::Store>> SociStore::open(std::unique_ptr<Dialect> dialect,
-                                                      const ports::StoreConfig& config) {
+                                                      const ports::StoreConfig& config,
+                                                      const ports::Metrics& metrics) {
+  dialect->count_errors_in(metrics);
   auto migrations = embedded_migrations(dialect->name());
   if (!migrations) return migrations.error();
 
@@ -56,6 +58,7 @@ Result<std::unique_ptr<ports::Store>> SociStore::open(std::unique_ptr<Dialect> d
       : config.statement_timeout_ms > 0 ? config.statement_timeout_ms + kSocketTimeoutGrace.count()
                                         : 0);
   auto sessions = std::make_unique<SessionPool>(*dialect, std::move(*pool), config.busy_timeout_ms, socket_timeout);
+  metrics.db_pool_size(static_cast<std::size_t>(config.pool_size));
 
   // Nobody else holds the pool yet, so session 0 is free to use directly.
   auto version = migrate(sessions->at(0), *dialect, *migrations);

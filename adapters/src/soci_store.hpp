@@ -25,8 +25,10 @@ class SociStore final : public ports::Store {
   // config.socket_timeout_ms, else the statement timeout and
   // kSocketTimeoutGrace more (the server answers a statement it cancels).
   static constexpr std::chrono::milliseconds kSocketTimeoutGrace{5000};
+  // Pool use and database errors go to `metrics`, which outlives the store.
   static Result<std::unique_ptr<ports::Store>> open(std::unique_ptr<Dialect> dialect,
-                                                    const ports::StoreConfig& config);
+                                                    const ports::StoreConfig& config,
+                                                    const ports::Metrics& metrics);
 
   int schema_version() const override { return schema_version_; }
   Result<bool> ensure_tenant(const std::string& tenant) override;

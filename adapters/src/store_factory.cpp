@@ -46,11 +46,11 @@ Result<std::unique_ptr<Dialect>> make_dialect(const ports::StoreConfig& config) 
   return Error::invalid("unknown store backend '" + config.backend + "'; expected sqlite, postgresql or mysql");
 }
 
-Result<std::unique_ptr<ports::Store>> open_store(const ports::StoreConfig& config) {
+Result<std::unique_ptr<ports::Store>> open_store(const ports::StoreConfig& config, const ports::Metrics& metrics) {
   try {
     auto dialect = make_dialect(config);
     if (!dialect) return dialect.error();
-    return SociStore::open(std::move(*dialect), config);
+    return SociStore::open(std::move(*dialect), config, metrics);
   } catch (const std::exception& e) {
     return Error::internal(std::string("cannot open the store: ") + e.what());
   } catch (...) {

@@ -10,6 +10,7 @@
 // disturbs no other test.
 #define BOOST_TEST_MODULE faults_db_restart
 #include "fault_support.hpp"
+#include "kestra/test/prometheus_text.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -399,6 +400,26 @@ BOOST_DATA_TEST_CASE(the_server_is_away_while_the_module_is_idle, data::make(kFa
   for (auto& sender : senders) sender.join();
   for (const auto& call : burst) BOOST_TEST(call.succeeded(), call.response.status << " " << call.response.body);
   BOOST_TEST(w.harness.running());
+
+  // The metrics saw it: each 503 above came from a database error, counted
+  // by kind; every session is back in the pool.
+  const PromText metrics = parse_prometheus_text(request(w.harness.port(), "GET", "/metrics").body);
+  BOOST_TEST_REQUIRE(metrics.error.empty(), metrics.error);
+  double db_errors = 0;
+  std::ostringstream kinds;
+  for (const auto& sample : metrics.all("kestra_scim_db_errors_total")) {
+    db_errors += sample.value;
+    kinds << sample.labels.at("kind") << "=" << sample.value << " ";
+  }
+  BOOST_TEST(db_errors >= 4.0, fault.name << ": " << kinds.str());
+  BOOST_TEST((metrics.value("kestra_scim_db_pool_in_use") == std::optional<double>(0)));
+  double unavailable_answers = 0;
+  for (const auto& sample : metrics.all("kestra_scim_requests_total")) {
+    if (sample.labels.at("status") == "503") unavailable_answers += sample.value;
+  }
+  BOOST_TEST(unavailable_answers >= 4.0);
+  std::cout << backend_name(test_backend()) << " " << fault.name << " database errors counted: " << kinds.str()
+            << std::endl;
   std::cout << backend_name(test_backend()) << " " << fault.name << " while idle: 503s within "
             << seconds(slowest) << " s, first success " << seconds(recovery) << " s after the server was back ("
             << calls.size() << " attempts)" << std::endl;

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.hpp"
+#include "kestra/test/prometheus_text.hpp"
 
 using namespace kestra::test;
 
@@ -112,4 +113,25 @@ BOOST_AUTO_TEST_CASE(metrics_are_exposed_as_prometheus_text) {
     BOOST_TEST(text.find("fixture_event_seconds_bucket{le=\"0.1\"} 0\n") != std::string::npos);
     BOOST_TEST(text.find("fixture_event_seconds_count 1\n") != std::string::npos);
     BOOST_TEST(text.find("kestra_harness_http_requests_total{method=\"POST\",status=\"202\"} 1\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_text_is_valid_with_help_and_escaped_label_values) {
+    HarnessProcess harness(echo_options());
+    // The fixture labels its counter with the decoded path segment: a quote,
+    // a backslash and a line feed.
+    BOOST_TEST_REQUIRE(request(harness.port(), "POST", "/fixture/events/a%22b%5Cc%0Ad", {}, "{}").status == 202u);
+    // A label value that is not UTF-8 is refused, not rendered.
+    BOOST_TEST_REQUIRE(request(harness.port(), "POST", "/fixture/events/bad%FF", {}, "{}").status == 202u);
+    const std::string text = get(harness, "/metrics").body;
+    BOOST_TEST_INFO("metrics:\n" << text);
+    BOOST_TEST(text.find("fixture_events_total{type=\"a\\\"b\\\\c\\nd\"} 1\n") != std::string::npos);
+    BOOST_TEST(text.find("bad") == std::string::npos);
+    BOOST_TEST(text.find("# HELP fixture_events_total Reported by module fixture-echo.\n"
+                         "# TYPE fixture_events_total counter\n") != std::string::npos);
+    BOOST_TEST(text.find("# HELP kestra_harness_http_requests_total HTTP requests") != std::string::npos);
+    const PromText parsed = parse_prometheus_text(text);
+    BOOST_TEST(parsed.error.empty(), parsed.error);
+    BOOST_TEST((parsed.value("fixture_events_total", {{"type", "a\"b\\c\nd"}}) == std::optional<double>(1)));
+    BOOST_TEST(parsed.types.at("fixture_event_seconds") == "histogram");
+    BOOST_TEST((parsed.value("fixture_event_seconds_count") == std::optional<double>(2)));
 }

@@ -6,7 +6,7 @@
 
 namespace kestra::app {
 Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const HostPort& host,
-                         scim::Discovery discovery, scim::schema::Registry registry)
+                         const ports::Metrics& metrics, scim::Discovery discovery, scim::schema::Registry registry)
     : config_(std::move(config)),
       store_(std::move(store)),
       host_(host),
@@ -21,7 +21,7 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       users_(store_->users(), registry_, roles_, config_.filter),
       groups_(store_->groups(), registry_, roles_, config_.filter),
       scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_,
-                rate_limiter_) {}
+                rate_limiter_, metrics) {}
 
 std::vector<http::Route> Application::routes() {
   std::vector<http::Route> routes;

@@ -6,6 +6,7 @@
 #include "app/config.hpp"
 #include "app/host_port.hpp"
 #include "http/http.hpp"
+#include "ports/metrics.hpp"
 #include "ports/store.hpp"
 #include "provisioning/admin_service.hpp"
 #include "provisioning/authenticator.hpp"
@@ -24,8 +25,9 @@ namespace kestra::app {
 
 class Application {
  public:
+  // `host` and `metrics` outlive the application.
   Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const HostPort& host,
-              scim::Discovery discovery, scim::schema::Registry registry);
+              const ports::Metrics& metrics, scim::Discovery discovery, scim::schema::Registry registry);
 
   // Every route the module serves; the plugin layer registers them with the host.
   std::vector<http::Route> routes();

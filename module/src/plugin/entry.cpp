@@ -4,6 +4,7 @@
 #include "kestra/adapters/store_factory.hpp"
 #include "kestra_plugin.h"
 #include "plugin/abi_bridge.hpp"
+#include "plugin/host_metrics.hpp"
 
 #include <exception>
 #include <memory>
@@ -19,8 +20,9 @@ constexpr std::string_view kModuleVersion = KESTRA_SCIM_VERSION;
 struct RouteBinding;
 
 struct Instance {
-  explicit Instance(const kestra_host* host) : bridge(host) {}
+  explicit Instance(const kestra_host* host) : bridge(host), metrics(host) {}
   HostBridge bridge;
+  HostMetrics metrics;  // before app: the store and the handlers report to it
   std::unique_ptr<app::Application> app;
   std::vector<std::unique_ptr<RouteBinding>> routes;
 };
@@ -68,13 +70,17 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
   if (!discovery) return discovery.error();
   auto registry = scim::schema::Registry::load();
   if (!registry) return registry.error();
-  auto store = adapters::open_store(config->store);
+  auto store = adapters::open_store(config->store, instance->metrics);
   if (!store) return store.error();
   instance->bridge.log(app::LogLevel::Info, "kestra-scim " + std::string(kModuleVersion) + ": storage " +
                                                 config->store.backend + ", schema version " +
                                                 std::to_string((*store)->schema_version()));
   instance->app = std::make_unique<app::Application>(std::move(*config), std::move(*store), instance->bridge,
-                                                     std::move(*discovery), std::move(*registry));
+                                                     instance->metrics, std::move(*discovery), std::move(*registry));
+  if (!instance->metrics.enabled()) {
+    instance->bridge.log(app::LogLevel::Info,
+                         "kestra-scim: the host offers no " KESTRA_EXT_METRICS " extension; metrics are off");
+  }
 
   for (auto& route : instance->app->routes()) {
     auto binding = std::make_unique<RouteBinding>(RouteBinding{instance.get(), std::move(route)});

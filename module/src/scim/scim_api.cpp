@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -108,7 +109,7 @@ bool not_modified(const http::Request& req, std::string_view etag) {
 ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
                  provisioning::Authenticator& authenticator, const schema::Registry& registry,
                  const Discovery& discovery, UserService& users, GroupService& groups, RoleService& roles,
-                 provisioning::RateLimiter& rate_limiter)
+                 provisioning::RateLimiter& rate_limiter, const ports::Metrics& metrics)
     : config_(config),
       host_(host),
       authenticator_(authenticator),
@@ -117,55 +118,91 @@ ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
       users_(users),
       groups_(groups),
       roles_(roles),
-      rate_limiter_(rate_limiter) {}
+      rate_limiter_(rate_limiter),
+      metrics_(metrics) {}
 
 void ScimApi::add_routes(std::vector<http::Route>& routes) {
   const std::string base(kScimBase);
-  const auto add = [&](const char* path, Handler h) { routes.push_back({"*", base + path, false, endpoint(h)}); };
-  add("/Users", &ScimApi::users);
-  add("/Users/.search", &ScimApi::users_search);
-  add("/Users/{id}", &ScimApi::user);
-  add("/Groups", &ScimApi::groups);
-  add("/Groups/.search", &ScimApi::groups_search);
-  add("/Groups/{id}", &ScimApi::group);
-  add("/Roles", &ScimApi::roles);
-  add("/Roles/{id}", &ScimApi::role);
-  add("/.search", &ScimApi::root_search);
-  add("/ServiceProviderConfig", &ScimApi::service_provider_config);
-  add("/ResourceTypes", &ScimApi::resource_types);
-  add("/ResourceTypes/{name}", &ScimApi::resource_type);
-  add("/Schemas", &ScimApi::schemas);
-  add("/Schemas/{urn}", &ScimApi::schema);
-  add("/Me", &ScimApi::me);
-  add("/Bulk", &ScimApi::bulk);
+  using enum ports::ScimResource;
+  const auto add = [&](const char* path, Handler h, ports::ScimResource resource) {
+    routes.push_back({"*", base + path, false, endpoint(h, resource)});
+  };
+  add("/Users", &ScimApi::users, Users);
+  add("/Users/.search", &ScimApi::users_search, Users);
+  add("/Users/{id}", &ScimApi::user, Users);
+  add("/Groups", &ScimApi::groups, Groups);
+  add("/Groups/.search", &ScimApi::groups_search, Groups);
+  add("/Groups/{id}", &ScimApi::group, Groups);
+  add("/Roles", &ScimApi::roles, Roles);
+  add("/Roles/{id}", &ScimApi::role, Roles);
+  add("/.search", &ScimApi::root_search, Other);  // Users and Groups at once
+  add("/ServiceProviderConfig", &ScimApi::service_provider_config, ServiceProviderConfig);
+  add("/ResourceTypes", &ScimApi::resource_types, ResourceTypes);
+  add("/ResourceTypes/{name}", &ScimApi::resource_type, ResourceTypes);
+  add("/Schemas", &ScimApi::schemas, Schemas);
+  add("/Schemas/{urn}", &ScimApi::schema, Schemas);
+  add("/Me", &ScimApi::me, Me);
+  add("/Bulk", &ScimApi::bulk, Bulk);
   // Anything else under the base is a SCIM 404, not the host's.
-  add("/{resource}", &ScimApi::unknown_endpoint);
-  add("/{resource}/{id}", &ScimApi::unknown_endpoint);
+  add("/{resource}", &ScimApi::unknown_endpoint, Other);
+  add("/{resource}/{id}", &ScimApi::unknown_endpoint, Other);
 }
 
-http::Handler ScimApi::endpoint(Handler handler) {
-  return [this, handler](const http::Request& req) {
+http::Handler ScimApi::endpoint(Handler handler, ports::ScimResource resource) {
+  return [this, handler, resource](const http::Request& req) {
+    const auto started = std::chrono::steady_clock::now();
     const std::string tenant(req.param("tenant"));
-    const std::string integration(req.param("integrationId"));
-    if (!host_.tenant_exists(tenant)) return fail(Error::not_found("tenant '" + tenant + "' does not exist"));
-    auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, integration);
-    if (!caller) return fail(caller.error());
-    if (auto wait = rate_limiter_.acquire(integration)) {
-      auto res = fail({ErrorKind::TooManyRequests,
-                       "this integration sends more than " + rate_text(rate_limiter_.limit().requests_per_second) +
-                           " requests per second; retry after " + std::to_string(wait->count()) + " s",
-                       {}});
-      for (auto& [name, value] : res.headers) {
-        if (name == "Retry-After") value = std::to_string(wait->count());
-      }
+    // A tenant the host does not know is no label: its name is the caller's.
+    const bool known = host_.tenant_exists(tenant);
+    auto res = known ? authorized(handler, req, tenant)
+                     : fail(Error::not_found("tenant '" + tenant + "' does not exist"));
+    ports::ScimRequestSample sample{known ? std::string_view(tenant) : std::string_view(), resource, req.method,
+                                    res.status, 0};
+    if (!res.producer) {
+      sample.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics_.scim_request(sample);
       return res;
     }
-    provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller->permissions};
-    Call call{req, std::move(*caller), ports::Scope{tenant, integration}, std::move(actor),
-              http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
-                  "/scim/v2"};
-    return (this->*handler)(call);
+    // A streamed body is produced after this returns (plugin/): the request
+    // ends, and is counted, when the producer does.  sample.method views the
+    // request, which stays borrowed until the response is written.
+    res.producer = [produce = std::move(res.producer), sample, known, tenant, started,
+                    &metrics = metrics_](const http::BodySink& sink) mutable {
+      auto produced = produce(sink);
+      sample.tenant = known ? std::string_view(tenant) : std::string_view();
+      if (!produced) sample.status = http_status(produced.error().kind);
+      sample.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics.scim_request(sample);
+      return produced;
+    };
+    return res;
   };
+}
+
+http::Response ScimApi::authorized(Handler handler, const http::Request& req, const std::string& tenant) {
+  const std::string integration(req.param("integrationId"));
+  auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, integration);
+  if (!caller) return fail(caller.error());
+  // Authenticated: the integration exists, so its id is a bounded label.
+  metrics_.integration_request(
+      tenant, integration,
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  if (auto wait = rate_limiter_.acquire(integration)) {
+    metrics_.rate_limited(tenant, integration);
+    auto res = fail({ErrorKind::TooManyRequests,
+                     "this integration sends more than " + rate_text(rate_limiter_.limit().requests_per_second) +
+                         " requests per second; retry after " + std::to_string(wait->count()) + " s",
+                     {}});
+    for (auto& [name, value] : res.headers) {
+      if (name == "Retry-After") value = std::to_string(wait->count());
+    }
+    return res;
+  }
+  provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller->permissions};
+  Call call{req, std::move(*caller), ports::Scope{tenant, integration}, std::move(actor),
+            http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
+                "/scim/v2"};
+  return (this->*handler)(call);
 }
 
 // ------------------------------------------------------------------ Users

@@ -6,6 +6,7 @@
 #include "app/config.hpp"
 #include "app/host_port.hpp"
 #include "http/http.hpp"
+#include "ports/metrics.hpp"
 #include "provisioning/authenticator.hpp"
 #include "provisioning/rate_limiter.hpp"
 #include "scim/discovery.hpp"
@@ -22,7 +23,7 @@ class ScimApi {
  public:
   ScimApi(const app::ModuleConfig& config, const app::HostPort& host, provisioning::Authenticator& authenticator,
           const schema::Registry& registry, const Discovery& discovery, UserService& users, GroupService& groups,
-          RoleService& roles, provisioning::RateLimiter& rate_limiter);
+          RoleService& roles, provisioning::RateLimiter& rate_limiter, const ports::Metrics& metrics);
 
   void add_routes(std::vector<http::Route>& routes);
 
@@ -36,8 +37,10 @@ class ScimApi {
   };
   using Handler = http::Response (ScimApi::*)(Call&);
 
-  // Tenant check, authentication, the integration's rate limit, then the handler.
-  http::Handler endpoint(Handler handler);
+  // Tenant check, authentication, the integration's rate limit, then the
+  // handler; each request counted and timed as one of `resource`.
+  http::Handler endpoint(Handler handler, ports::ScimResource resource);
+  http::Response authorized(Handler handler, const http::Request& req, const std::string& tenant);
 
   http::Response users(Call& call);
   http::Response user(Call& call);
@@ -69,6 +72,7 @@ class ScimApi {
   GroupService& groups_;
   RoleService& roles_;
   provisioning::RateLimiter& rate_limiter_;
+  const ports::Metrics& metrics_;
 };
 
 }  // namespace kestra::scim

@@ -184,9 +184,11 @@ void Dispatcher::record(const RequestSummary& s) noexcept {
                                {"requestId", s.request_id}});
         const std::string method(method_label(s.method));
         services_.metrics.counter_add("kestra_harness_http_requests_total",
-                                      {{"method", method}, {"status", std::to_string(s.status)}}, 1);
+                                      {{"method", method}, {"status", std::to_string(s.status)}}, 1,
+                                      "HTTP requests the harness answered, by method and status.");
         services_.metrics.histogram_observe("kestra_harness_http_request_duration_seconds", {{"method", method}},
-                                            s.duration_ms / 1000.0);
+                                            s.duration_ms / 1000.0,
+                                            "Time the harness took to answer an HTTP request, by method.");
     } catch (...) {
     }
 }

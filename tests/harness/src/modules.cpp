@@ -11,8 +11,10 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <thread>
 
 // True when the peer-written struct *p is large enough to hold `field`.
@@ -143,43 +145,48 @@ kestra_status iam_register_tenant_hooks(const kestra_host* host, const kestra_te
     }
 }
 
-MetricsRegistry::Labels labels_of(const kestra_pair* labels, std::size_t count) {
-    MetricsRegistry::Labels out;
-    if (!labels) return out;
-    for (std::size_t i = 0; i < count; ++i)
-        out.emplace_back(std::string(view(labels[i].name)), std::string(view(labels[i].value)));
-    return out;
-}
-
+// Calls `record_fn` with the labels as views (no copy: the registry copies
+// only what a new series keeps).
 template <class Record>
 void metric_call(const kestra_host* host, kestra_str name, const kestra_pair* labels, std::size_t count, Record record_fn) {
     try {
         ModuleRecord* record = record_of(host);
-        if (!record || !valid(name) || (count > 0 && !labels)) return;
-        record_fn(record->services->metrics, view(name), labels_of(labels, count));
+        if (!record || !valid(name) || (count > 0 && !labels) || count > MetricsRegistry::max_labels) return;
+        std::array<MetricsRegistry::LabelView, MetricsRegistry::max_labels> views;
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!valid(labels[i].name) || !valid(labels[i].value)) return;
+            views[i] = {view(labels[i].name), view(labels[i].value)};
+        }
+        record_fn(record->services->metrics, view(name), std::span<const MetricsRegistry::LabelView>(views.data(), count),
+                  std::string_view(record->metrics_help));
     } catch (...) {
     }
 }
 
+using LabelSpan = std::span<const MetricsRegistry::LabelView>;
+
 void metrics_counter_add(const kestra_host* host, kestra_str name, const kestra_pair* labels, std::size_t count,
                          double value) {
-    metric_call(host, name, labels, count, [value](MetricsRegistry& m, std::string_view n, MetricsRegistry::Labels l) {
-        m.counter_add(n, std::move(l), value);
-    });
+    metric_call(host, name, labels, count,
+                [value](MetricsRegistry& m, std::string_view n, LabelSpan l, std::string_view help) {
+                    m.counter_add(n, l, value, help);
+                });
 }
 
 void metrics_gauge_set(const kestra_host* host, kestra_str name, const kestra_pair* labels, std::size_t count,
                        double value) {
-    metric_call(host, name, labels, count, [value](MetricsRegistry& m, std::string_view n, MetricsRegistry::Labels l) {
-        m.gauge_set(n, std::move(l), value);
-    });
+    metric_call(host, name, labels, count,
+                [value](MetricsRegistry& m, std::string_view n, LabelSpan l, std::string_view help) {
+                    m.gauge_set(n, l, value, help);
+                });
 }
 
 void metrics_histogram_observe(const kestra_host* host, kestra_str name, const kestra_pair* labels,
                                std::size_t count, double value) {
-    metric_call(host, name, labels, count, [value](MetricsRegistry& m, std::string_view n, MetricsRegistry::Labels l) {
-        m.histogram_observe(n, std::move(l), value);
-    });
+    metric_call(host, name, labels, count,
+                [value](MetricsRegistry& m, std::string_view n, LabelSpan l, std::string_view help) {
+                    m.histogram_observe(n, l, value, help);
+                });
 }
 
 constexpr kestra_host_iam_hooks iam_hooks_table{sizeof(kestra_host_iam_hooks), &iam_register_tenant_hooks};
@@ -280,6 +287,7 @@ void ModuleManager::load(const fs::path& file) {
         record->id = view(table->id);
         record->version = view(table->version);
         record->description = view(table->description);
+        record->metrics_help = "Reported by module " + record->id + ".";
         record->abi_version = table->abi_version;
         for (const auto& loaded : modules_)
             if (loaded->id == record->id)

@@ -27,6 +27,7 @@ struct ModuleRecord {
     std::string version;
     std::string description;
     std::uint32_t abi_version = 0;
+    std::string metrics_help;  // HELP text of the metrics the module creates
     bool creating = false;  // register_route / register_tenant_hooks are allowed only then
     std::vector<kestra_tenant_hooks> hooks;
     kestra_host host{};     // host_data points back to this record

@@ -476,18 +476,23 @@ BOOST_AUTO_TEST_CASE(root_search_lists_users_then_groups) {
 
   // A filter on an attribute of one type only selects that type.
   page = search({{"filter", "userName sw \"user1\""}});
-  BOOST_TEST(as_set(ids_of(page)) == (std::set<std::string>{all[2], all[6], all[9]}));
+  BOOST_TEST(as_set(ids_of(page)) == (std::set<std::string>{p.users[2].id, p.users[6].id, p.users[9].id}));
   page = search({{"filter", "displayName sw \"group\""}, {"excludedAttributes", "members"}});
   BOOST_TEST(ids_of(page) == groups);
   // Groups have no userName: a filter naming it selects no group at all.
   page = search({{"filter", "userName eq \"user01@example.com\" or displayName eq \"Group C\""}});
-  BOOST_TEST(ids_of(page) == std::vector<std::string>{all[3]});
+  BOOST_TEST(ids_of(page) == std::vector<std::string>{p.users[3].id});
   page = search({{"attributes", json::array{"userName", "displayName"}}, {"count", 0}});
   BOOST_TEST(total_of(page) == 15);
   page = search({{"attributes", json::array{"userName", "displayName"}}, {"startIndex", 12}, {"count", 2}});
-  BOOST_TEST(str(page.at("Resources").as_array()[0], "userName") == "user06@example.com");
+  // The last user listed, then the first group listed.
+  const auto last_user = std::find_if(p.users.begin(), p.users.end(), [&](const Listed& u) { return u.id == all[11]; });
+  BOOST_TEST_REQUIRE((last_user != p.users.end()));
+  const char* group_names[] = {"Group A", "Group B", "Group C"};
+  const auto first_group = std::find(p.groups.begin(), p.groups.end(), groups[0]) - p.groups.begin();
+  BOOST_TEST(str(page.at("Resources").as_array()[0], "userName") == last_user->user_name);
   BOOST_TEST(!page.at("Resources").as_array()[0].as_object().contains("name"));
-  BOOST_TEST(str(page.at("Resources").as_array()[1], "displayName") == "Group A");
+  BOOST_TEST(str(page.at("Resources").as_array()[1], "displayName") == group_names[first_group]);
   BOOST_TEST(!page.at("Resources").as_array()[1].as_object().contains("members"));
 
   check_error(p.okta.post("/.search", json::object{{"filter", "bogus eq \"x\""}}), 400, "invalidFilter");

@@ -56,6 +56,13 @@ kestra.harness.data-dir: $state/data
 kestra.scim.sqlite.path: $state/data/kestra-scim.db
 $datasource
 YAML
+# A sanitizer build (KESTRA_SCIM_SANITIZE) of the harness and module: the
+# options ctest uses (tests/CMakeLists.txt), unless the caller set its own.
+supp="$root/tests/sanitizers"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$supp/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:exitcode=66:suppressions=$supp/tsan.supp}
 "$build/tests/harness/kestra-harness" --config "$state/application.yml" >"$state/harness.log" 2>&1 &
 harness_pid=$!
 for _ in $(seq 1 100); do
@@ -91,4 +98,14 @@ run_suite okta-crud --okta-emulate --spec "$suites/okta/Okta-SCIM-20-CRUD-Test.j
 curl -fsS -u "admin:$password" -H 'Content-Type: application/json' -X POST \
   "$base/api/v1/conformance/roles" -d '{"name":"Developer","permissions":{"FLOWS":["CREATE","READ","UPDATE"]}}' >/dev/null
 run_suite okta-entitlements --spec "$suites/okta/Okta-SCIM-20-Entitlements-Test.json" --var EntitlementEndpoint=/Roles
+# Stop the harness here, so that a report it prints on the way out (a leak)
+# fails the run.
+kill -TERM "$harness_pid" 2>/dev/null || true
+wait "$harness_pid" 2>/dev/null || true
+harness_pid=""
+if grep -qE '^SUMMARY: (Address|Leak|UndefinedBehavior|Thread|Memory)Sanitizer' "$state/harness.log"; then
+  status=1
+  echo "== conformance ($backend): the harness printed a sanitizer report:"
+  grep -B 40 -E '^SUMMARY: [A-Za-z]+Sanitizer' "$state/harness.log" | head -n 80
+fi
 exit $status

@@ -35,6 +35,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OKTA_USER = os.path.join(ROOT, "tests", "scim", "testdata", "okta", "create_user.json")
+SANITIZER_SUMMARY = re.compile(r"^SUMMARY: (Address|Leak|UndefinedBehavior|Thread|Memory)Sanitizer")
 FIGURE = re.compile(r"^([A-Za-z0-9_.]+) (-?[0-9.]+(?:e[-+]?[0-9]+)?|nan|inf) (\S+)$")
 MAIN_TENANT = "bench"
 SYNC_TENANT = "bench-sync"
@@ -237,6 +238,12 @@ class Harness:
                 self.process.wait()
         if self.process:
             self.log_file.close()
+            self.process = None
+            # A sanitizer build (tests/sanitizers/) reports into the harness's log.
+            with open(self.log_path, errors="replace") as text:
+                report = [line for line in text if SANITIZER_SUMMARY.match(line)]
+            if report:
+                raise BenchError(f"the harness printed a sanitizer report ({self.log_path}): {report[0].strip()}")
         self.process = None
 
     @property

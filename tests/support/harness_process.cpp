@@ -6,10 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -42,6 +46,35 @@ int decode_status(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return -1;
+}
+
+// A sanitizer build (KESTRA_SCIM_SANITIZE, tests/sanitizers/) of the harness
+// or the module prints its report on the child's stderr, which the test may
+// never look at.  Every report seen when a child exits is copied to the
+// test's stderr at once and makes the test process exit non-zero at the end.
+std::atomic<bool> child_sanitizer_report{false};
+
+void fail_after_child_sanitizer_report() {
+    if (!child_sanitizer_report.load()) return;
+    std::fputs("FAILED: a kestra-harness child process printed a sanitizer report (above)\n", stderr);
+    std::fflush(nullptr);
+    std::_Exit(1);
+}
+
+bool has_sanitizer_report(std::string_view log) {
+    for (std::string_view name : {"Address", "Leak", "UndefinedBehavior", "Thread", "Memory"}) {
+        const std::string summary = "SUMMARY: " + std::string(name) + "Sanitizer";
+        if (log.find(summary) != std::string_view::npos) return true;
+    }
+    return false;
+}
+
+void check_child_output(const std::string& log, pid_t pid) {
+    if (!has_sanitizer_report(log)) return;
+    static std::once_flag registered;
+    std::call_once(registered, [] { std::atexit(fail_after_child_sanitizer_report); });
+    child_sanitizer_report = true;
+    std::cerr << "kestra-harness (pid " << pid << ") printed a sanitizer report:\n" << log << std::flush;
 }
 
 fs::path make_temp_dir() {
@@ -179,6 +212,7 @@ std::optional<int> HarnessProcess::wait_exit(std::chrono::milliseconds timeout) 
         int status = 0;
         const pid_t done = waitpid(pid_, &status, WNOHANG);
         if (done == pid_) {
+            check_child_output(stderr_text(), pid_);
             pid_ = -1;
             exit_code_ = decode_status(status);
             return exit_code_;

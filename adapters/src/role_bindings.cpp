@@ -66,6 +66,18 @@ struct ScimBinding {
   bool primary = false;
 };
 
+// A SCIM binding of `subject` as the audit and delete helpers take it.
+Stored stored_of(const ScimBinding& b, const std::string& subject_type, const std::string& subject_id) {
+  Stored s;
+  s.id = b.id;
+  s.role_id = b.role_id;
+  s.role_name = b.role_name;
+  s.subject_type = subject_type;
+  s.subject_id = subject_id;
+  s.source = kScim;
+  return s;
+}
+
 std::vector<ScimBinding> scim_bindings(soci::session& sql, const std::string& tenant, const std::string& subject_type,
                                        const std::string& subject_id) {
   std::vector<ScimBinding> out;
@@ -248,14 +260,7 @@ Result<SyncResult> sync_scim_roles(soci::session& sql, const ports::Scope& scope
   std::vector<Stored> removed;
   for (const ScimBinding& b : existing) {
     if (seen.count(b.role_id) != 0) continue;
-    Stored s;
-    s.id = b.id;
-    s.role_id = b.role_id;
-    s.role_name = b.role_name;
-    s.subject_type = subject_type;
-    s.subject_id = subject_id;
-    s.source = kScim;
-    removed.push_back(std::move(s));
+    removed.push_back(stored_of(b, subject_type, subject_id));
   }
   result.changes = delete_bindings(sql, scope.tenant_id, removed, cause);
 
@@ -273,14 +278,7 @@ Result<SyncResult> sync_scim_roles(soci::session& sql, const ports::Scope& scope
     const int primary = role->primary ? 1 : 0;
     sql << "UPDATE scim_bindings SET assignment_type = :type, is_primary = :is_primary WHERE id = :id",
         soci::use(type, "type"), soci::use(primary, "is_primary"), soci::use(kept.id, "id");
-    Stored updated;
-    updated.id = kept.id;
-    updated.role_id = kept.role_id;
-    updated.role_name = kept.role_name;
-    updated.subject_type = subject_type;
-    updated.subject_id = subject_id;
-    updated.source = kScim;
-    ports::AuditEntry entry = binding_audit(cause, scope.tenant_id, true, updated);
+    ports::AuditEntry entry = binding_audit(cause, scope.tenant_id, true, stored_of(kept, subject_type, subject_id));
     entry.action = "binding.update";
     entry.detail += " type=" + role->type + " primary=" + (role->primary ? "true" : "false");
     support::insert_audit(sql, entry, scope.tenant_id);

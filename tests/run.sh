@@ -1,37 +1,41 @@
 #!/usr/bin/env bash
-# The whole test suite, as on CI: installs missing Debian packages, builds
-# Release, starts its own PostgreSQL and MariaDB on loopback, runs ctest
-# (the browser test included), stops the servers, then runs each fuzz
-# target for KESTRA_FUZZ_SECONDS (default 60) in a clang ASan + UBSan build
-# (BUILD_DIR-fuzz).  Exits non-zero on any failure.  Run as root on Debian 12.
+# The whole test suite, as on CI.  Run as root on Debian 12.  Installs missing
+# Debian packages, starts its own PostgreSQL and MariaDB on loopback, then:
+#   1. Release (BUILD_DIR): the module and the harness as shipped, packaged
+#      and installed by dist.package; .ci/run's Okta suites run on this build.
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer (gcc, BUILD_DIR-asan):
+#      every ctest test, the browser test included.  The module, adapters
+#      and harness build at -O1, the tests' own code at -O0.
+#   3. ThreadSanitizer (gcc, -O1, BUILD_DIR-tsan): the tests labelled
+#      "concurrency" (target concurrency-tests).
+#   4. libFuzzer (clang, ASan + UBSan, BUILD_DIR-fuzz): each target for
+#      KESTRA_FUZZ_SECONDS (default 60), as many at once as there are cores.
+# A sanitizer report in a test or in any process it starts (the harness host,
+# the module) fails that test (tests/sanitizers/).  Exits non-zero on any
+# failure.
 #
-# KESTRA_TEST_SANITIZERS=1 runs ctest in an AddressSanitizer +
-# UndefinedBehaviorSanitizer build instead (gcc, -O1, BUILD_DIR-asan), and
-# the tests labelled "concurrency" in a ThreadSanitizer build
-# (BUILD_DIR-tsan, their targets only).  A sanitizer report in a test or in
-# any process it starts (the harness host, the module) fails that test
-# (tests/sanitizers/).  About twice the time of the default run on 2 cores.
+# KESTRA_TEST_SANITIZERS=0 runs ctest in the Release build instead of steps
+# 2 and 3: about half the time, for a quick local check.
 #   tests/run.sh [BUILD_DIR]        (default: build-test)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "${1:-$root/build-test}")
 jobs=$(nproc)
-sanitizers=${KESTRA_TEST_SANITIZERS:-0}
+sanitizers=${KESTRA_TEST_SANITIZERS:-1}
 
 bash "$root/dist/install-deps.sh" --test
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 if [ "$sanitizers" = 1 ]; then
+  cmake --build "$build" -j "$jobs" --target kestra-scim kestra-harness
   # -O1 with line tables: reports carry file:line, builds stay quick.
   flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo
          "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG")
-  suite="$build-asan"
-  cmake -S "$root" -B "$suite" "${flags[@]}" -DKESTRA_SCIM_SANITIZE=address,undefined >/dev/null
-  cmake --build "$suite" -j "$jobs"
+  cmake -S "$root" -B "$build-asan" "${flags[@]}" -DKESTRA_SCIM_SANITIZE=address,undefined >/dev/null
+  cmake --build "$build-asan" -j "$jobs"
   cmake -S "$root" -B "$build-tsan" "${flags[@]}" -DKESTRA_SCIM_SANITIZE=thread >/dev/null
   cmake --build "$build-tsan" -j "$jobs" --target concurrency-tests
 else
-  suite="$build"
-  cmake -S "$root" -B "$suite" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$suite" -j "$jobs"
+  cmake --build "$build" -j "$jobs"
 fi
 
 state="$build/databases"
@@ -47,9 +51,15 @@ export KESTRA_TEST_REQUIRE_DATABASES=1
 export KESTRA_TEST_REQUIRE_BROWSER=1
 
 status=0
-ctest --test-dir "$suite" --output-on-failure -j "$jobs" --timeout 600 || status=1
 if [ "$sanitizers" = 1 ]; then
+  echo "== Release: dist.package"
+  ctest --test-dir "$build" --output-on-failure -R '^dist\.package$' || status=1
+  echo "== AddressSanitizer + UndefinedBehaviorSanitizer: all tests"
+  ctest --test-dir "$build-asan" --output-on-failure -j "$jobs" --timeout 900 || status=1
+  echo "== ThreadSanitizer: the concurrency tests"
   ctest --test-dir "$build-tsan" --output-on-failure -j "$jobs" --timeout 900 -L concurrency || status=1
+else
+  ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 || status=1
 fi
 cleanup
 trap - EXIT

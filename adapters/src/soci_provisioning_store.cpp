@@ -268,6 +268,24 @@ Result<PooledSession> SociProvisioningStore::borrow() const {
   return sessions_.borrow();
 }
 
+template <class Body>
+auto SociProvisioningStore::audited_write(const std::string& tenant, const ports::AuditEntry& audit,
+                                          const std::string& failure, Body&& body)
+    -> std::invoke_result_t<Body&, soci::session&> {
+  using Out = std::invoke_result_t<Body&, soci::session&>;
+  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
+  if (!same) return same.error();
+  auto session = borrow();
+  if (!session) return session.error();
+  return guarded(dialect_, failure, [&]() -> Out {
+    soci::session& sql = **session;
+    WriteTransaction transaction(sql, dialect_);
+    Out out = body(sql);
+    if (out) transaction.commit();
+    return out;
+  });
+}
+
 SociProvisioningStore::StoredRole SociProvisioningStore::ensure_role_row(soci::session& sql, const ports::Role& role,
                                                                          const std::string& tenant) const {
   soci::statement insert_tenant =
@@ -294,18 +312,14 @@ Result<ports::Integration> SociProvisioningStore::create_integration(const ports
   const std::string& tenant = spec.integration.tenant_id;
   for (const auto& [other, what] : {std::pair{&spec.role.tenant_id, "role"},
                                     std::pair{&spec.service_account.tenant_id, "service account"},
-                                    std::pair{&spec.binding.tenant_id, "binding"},
-                                    std::pair{&spec.audit.tenant_id, "audit entry"}}) {
+                                    std::pair{&spec.binding.tenant_id, "binding"}}) {
     auto same = check_tenant(tenant, *other, what);
     if (!same) return same.error();
   }
-  auto session = borrow();
-  if (!session) return session.error();
 
   const ports::Integration& integration = spec.integration;
-  return guarded(dialect_, "cannot create integration '" + integration.name + "'", [&]() -> Result<ports::Integration> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, spec.audit, "cannot create integration '" + integration.name + "'",
+                       [&](soci::session& sql) -> Result<ports::Integration> {
     if (count(sql, "SELECT COUNT(*) FROM scim_integrations WHERE tenant_id = :tenant AND name = :name", tenant,
               "tenant", integration.name, "name") > 0) {
       return integration_name_taken(integration.name);
@@ -352,7 +366,6 @@ Result<ports::Integration> SociProvisioningStore::create_integration(const ports
     insert_audit(sql, spec.audit, tenant);
     auto stored = read_integration(sql, tenant, integration.id);
     if (!stored) return Error::internal("integration '" + integration.id + "' is missing right after its insert");
-    transaction.commit();
     return *std::move(stored);
   });
 }
@@ -407,14 +420,8 @@ Result<ports::Integration> SociProvisioningStore::update_integration(const std::
                                                                      const std::string& description,
                                                                      const std::string& updated_at,
                                                                      const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot update integration '" + id + "'", [&]() -> Result<ports::Integration> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot update integration '" + id + "'",
+                       [&](soci::session& sql) -> Result<ports::Integration> {
     if (!integration_exists(sql, tenant, id)) return integration_not_found(id);
 
     long long taken = 0;
@@ -433,7 +440,6 @@ Result<ports::Integration> SociProvisioningStore::update_integration(const std::
     insert_audit(sql, audit, tenant);
     auto stored = read_integration(sql, tenant, id);
     if (!stored) return integration_not_found(id);
-    transaction.commit();
     return *std::move(stored);
   });
 }
@@ -442,14 +448,8 @@ Result<ports::Integration> SociProvisioningStore::set_integration_enabled(const 
                                                                           const std::string& id, bool enabled,
                                                                           const std::string& updated_at,
                                                                           const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot update integration '" + id + "'", [&]() -> Result<ports::Integration> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot update integration '" + id + "'",
+                       [&](soci::session& sql) -> Result<ports::Integration> {
     if (!integration_exists(sql, tenant, id)) return integration_not_found(id);
 
     const int value = enabled ? 1 : 0;
@@ -460,21 +460,14 @@ Result<ports::Integration> SociProvisioningStore::set_integration_enabled(const 
     insert_audit(sql, audit, tenant);
     auto stored = read_integration(sql, tenant, id);
     if (!stored) return integration_not_found(id);
-    transaction.commit();
     return *std::move(stored);
   });
 }
 
 Result<void> SociProvisioningStore::delete_integration(const std::string& tenant, const std::string& id,
                                                        const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot delete integration '" + id + "'", [&]() -> Result<void> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot delete integration '" + id + "'",
+                       [&](soci::session& sql) -> Result<void> {
     const auto account = integration_service_account(sql, tenant, id);
     if (!account) return integration_not_found(id);
 
@@ -496,21 +489,14 @@ Result<void> SociProvisioningStore::delete_integration(const std::string& tenant
           soci::use(tenant, "tenant"), soci::use(account_id, "account");
     }
     insert_audit(sql, audit, tenant);
-    transaction.commit();
     return {};
   });
 }
 
 Result<void> SociProvisioningStore::replace_token(const std::string& tenant, const std::string& id,
                                                   const ports::TokenRecord& token, const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot replace the token of integration '" + id + "'", [&]() -> Result<void> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot replace the token of integration '" + id + "'",
+                       [&](soci::session& sql) -> Result<void> {
     const auto account = integration_service_account(sql, tenant, id);
     if (!account) return integration_not_found(id);
     if (!*account) return Error::internal("integration '" + id + "' has lost its service account");
@@ -521,7 +507,6 @@ Result<void> SociProvisioningStore::replace_token(const std::string& tenant, con
         soci::use(token.created_at, "revoked_at"), soci::use(account_id, "account");
     insert_token(sql, token, account_id);
     insert_audit(sql, audit, tenant);
-    transaction.commit();
     return {};
   });
 }
@@ -572,17 +557,11 @@ Result<void> SociProvisioningStore::touch_integration(const std::string& id, con
 }
 
 Result<bool> SociProvisioningStore::ensure_role(const ports::Role& role, const ports::AuditEntry& audit) {
-  auto same = check_tenant(role.tenant_id, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot ensure role '" + role.name + "' in tenant '" + role.tenant_id + "'", [&] {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(role.tenant_id, audit,
+                       "cannot ensure role '" + role.name + "' in tenant '" + role.tenant_id + "'",
+                       [&](soci::session& sql) -> Result<bool> {
     const bool inserted = ensure_role_row(sql, role, role.tenant_id).inserted;
     if (inserted) insert_audit(sql, audit, role.tenant_id);
-    transaction.commit();
     return inserted;
   });
 }
@@ -612,14 +591,8 @@ Result<ports::Role> SociProvisioningStore::update_role(const std::string& tenant
                                                       const std::optional<std::string>& description,
                                                       const std::string& permissions_json,
                                                       const std::string& updated_at, const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot update role '" + id + "'", [&]() -> Result<ports::Role> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot update role '" + id + "'",
+                       [&](soci::session& sql) -> Result<ports::Role> {
     ports::Role role;
     int system_managed = 0;
     sql << "SELECT id, tenant_id, name, description, permissions, system_managed, created_at, updated_at "
@@ -638,7 +611,6 @@ Result<ports::Role> SociProvisioningStore::update_role(const std::string& tenant
         soci::use(role.description, "description"), soci::use(role.permissions_json, "permissions"),
         soci::use(role.updated_at, "updated_at"), soci::use(tenant, "tenant"), soci::use(id, "id");
     insert_audit(sql, audit, tenant);
-    transaction.commit();
     return role;
   });
 }
@@ -838,17 +810,10 @@ std::string role_ids_json(const std::vector<std::string>& ids) {
 
 Result<ports::Role> SociProvisioningStore::create_role(const ports::Role& role, const ports::AuditEntry& audit) {
   const std::string& tenant = role.tenant_id;
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
   if (role.id.empty()) return Error::invalid("the new role's id is empty");
   if (role.name.empty()) return Error::invalid("the role's name is empty", "invalidValue");
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot create role '" + role.name + "' in tenant '" + tenant + "'",
-                 [&]() -> Result<ports::Role> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot create role '" + role.name + "' in tenant '" + tenant + "'",
+                       [&](soci::session& sql) -> Result<ports::Role> {
     const std::string created_at = role.created_at.empty() ? now_iso8601() : role.created_at;
     const std::string updated_at = role.updated_at.empty() ? created_at : role.updated_at;
     soci::statement insert_tenant =
@@ -875,21 +840,14 @@ Result<ports::Role> SociProvisioningStore::create_role(const ports::Role& role, 
     insert_audit(sql, support::audit_for(audit, role.id), tenant);
     auto stored = read_role(sql, tenant, role.id);
     if (!stored) return Error::internal("role '" + role.id + "' is missing right after its insert");
-    transaction.commit();
     return *std::move(stored);
   });
 }
 
 Result<std::vector<ports::Binding>> SociProvisioningStore::delete_role(const std::string& tenant, const std::string& id,
                                                                        const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot delete role '" + id + "'", [&]() -> Result<std::vector<ports::Binding>> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot delete role '" + id + "'",
+                       [&](soci::session& sql) -> Result<std::vector<ports::Binding>> {
     if (!read_role(sql, tenant, id)) return role_not_found(id);
     // The bindings would go by cascade; deleting them first reports and
     // audits each.
@@ -900,7 +858,6 @@ Result<std::vector<ports::Binding>> SociProvisioningStore::delete_role(const std
     sql << "DELETE FROM scim_roles WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
     insert_audit(sql, entry, tenant);
-    transaction.commit();
     std::vector<ports::Binding> removed;
     removed.reserve(stored.size());
     for (const bindings::Stored& b : stored) removed.push_back(to_binding(b, tenant));
@@ -911,8 +868,6 @@ Result<std::vector<ports::Binding>> SociProvisioningStore::delete_role(const std
 Result<ports::Binding> SociProvisioningStore::create_binding(const ports::Binding& binding,
                                                              const ports::AuditEntry& audit) {
   const std::string& tenant = binding.tenant_id;
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
   const std::string& type = binding.subject_type;
   if (type != bindings::kUser && type != bindings::kGroup && type != kServiceAccount) {
     return Error::invalid("a binding's subject type is USER, GROUP or SERVICE_ACCOUNT, not '" + type + "'",
@@ -921,13 +876,8 @@ Result<ports::Binding> SociProvisioningStore::create_binding(const ports::Bindin
   if (binding.role_id.empty() || binding.subject_id.empty()) {
     return Error::invalid("a binding needs a role id and a subject id", "invalidValue");
   }
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot bind role '" + binding.role_id + "' in tenant '" + tenant + "'",
-                 [&]() -> Result<ports::Binding> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot bind role '" + binding.role_id + "' in tenant '" + tenant + "'",
+                       [&](soci::session& sql) -> Result<ports::Binding> {
     const auto role = read_role(sql, tenant, binding.role_id);
     if (!role) return role_not_found(binding.role_id);
     auto subject = check_subject(sql, tenant, type, binding.subject_id);
@@ -965,28 +915,20 @@ Result<ports::Binding> SociProvisioningStore::create_binding(const ports::Bindin
     });
     if (!inserted) return bound();
     insert_audit(sql, support::audit_for(audit, stored.id), tenant);
-    transaction.commit();
     return to_binding(stored, tenant);
   });
 }
 
 Result<ports::Binding> SociProvisioningStore::delete_binding(const std::string& tenant, const std::string& id,
                                                              const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot delete binding '" + id + "'", [&]() -> Result<ports::Binding> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot delete binding '" + id + "'",
+                       [&](soci::session& sql) -> Result<ports::Binding> {
     const auto stored = bindings::find_binding(sql, tenant, id);
     if (!stored) return Error::not_found("binding '" + id + "' does not exist in this tenant");
     // The audit entry given is this deletion's row.
     bindings::delete_bindings(sql, tenant, {*stored}, audit, false);
     bindings::touch_holders(sql, tenant, {*stored}, audit.created_at.empty() ? now_iso8601() : audit.created_at);
     insert_audit(sql, support::audit_for(audit, id), tenant);
-    transaction.commit();
     return to_binding(*stored, tenant);
   });
 }
@@ -1019,14 +961,8 @@ Result<std::optional<ports::RoleAllowList>> SociProvisioningStore::find_role_all
 Result<void> SociProvisioningStore::set_role_allow_list(const std::string& tenant, const std::string& integration_id,
                                                         const std::optional<std::vector<std::string>>& role_ids,
                                                         const std::string& updated_at, const ports::AuditEntry& audit) {
-  auto same = check_tenant(tenant, audit.tenant_id, "audit entry");
-  if (!same) return same.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot set the role allow list of tenant '" + tenant + "'", [&]() -> Result<void> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return audited_write(tenant, audit, "cannot set the role allow list of tenant '" + tenant + "'",
+                       [&](soci::session& sql) -> Result<void> {
     if (!integration_id.empty() && !integration_exists(sql, tenant, integration_id)) {
       return integration_not_found(integration_id);
     }
@@ -1041,7 +977,6 @@ Result<void> SociProvisioningStore::set_role_allow_list(const std::string& tenan
           soci::use(at, "updated_at");
     }
     insert_audit(sql, audit, tenant);
-    transaction.commit();
     return {};
   });
 }

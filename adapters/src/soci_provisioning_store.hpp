@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace kestra::adapters {
@@ -66,6 +67,15 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
 
  private:
   Result<PooledSession> borrow() const;
+
+  // An audited write in `tenant`: `audit` must belong to it.  Runs
+  // `body(sql)`, which inserts the audit row, in one transaction on a
+  // borrowed session and commits when it returns a value.  An error value
+  // rolls back; so does a database exception, returned as an Error whose
+  // detail starts with `failure` (guarded()).
+  template <class Body>
+  auto audited_write(const std::string& tenant, const ports::AuditEntry& audit, const std::string& failure,
+                     Body&& body) -> std::invoke_result_t<Body&, soci::session&>;
 
   // Inserts the tenant row (if absent) and the role (if the tenant has no
   // role of that name); returns the stored role's id and whether it is new.

@@ -28,14 +28,6 @@ class Dialect {
   // where preparing is the cost (SQLite).
   virtual bool caches_list_pages() const { return false; }
 
-  // Whether a cached statement stays prepared on the server.  PostgreSQL
-  // says no: a PREPARE is one more round trip on first use, so a write's
-  // round trips would depend on which session serves it (tests/faults cuts
-  // writes at a measured turn), and a generic plan of a page can walk a
-  // whole tenant.  Its cached statements run as one-time queries
-  // (PQexecParams, one round trip, planned for their values).
-  virtual bool keeps_statements_prepared() const { return true; }
-
   // The database, for error messages (never a password).
   virtual std::string describe() const = 0;
 

@@ -51,6 +51,15 @@ Result<ListPlan> plan_list(const Dialect& dialect, FilterTarget target, const po
                            const ports::ListQuery& query, std::string_view id_expression,
                            const std::function<std::string(SqlParams&)>& scope_condition);
 
+// Where a session keeps the page statement of `plan`: its StatementCache
+// where preparing is the cost (Dialect::caches_list_pages) or where the
+// page is one row by a unique key (a lookup, whose plan is an index probe
+// whatever the values); nowhere else (a one-time query planned for its
+// values: a generic plan of ORDER BY ... LIMIT may walk a whole tenant).
+inline StatementCache* page_statements(const Dialect& dialect, const ListPlan& plan, StatementCache& statements) {
+  return dialect.caches_list_pages() || plan.single_row ? &statements : nullptr;
+}
+
 // The cursor resuming after a row with sort key `key` and `id`.
 std::string next_cursor(const ListPlan& plan, const std::optional<std::string>& key, const std::string& id);
 
@@ -75,8 +84,8 @@ struct PageBuffers {
 // Runs a planned list: up to query.count rows of `page_sql` (its last
 // column is the sort key) read by a `Reader`, with the next cursor when more
 // rows follow, and the total from `count_sql`.  The page statement is kept
-// in `statements` when given (Dialect::caches_list_pages; its text only
-// varies with the filter's shape), else run as a one-time query.
+// in `statements` when given (page_statements(); its text only varies with
+// the filter's shape), else run as a one-time query.
 // The count is skipped when the page tells the total: a page not resumed
 // from a cursor that ends before query.count rows and is not past the end.
 template <class Row, class Reader>
@@ -86,33 +95,26 @@ ports::ListPage<Row> read_page(soci::session& sql, StatementCache* statements, c
   ports::ListPage<Row> page;
   bool total_known = false;
   if (query.count > 0) {
-    PageBuffers<Reader> local;
-    PageBuffers<Reader>* b = &local;
     std::optional<std::string> last_key;
-    const auto on_row = [&] {
-      if (static_cast<long long>(page.items.size()) == query.count) {
-        page.next_cursor = next_cursor(plan, last_key, page.items.back().id);
-        return false;
-      }
-      page.items.push_back(b->reader.value());
-      last_key = b->key_indicator == soci::i_null ? std::nullopt : std::optional<std::string>(b->key);
-      return true;
-    };
-    if (statements != nullptr) {
-      auto& statement = statements->get<PageBuffers<Reader>>(
-          sql, page_sql, plan.where_params.shape() + "/" + plan.page_params.shape(), [&](PageBuffers<Reader>& made) {
-            made.where_params = plan.where_params;
-            made.page_params = plan.page_params;
-          });
-      b = &statement.values;
-      b->where_params.assign(plan.where_params);
-      b->page_params.assign(plan.page_params);
-      statement.for_each_row(on_row);
-    } else {
-      local.where_params = plan.where_params;
-      local.page_params = plan.page_params;
-      support::for_each_row(sql, page_sql, [&](soci::statement& st) { local.bind(st); }, on_row);
-    }
+    run_statement<PageBuffers<Reader>>(
+        sql, statements, page_sql, plan.where_params.shape() + "/" + plan.page_params.shape(),
+        [&](PageBuffers<Reader>& made) {
+          made.where_params = plan.where_params;
+          made.page_params = plan.page_params;
+        },
+        [&](PageBuffers<Reader>& b) {
+          b.where_params.assign(plan.where_params);
+          b.page_params.assign(plan.page_params);
+        },
+        [&](PageBuffers<Reader>& b) {
+          if (static_cast<long long>(page.items.size()) == query.count) {
+            page.next_cursor = next_cursor(plan, last_key, page.items.back().id);
+            return false;
+          }
+          page.items.push_back(b.reader.value());
+          last_key = b.key_indicator == soci::i_null ? std::nullopt : std::optional<std::string>(b.key);
+          return true;
+        });
     const long long rows = static_cast<long long>(page.items.size());
     if (!query.cursor && !page.next_cursor && (rows > 0 || query.offset == 0)) {
       page.total = query.offset + rows;

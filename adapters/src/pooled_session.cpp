@@ -52,7 +52,7 @@ Result<PooledSession> SessionPool::borrow() {
 StatementCache& SessionPool::statements_of(std::size_t position) {
   std::lock_guard lock(statements_mutex_);
   auto& cache = statements_[position];
-  if (!cache) cache = std::make_unique<StatementCache>(dialect_.keeps_statements_prepared());
+  if (!cache) cache = std::make_unique<StatementCache>();
   return *cache;
 }
 

@@ -75,7 +75,6 @@ class PostgresDialect final : public Dialect {
         statement_timeout_ms_(statement_timeout_ms) {}
 
   std::string_view name() const override { return "postgres"; }
-  bool keeps_statements_prepared() const override { return false; }
 
   std::string describe() const override { return description_; }
 

@@ -194,8 +194,30 @@ std::vector<ports::RoleAssignment> scim_roles(soci::session& sql, const std::str
   return roles;
 }
 
+namespace {
+
+// What a page's roles statement exchanges.
+struct RolesOf {
+  SqlParams params;
+  std::string subject;
+  ports::RoleAssignment row;
+  OptionalText type;
+  int primary = 0;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(subject));
+    st.exchange(soci::into(row.role_id));
+    st.exchange(soci::into(row.role_name));
+    st.exchange(soci::into(type));
+    st.exchange(soci::into(primary));
+    params.bind(st);
+  }
+};
+
+}  // namespace
+
 std::unordered_map<std::string, std::vector<ports::RoleAssignment>> scim_roles_of(
-    soci::session& sql, const std::string& tenant, const std::string& subject_type,
+    soci::session& sql, StatementCache* statements, const std::string& tenant, const std::string& subject_type,
     const std::vector<std::string>& subject_ids) {
   std::unordered_map<std::string, std::vector<ports::RoleAssignment>> roles;
   for (std::size_t start = 0; start < subject_ids.size(); start += kSubjectBatch) {
@@ -208,24 +230,14 @@ std::unordered_map<std::string, std::vector<ports::RoleAssignment>> scim_roles_o
         " AND b.source = 'SCIM' AND b.subject_id IN (";
     for (std::size_t i = start; i < end; ++i) query += (i == start ? "" : ", ") + params.text(subject_ids[i]);
     query += ") ORDER BY b.subject_id, r.name, r.id";
-    std::string subject;
-    ports::RoleAssignment row;
-    OptionalText type;
-    int primary = 0;
-    support::for_each_row(
-        sql, query,
-        [&](soci::statement& st) {
-          st.exchange(soci::into(subject));
-          st.exchange(soci::into(row.role_id));
-          st.exchange(soci::into(row.role_name));
-          st.exchange(soci::into(type));
-          st.exchange(soci::into(primary));
-          params.bind(st);
-        },
-        [&] {
-          row.type = type.value_or("");
-          row.primary = primary != 0;
-          roles[subject].push_back(row);
+    // Kept only for one subject: the text varies with the batch's size.
+    run_statement<RolesOf>(
+        sql, end - start == 1 ? statements : nullptr, query, params.shape(),
+        [&](RolesOf& made) { made.params = params; }, [&](RolesOf& b) { b.params.assign(params); },
+        [&](RolesOf& b) {
+          b.row.type = b.type.value_or("");
+          b.row.primary = b.primary != 0;
+          roles[b.subject].push_back(b.row);
         });
   }
   return roles;

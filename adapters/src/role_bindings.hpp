@@ -8,6 +8,7 @@
 
 #include "core/result.hpp"
 #include "ports/resource_store.hpp"
+#include "statement_cache.hpp"
 
 #include <soci/session.h>
 
@@ -44,21 +45,22 @@ struct Stored {
 std::vector<ports::RoleAssignment> scim_roles(soci::session& sql, const std::string& tenant,
                                               const std::string& subject_type, const std::string& subject_id);
 
-// The same for several subjects: one query per kSubjectBatch ids.  A
+// The same for several subjects: one query per kSubjectBatch ids, kept in
+// `statements` (the session's cache, or null) for a single subject.  A
 // subject without SCIM-managed roles is absent from the map.
 std::unordered_map<std::string, std::vector<ports::RoleAssignment>> scim_roles_of(
-    soci::session& sql, const std::string& tenant, const std::string& subject_type,
+    soci::session& sql, StatementCache* statements, const std::string& tenant, const std::string& subject_type,
     const std::vector<std::string>& subject_ids);
 
 // Fills `roles` of each row of a page (ports::UserRow or ports::GroupRow):
 // one query, whatever the page's size (up to kSubjectBatch rows).
 template <class Row>
-void attach_scim_roles(soci::session& sql, const std::string& tenant, const std::string& subject_type,
-                       std::vector<Row>& rows) {
+void attach_scim_roles(soci::session& sql, StatementCache& statements, const std::string& tenant,
+                       const std::string& subject_type, std::vector<Row>& rows) {
   std::vector<std::string> ids;
   ids.reserve(rows.size());
   for (const Row& row : rows) ids.push_back(row.id);
-  auto roles = scim_roles_of(sql, tenant, subject_type, ids);
+  auto roles = scim_roles_of(sql, &statements, tenant, subject_type, ids);
   for (Row& row : rows) {
     const auto found = roles.find(row.id);
     if (found != roles.end()) row.roles = std::move(found->second);

@@ -570,11 +570,11 @@ Result<ports::ListPage<ports::UserRow>> SociUserStore::list(const ports::Scope& 
     if (!plan->single_row) snapshot.emplace(sql, dialect_);
     const std::string from = user_from(plan->page_params, scope.integration_id);
     auto page = read_page<ports::UserRow, UserReader>(
-        sql, dialect_.caches_list_pages() ? &session->statements() : nullptr, *plan, query,
+        sql, page_statements(dialect_, *plan, session->statements()), *plan, query,
         "SELECT COUNT(*) FROM scim_tenant_users a JOIN scim_users u ON u.id = a.user_id WHERE " + plan->where,
         std::string(kSelectUser) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail);
     // The page's roles: one more query, whatever the page's size.
-    bindings::attach_scim_roles(sql, scope.tenant_id, bindings::kUser, page.items);
+    bindings::attach_scim_roles(sql, session->statements(), scope.tenant_id, bindings::kUser, page.items);
     if (snapshot) snapshot->commit();
     return page;
   });

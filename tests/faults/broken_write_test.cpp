@@ -10,10 +10,11 @@
 // is complete or absent.
 //
 // Deterministic: a cut point is a turn of that conversation (TcpProxy),
-// counted once on the same write.  Each try runs on the module's one
-// database session, reconnected before the try, and with a fresh
-// integration, whose last-request time (written at most every 10 s) is
-// recorded by its first request, before the measured write.
+// counted once on the same write.  Each try, and the measured write, runs
+// on the module's one database session, reconnected and warmed by one read
+// before it, and with a fresh integration, whose last-request time
+// (written at most every 10 s) is recorded by its first request, before
+// the measured write.
 #define BOOST_TEST_MODULE faults_broken_write
 #include "fault_support.hpp"
 
@@ -283,7 +284,14 @@ BOOST_DATA_TEST_CASE(a_write_cut_off_mid_way_is_all_or_nothing, data::make(kCase
   const auto write = kind.make();
   write->seed(w);
 
-  // The write once, whole: its turns and where its COMMITs end.
+  // The write once, whole: its turns and where its COMMITs end.  Measured
+  // on a session in the state each try finds it in: reconnected, then one
+  // read through SCIM (statements stay prepared per connection, so what ran
+  // on it since it connected decides which ones a write prepares).
+  const Scim warm = w.fresh_integration();
+  w.proxy.close_connections();
+  const auto warmed = until_success([&] { return timed_call(warm, "GET", "/Users?count=1"); });
+  BOOST_TEST_REQUIRE(warmed.back().succeeded(), warmed.back().response.body);
   const Scim measured = w.fresh_integration();
   write->prepare(w, measured);
   w.proxy.reset();

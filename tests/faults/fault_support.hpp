@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -266,6 +267,17 @@ class TcpProxy {
   int cuts() const {
     std::lock_guard lock(mutex_);
     return cuts_;
+  }
+
+  // Closes every connection now (not counted as a cut); returns once done.
+  void close_connections() {
+    std::promise<void> done;
+    boost::asio::post(io_, [this, &done] {
+      for (const auto& link : links_) link->close();
+      links_.clear();
+      done.set_value();
+    });
+    done.get_future().wait();
   }
 
  private:

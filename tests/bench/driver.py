@@ -149,10 +149,8 @@ class Database:
                        "WHERE schemaname = current_schema() LOOP EXECUTE 'ANALYZE ' || quote_ident(t); "
                        "END LOOP; END $$")
         elif self.backend == "mysql":
-            tables = run_command(["mariadb", "-h", "127.0.0.1", "-P", self.port, f"-u{self.user}",
-                                  f"-p{self.password}", "-N", "-e",
-                                  f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{self.name}'"]
-                                 ).stdout.split()
+            tables = self._mysql(f"SELECT table_name FROM information_schema.tables "
+                                 f"WHERE table_schema = '{self.name}'", "-N").split()
             if tables:
                 self._mysql(f"ANALYZE TABLE {', '.join(f'{self.name}.{t}' for t in tables)}")
 
@@ -161,8 +159,10 @@ class Database:
                      "-d", "kestra", "-c", "SET client_min_messages = warning; " + sql],
                     env=dict(os.environ, PGPASSWORD=self.password))
 
-    def _mysql(self, sql):
-        run_command(["mariadb", "-h", "127.0.0.1", "-P", self.port, f"-u{self.user}", f"-p{self.password}", "-e", sql])
+    def _mysql(self, sql, *options):
+        """Runs `sql`; its output."""
+        return run_command(["mariadb", "-h", "127.0.0.1", "-P", self.port, f"-u{self.user}", f"-p{self.password}",
+                            *options, "-e", sql]).stdout
 
     def sqlite_path(self):
         return os.path.join(self.state, f"{self.name}.db")

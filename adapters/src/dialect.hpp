@@ -28,6 +28,10 @@ class Dialect {
   // where preparing is the cost (SQLite).
   virtual bool caches_list_pages() const { return false; }
 
+  // Whether a WITH clause may hold INSERTs (PostgreSQL): the rows of a new
+  // resource then go in with one statement, one round trip, no BEGIN.
+  virtual bool has_writable_ctes() const { return false; }
+
   // The database, for error messages (never a password).
   virtual std::string describe() const = 0;
 

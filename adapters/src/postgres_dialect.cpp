@@ -75,6 +75,7 @@ class PostgresDialect final : public Dialect {
         statement_timeout_ms_(statement_timeout_ms) {}
 
   std::string_view name() const override { return "postgres"; }
+  bool has_writable_ctes() const override { return true; }
 
   std::string describe() const override { return description_; }
 

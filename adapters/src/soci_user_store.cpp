@@ -13,6 +13,10 @@
 #include <soci/statement.h>
 #include <soci/use.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 #include <tuple>
 #include <utility>
@@ -20,6 +24,7 @@
 namespace kestra::adapters {
 namespace {
 
+namespace json = boost::json;
 using support::OptionalText;
 
 constexpr const char* kSelectUser =
@@ -135,14 +140,17 @@ void bind_shared(soci::statement& st, const ports::UserWrite& user, const UserCo
   st.exchange(soci::use(user.resource_json, "resource"));
 }
 
-std::string insert_user_sql() {
-  std::string names, values;
-  for (const char* column : kSharedColumns) {
-    names += std::string(column) + ", ";
-    values += ":" + std::string(column) + ", ";
-  }
-  return "INSERT INTO scim_users (id, " + names + "created_at, updated_at, version) VALUES (:id, " + values +
-         ":now, :now2, 1)";
+const std::string& insert_user_sql() {
+  static const std::string sql = [] {
+    std::string names, values;
+    for (const char* column : kSharedColumns) {
+      names += std::string(column) + ", ";
+      values += ":" + std::string(column) + ", ";
+    }
+    return "INSERT INTO scim_users (id, " + names + "created_at, updated_at, version) VALUES (:id, " + values +
+           ":now, :now2, 1)";
+  }();
+  return sql;
 }
 
 std::string update_user_sql() {
@@ -291,6 +299,80 @@ void insert_access(StatementCache& statements, soci::session& sql, const ports::
   insert.execute();
 }
 
+// A new user's rows in one statement (Dialect::has_writable_ctes): the user,
+// its scim_user_values (a JSON array), its access here, the integration's
+// external id when it sent one, and the audit row.  One round trip, no
+// BEGIN or COMMIT; a taken userName fails it whole, like the transaction.
+const std::string& insert_new_user_at_once_sql() {
+  static const std::string sql =
+         "WITH new_user AS (" + insert_user_sql() + " RETURNING id, created_at), "
+         "new_audit AS (" + std::string(support::kInsertAudit) + " RETURNING tenant_id), "
+         "new_values AS (INSERT INTO scim_user_values "
+         "(user_id, attribute, position, value, value_key, type, is_primary, display) "
+         "SELECT u.id, v.attribute, v.position, v.value, v.value_key, v.type, v.is_primary, v.display "
+         "FROM new_user u, json_to_recordset(CAST(:user_values AS json)) AS v(attribute text, position integer, "
+         "value text, value_key text, type text, is_primary smallint, display text)), "
+         "new_access AS (INSERT INTO scim_tenant_users "
+         "(tenant_id, user_id, active, integration_id, created_at, updated_at, version) "
+         "SELECT a.tenant_id, u.id, CAST(:active AS smallint), CAST(:integration AS text), u.created_at, "
+         "u.created_at, 1 FROM new_user u, new_audit a RETURNING user_id, integration_id) "
+         "INSERT INTO scim_external_ids (integration_id, resource_type, resource_id, external_id) "
+         "SELECT a.integration_id, 'User', a.user_id, x.external_id "
+         "FROM new_access a, (SELECT CAST(:external_id AS text) AS external_id) x "
+         "WHERE a.integration_id IS NOT NULL AND x.external_id IS NOT NULL";
+  return sql;
+}
+
+// scim_user_values's rows as json_to_recordset reads them.
+std::string values_json(const std::vector<UserValue>& values) {
+  auto text = [](const OptionalColumn& column) { return column ? json::value(*column) : json::value(nullptr); };
+  json::array rows;
+  rows.reserve(values.size());
+  for (const UserValue& v : values) {
+    rows.push_back(json::object{{"attribute", v.attribute}, {"position", v.position}, {"value", text(v.value)},
+                                {"value_key", text(v.value_key)}, {"type", text(v.type)},
+                                {"is_primary", v.primary}, {"display", text(v.display)}});
+  }
+  return json::serialize(rows);
+}
+
+// What insert_new_user_at_once_sql exchanges.
+struct NewUserInsert {
+  UserInsert user;
+  support::AuditRow audit;
+  std::string values;
+  int active = 0;
+  OptionalText integration;
+  OptionalText external_id;
+
+  void bind(soci::statement& st) {
+    user.bind(st);
+    audit.bind(st);
+    st.exchange(soci::use(values, "user_values"));
+    st.exchange(soci::use(active, "active"));
+    st.exchange(soci::use(integration, "integration"));
+    st.exchange(soci::use(external_id, "external_id"));
+  }
+};
+
+void insert_new_user_at_once(StatementCache& statements, soci::session& sql, const ports::Scope& scope,
+                             const std::string& id, const ports::UserWrite& user, const UserColumns& c,
+                             const std::string& now, const ports::AuditEntry& audit) {
+  auto& statement = statements.get<NewUserInsert>(sql, insert_new_user_at_once_sql());
+  NewUserInsert& v = statement.values;
+  v.user.id = id;
+  v.user.user = user;
+  v.user.columns = c;
+  v.user.now = now;
+  v.audit.set(audit, scope.tenant_id);
+  v.values = values_json(c.values);
+  v.active = user.active ? 1 : 0;
+  const bool integrated = !scope.integration_id.empty();
+  v.integration = integrated ? OptionalText(scope.integration_id) : OptionalText();
+  v.external_id = integrated ? support::to_boost(user.external_id) : OptionalText();
+  statement.execute();
+}
+
 // What the look-up of a userName across tenants exchanges.
 struct UserByName {
   std::string user_name_key;
@@ -335,6 +417,11 @@ Result<void> check_write(const ports::Scope& scope, const ports::UserWrite& user
   if (!checked) return checked;
   if (user.user_name.empty() || user.user_name_key.empty()) return Error::invalid("userName is empty", "invalidValue");
   return {};
+}
+
+// Whether creating `user` binds no role: it names none and has no default.
+bool writes_no_roles(const ports::UserWrite& user) {
+  return (!user.roles || user.roles->empty()) && !user.default_role_id;
 }
 
 // The user's SCIM-managed bindings made what `user` asks for and, when the
@@ -385,6 +472,16 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
     auto created = guarded(dialect_, "cannot create user '" + user.user_name + "'", [&]() -> Result<ports::UserRow> {
       soci::session& sql = **session;
       StatementCache& statements = session->statements();
+      if (attempt == 0 && dialect_.has_writable_ctes() && writes_no_roles(user)) {
+        const ports::AuditEntry entry = support::audit_for(audit, new_id);
+        if (!support::unless_duplicate(dialect_, [&] {
+              insert_new_user_at_once(statements, sql, scope, new_id, user, *columns, now, entry);
+            })) {
+          raced = true;
+          return user_name_taken(user);
+        }
+        return written_user(sql, scope, new_id, user, now);
+      }
       WriteTransaction transaction(sql, dialect_);
       std::string id;
       std::string stored_name, stored_resource;

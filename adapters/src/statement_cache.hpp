@@ -51,7 +51,9 @@ class StatementCache {
   // tells apart one SQL text bound to buffers of another shape.
   template <class Buffers, class Init>
   CachedStatement<Buffers>& get(soci::session& sql, const std::string& query, const std::string& key, Init&& init) {
-    std::string id = key.empty() ? query : query + '\x1f' + key;
+    std::string keyed;  // the query alone needs no copy
+    if (!key.empty()) keyed = query + '\x1f' + key;
+    const std::string& id = key.empty() ? query : keyed;
     auto found = entries_.find(id);
     if (found != entries_.end()) {
       auto* cached = dynamic_cast<CachedStatement<Buffers>*>(found->second.get());
@@ -62,7 +64,7 @@ class StatementCache {
     if (entries_.size() >= kCapacity) clear();
     auto made = std::make_unique<CachedStatement<Buffers>>(sql, query, soci::details::st_repeatable_query, init);
     auto& out = *made;
-    entries_.emplace(std::move(id), std::move(made));
+    entries_.emplace(id, std::move(made));
     return out;
   }
 

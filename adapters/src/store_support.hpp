@@ -10,6 +10,7 @@
 #include <soci/boost-optional.h>
 #include <soci/session.h>
 #include <soci/statement.h>
+#include <soci/use.h>
 
 #include <boost/optional.hpp>
 
@@ -102,6 +103,36 @@ inline ports::AuditEntry audit_for(const ports::AuditEntry& entry, const std::st
   if (out.target_id.empty()) out.target_id = id;
   return out;
 }
+
+inline constexpr const char* kInsertAudit =
+    "INSERT INTO scim_audit (tenant_id, integration_id, actor_type, actor_id, action, target_type, "
+    "target_id, outcome, detail, request_id, created_at) VALUES (:tenant, :integration_id, :actor_type, "
+    ":actor_id, :action, :target_type, :target_id, :outcome, :detail, :request_id, :created_at)";
+
+// What kInsertAudit exchanges.
+struct AuditRow {
+  std::string tenant;
+  OptionalText integration_id;
+  ports::AuditEntry entry;
+  std::string created_at;
+
+  // `from` under `in_tenant`, stamped now unless it has a time.
+  void set(const ports::AuditEntry& from, const std::string& in_tenant);
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::use(tenant, "tenant"));
+    st.exchange(soci::use(integration_id, "integration_id"));
+    st.exchange(soci::use(entry.actor_type, "actor_type"));
+    st.exchange(soci::use(entry.actor_id, "actor_id"));
+    st.exchange(soci::use(entry.action, "action"));
+    st.exchange(soci::use(entry.target_type, "target_type"));
+    st.exchange(soci::use(entry.target_id, "target_id"));
+    st.exchange(soci::use(entry.outcome, "outcome"));
+    st.exchange(soci::use(entry.detail, "detail"));
+    st.exchange(soci::use(entry.request_id, "request_id"));
+    st.exchange(soci::use(created_at, "created_at"));
+  }
+};
 
 // Appends `entry` to scim_audit under `tenant`.
 void insert_audit(soci::session& sql, const ports::AuditEntry& entry, const std::string& tenant);

@@ -27,11 +27,9 @@ constexpr MultiValued kMultiValued[] = {
     {"entitlements", "value"}, {"x509Certificates", "value"}, {"addresses", "formatted"},
 };
 
-bool same_name(std::string_view a, std::string_view b) { return ascii_lower(a) == ascii_lower(b); }
-
 const json::value* member(const json::object& object, std::string_view name) {
   for (const auto& entry : object) {
-    if (same_name(entry.key(), name)) return &entry.value();
+    if (scim::schema::iequals(entry.key(), name)) return &entry.value();
   }
   return nullptr;
 }
@@ -57,7 +55,7 @@ bool flag(const json::object& object, std::string_view name) {
   const json::value* v = member(object, name);
   if (v == nullptr) return false;
   if (v->is_bool()) return v->get_bool();
-  return v->is_string() && ascii_lower(v->get_string()) == "true";
+  return v->is_string() && scim::schema::iequals(v->get_string(), "true");
 }
 
 }  // namespace

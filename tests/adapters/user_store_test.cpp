@@ -170,6 +170,52 @@ BOOST_AUTO_TEST_CASE(create_stores_the_user_its_values_access_external_id_and_au
   BOOST_TEST(!must_find(fx, ports::Scope{"acme", "entra"}, "id-1").external_id.has_value());
 }
 
+// A new user without roles is one statement on PostgreSQL (a WITH of
+// INSERTs: no BEGIN, no COMMIT), one transaction elsewhere; the same rows
+// either way.  Without an integration no externalId is kept.
+BOOST_AUTO_TEST_CASE(a_new_user_is_one_statement_where_the_engine_allows) {
+  ResourceFixture fx;
+  QueryLog log;
+  fx.log(log);
+  const auto w = user_write("One.Shot", R"("emails":[{"value":"o@x.org","primary":true},{"value":"p@x.org"}])", true,
+                            "ext-one");
+  const auto created = fx.users->create(kAcme, w, "id-one", kT1, audit("acme", "user.create"));
+  BOOST_TEST_REQUIRE(created.has_value(), (created ? "" : describe(created.error())));
+  const auto queries = log.queries();
+  if (current_backend() == Backend::Postgres) {
+    BOOST_TEST_REQUIRE(queries.size() == 1u);
+    BOOST_TEST(queries[0].starts_with("WITH new_user AS (INSERT INTO scim_users"));
+  } else {
+    BOOST_TEST_REQUIRE(queries.size() >= 2u);
+    BOOST_TEST((queries.front().starts_with("BEGIN") || queries.front().starts_with("START TRANSACTION")));
+  }
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_user_values WHERE user_id = 'id-one' AND attribute = 'emails' "
+                     "AND ((position = 0 AND value_key = 'o@x.org' AND is_primary = 1 AND type IS NULL) "
+                     "OR (position = 1 AND value = 'p@x.org' AND is_primary = 0))") == 2);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_tenant_users WHERE tenant_id = 'acme' AND user_id = 'id-one' "
+                     "AND active = 1 AND integration_id = 'okta' AND created_at = '2026-03-01T00:00:00.000Z'") == 1);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_external_ids WHERE resource_id = 'id-one' "
+                     "AND external_id = 'ext-one'") == 1);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit WHERE target_id = 'id-one' AND action = 'user.create'") == 1);
+
+  const ports::Scope no_integration{"acme", ""};
+  const auto plain = fx.users->create(no_integration, user_write("plain.one", "", false, "ignored"), "id-plain", kT2,
+                                      audit("acme", "user.create"));
+  BOOST_TEST_REQUIRE(plain.has_value(), (plain ? "" : describe(plain.error())));
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_tenant_users WHERE user_id = 'id-plain' AND active = 0 "
+                     "AND integration_id IS NULL") == 1);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_external_ids WHERE resource_id = 'id-plain'") == 0);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_user_values WHERE user_id = 'id-plain'") == 0);
+
+  // A taken userName fails the statement whole: nothing of the second id.
+  const auto again = fx.users->create(kAcme, user_write("ONE.shot", "", true, "ext-two"), "id-two", kT2,
+                                      audit("acme", "user.create"));
+  BOOST_TEST_REQUIRE(again.has_error());
+  BOOST_TEST(again.error().kind == ErrorKind::Conflict);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit WHERE target_id = 'id-two'") == 0);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_external_ids WHERE external_id = 'ext-two'") == 0);
+}
+
 BOOST_AUTO_TEST_CASE(create_of_an_existing_user_name_grants_access_in_another_tenant) {
   ResourceFixture fx;
   must_create_user(fx, kAcme, "id-1", user_write("bjensen", R"("title":"Guide")", true, "ext-acme"), kT1);

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <memory>
 #include <stdexcept>
 
 namespace kestra::crypto {
@@ -19,6 +20,14 @@ std::string to_hex(const unsigned char* data, std::size_t n) {
     out[2 * i + 1] = kDigits[data[i] & 0xF];
   }
   return out;
+}
+
+// SHA-256 fetched once: EVP_sha256() makes OpenSSL 3 look the
+// implementation up again on every digest (a token check per request).
+const EVP_MD* sha256() {
+  static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> fetched(EVP_MD_fetch(nullptr, "SHA256", nullptr),
+                                                                       &EVP_MD_free);
+  return fetched ? fetched.get() : EVP_sha256();
 }
 
 }  // namespace
@@ -71,10 +80,10 @@ std::string sha256_hex(std::string_view data, std::string_view hmac_key) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (hmac_key.empty()) {
-    if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+    if (EVP_Digest(data.data(), data.size(), digest, &len, sha256(), nullptr) != 1) {
       throw std::runtime_error("OpenSSL SHA-256 failed");
     }
-  } else if (!HMAC(EVP_sha256(), hmac_key.data(), static_cast<int>(hmac_key.size()),
+  } else if (!HMAC(sha256(), hmac_key.data(), static_cast<int>(hmac_key.size()),
                    reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &len)) {
     throw std::runtime_error("OpenSSL HMAC-SHA-256 failed");
   }

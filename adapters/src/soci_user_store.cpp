@@ -69,17 +69,17 @@ struct UserReader {
 
 // What groups_of's statement exchanges.
 struct GroupsOf {
-  std::string tenant;
+  SqlParams params;
   std::string user_id;
   ports::MemberRef row{"", "Group", ""};
   std::string display_key;
 
   void bind(soci::statement& st) {
+    st.exchange(soci::into(user_id));
     st.exchange(soci::into(row.value));
     st.exchange(soci::into(row.display));
     st.exchange(soci::into(display_key));
-    st.exchange(soci::use(tenant, "tenant"));
-    st.exchange(soci::use(user_id, "id"));
+    params.bind(st);
   }
 };
 
@@ -681,30 +681,43 @@ Result<ports::ListPage<ports::UserRow>> SociUserStore::list(const ports::Scope& 
   });
 }
 
-Result<std::vector<ports::MemberRef>> SociUserStore::groups_of(const ports::Scope& scope, const std::string& user_id) {
+Result<std::unordered_map<std::string, std::vector<ports::MemberRef>>> SociUserStore::groups_of(
+    const ports::Scope& scope, const std::vector<std::string>& user_ids) {
   auto checked = support::check_scope(scope.tenant_id);
   if (!checked) return checked.error();
   auto session = borrow();
   if (!session) return session.error();
 
-  return guarded(dialect_, "cannot list the groups of user '" + user_id + "'", [&] {
-    auto& statement = session->statements().get<GroupsOf>(
-        **session,
-        "SELECT g.id, g.display_name, g.display_name_key FROM scim_group_members m "
-        "JOIN scim_groups g ON g.id = m.group_id WHERE m.tenant_id = :tenant AND m.member_id = :id");
-    GroupsOf& v = statement.values;
-    v.tenant = scope.tenant_id;
-    v.user_id = user_id;
+  const std::string what = user_ids.size() == 1 ? "user '" + user_ids[0] + "'" : "a page of users";
+  return guarded(dialect_, "cannot list the groups of " + what, [&] {
+    using Keyed = std::pair<std::string, ports::MemberRef>;
+    std::unordered_map<std::string, std::vector<Keyed>> keyed;
+    for (std::size_t start = 0; start < user_ids.size(); start += bindings::kSubjectBatch) {
+      const std::size_t end = std::min(user_ids.size(), start + bindings::kSubjectBatch);
+      SqlParams params;
+      std::string query =
+          "SELECT m.member_id, g.id, g.display_name, g.display_name_key FROM scim_group_members m "
+          "JOIN scim_groups g ON g.id = m.group_id WHERE m.tenant_id = " +
+          params.text(scope.tenant_id) + " AND m.member_id IN (";
+      for (std::size_t i = start; i < end; ++i) query += (i == start ? "" : ", ") + params.text(user_ids[i]);
+      query += ")";
+      // Kept only for one user (a lookup): the text varies with the count.
+      run_statement<GroupsOf>(
+          **session, end - start == 1 ? &session->statements() : nullptr, query, params.shape(),
+          [&](GroupsOf& made) { made.params = params; }, [&](GroupsOf& b) { b.params.assign(params); },
+          [&](GroupsOf& b) { keyed[b.user_id].emplace_back(b.display_key, b.row); });
+    }
     // Ordered by (display_name_key, id) here: an ORDER BY across the join
     // costs MariaDB a temporary table.  Keys compare bytewise, as in SQL.
-    std::vector<std::pair<std::string, ports::MemberRef>> keyed;
-    statement.for_each_row([&] { keyed.emplace_back(v.display_key, v.row); });
-    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.first, a.second.value) < std::tie(b.first, b.second.value);
-    });
-    std::vector<ports::MemberRef> groups;
-    groups.reserve(keyed.size());
-    for (auto& [key, group] : keyed) groups.push_back(std::move(group));
+    std::unordered_map<std::string, std::vector<ports::MemberRef>> groups;
+    for (auto& [user, rows] : keyed) {
+      std::sort(rows.begin(), rows.end(), [](const Keyed& a, const Keyed& b) {
+        return std::tie(a.first, a.second.value) < std::tie(b.first, b.second.value);
+      });
+      auto& out = groups[user];
+      out.reserve(rows.size());
+      for (auto& [key, group] : rows) out.push_back(std::move(group));
+    }
     return groups;
   });
 }

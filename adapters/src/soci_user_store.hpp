@@ -29,7 +29,8 @@ class SociUserStore final : public ports::UserStore {
   Result<std::vector<ports::BindingChange>> revoke(const ports::Scope& scope, const std::string& id,
                                                   const ports::AuditEntry& audit) override;
   Result<ports::ListPage<ports::UserRow>> list(const ports::Scope& scope, const ports::ListQuery& query) override;
-  Result<std::vector<ports::MemberRef>> groups_of(const ports::Scope& scope, const std::string& user_id) override;
+  Result<std::unordered_map<std::string, std::vector<ports::MemberRef>>> groups_of(
+      const ports::Scope& scope, const std::vector<std::string>& user_ids) override;
 
  private:
   Result<PooledSession> borrow() const;

@@ -49,6 +49,14 @@ struct on_a_server {
   }
 };
 
+// The groups of one user, through the batch call.
+std::vector<ports::MemberRef> groups_of(ResourceFixture& fx, const ports::Scope& scope, const std::string& id) {
+  auto groups = fx.users->groups_of(scope, {id});
+  BOOST_TEST_REQUIRE(groups.has_value(), (groups ? "" : describe(groups.error())));
+  BOOST_TEST_REQUIRE(groups->size() <= 1u);
+  return groups->empty() ? std::vector<ports::MemberRef>{} : groups->begin()->second;
+}
+
 std::string row_text(const ports::UserRow& r) {
   std::string roles;
   for (const auto& role : r.roles) roles += role.role_id + ":" + role.role_name + ":" + role.type + ",";
@@ -94,7 +102,7 @@ BOOST_AUTO_TEST_CASE(cached_statements_do_not_outlive_a_lost_connection,
   ports::ListQuery q;
   q.filter = filter.get();
   BOOST_TEST_REQUIRE(users.list(kAcme, q).has_value());
-  BOOST_TEST_REQUIRE(users.groups_of(kAcme, "id-a").has_value());
+  BOOST_TEST_REQUIRE(users.groups_of(kAcme, {"id-a"}).has_value());
 
   // The server ends the store's only session.
   auto admin = db.session();
@@ -126,7 +134,7 @@ BOOST_AUTO_TEST_CASE(cached_statements_do_not_outlive_a_lost_connection,
     BOOST_TEST_REQUIRE(listed->items.size() == 1u);
     BOOST_TEST(listed->items[0].id == "id-a");
   }
-  BOOST_TEST(users.groups_of(kAcme, "id-a").has_value());
+  BOOST_TEST(users.groups_of(kAcme, {"id-a"}).has_value());
   const auto after = users.create(kAcme, user_write("after", "", true, "ext-b"), "id-b", kT2,
                                   audit("acme", "user.create", "id-b"));
   BOOST_TEST_REQUIRE(after.has_value(), (after ? "" : describe(after.error())));
@@ -518,19 +526,38 @@ BOOST_AUTO_TEST_CASE(revoke_removes_access_memberships_bindings_and_external_ids
 BOOST_AUTO_TEST_CASE(groups_of_lists_this_tenants_groups_by_name) {
   ResourceFixture fx;
   seed(fx);
-  auto groups = fx.users->groups_of(kAcme, "u01");
-  BOOST_TEST_REQUIRE(groups.has_value());
-  BOOST_TEST_REQUIRE(groups->size() == 2u);
-  BOOST_TEST((*groups)[0].value == "g1");
-  BOOST_TEST((*groups)[0].display == "Admins");
-  BOOST_TEST((*groups)[0].type == "Group");
-  BOOST_TEST((*groups)[1].value == "g2");
-  BOOST_TEST((*groups)[1].display == "Tour Guides");
-  auto in_globex = fx.users->groups_of(kGlobex, "u04");
-  BOOST_TEST_REQUIRE(in_globex.has_value());
-  BOOST_TEST_REQUIRE(in_globex->size() == 1u);
-  BOOST_TEST((*in_globex)[0].value == "g9");
-  BOOST_TEST(fx.users->groups_of(kAcme, "u04")->empty());
+  const auto groups = groups_of(fx, kAcme, "u01");
+  BOOST_TEST_REQUIRE(groups.size() == 2u);
+  BOOST_TEST(groups[0].value == "g1");
+  BOOST_TEST(groups[0].display == "Admins");
+  BOOST_TEST(groups[0].type == "Group");
+  BOOST_TEST(groups[1].value == "g2");
+  BOOST_TEST(groups[1].display == "Tour Guides");
+  const auto in_globex = groups_of(fx, kGlobex, "u04");
+  BOOST_TEST_REQUIRE(in_globex.size() == 1u);
+  BOOST_TEST(in_globex[0].value == "g9");
+  BOOST_TEST(groups_of(fx, kAcme, "u04").empty());
+}
+
+// A page's groups are one statement, not one per user; a user in no group
+// has no entry, another tenant's memberships are not there.
+BOOST_AUTO_TEST_CASE(groups_of_a_page_is_one_statement) {
+  ResourceFixture fx;
+  seed(fx);
+  must_create_group(fx, kAcme, "g-z", group_write("zulu"), {"u01", "u02"}, created_at(20));
+  QueryLog log;
+  fx.log(log);
+  auto groups = fx.users->groups_of(kAcme, {"u01", "u02", "u04", "nobody"});
+  BOOST_TEST_REQUIRE(groups.has_value(), (groups ? "" : describe(groups.error())));
+  BOOST_TEST(log.queries().size() == 1u);
+  BOOST_TEST(groups->size() == 2u);
+  std::vector<std::string> of_u01;
+  for (const auto& g : (*groups)["u01"]) of_u01.push_back(g.value);
+  BOOST_TEST(of_u01 == (std::vector<std::string>{"g1", "g2", "g-z"}), boost::test_tools::per_element());
+  BOOST_TEST_REQUIRE((*groups)["u02"].size() >= 1u);
+  BOOST_TEST((*groups)["u02"].back().value == "g-z");
+  BOOST_TEST(groups->count("u04") == 0u);
+  BOOST_TEST(fx.users->groups_of(kAcme, {})->empty());
 }
 
 // By name, case-insensitively: not by id, nor by the order they were made.
@@ -540,10 +567,8 @@ BOOST_AUTO_TEST_CASE(groups_of_sorts_by_name_not_by_id) {
   must_create_group(fx, kAcme, "g-a", group_write("charlie"), {"u04"}, created_at(20));
   must_create_group(fx, kAcme, "g-b", group_write("Bravo"), {"u04"}, created_at(21));
   must_create_group(fx, kAcme, "g-c", group_write("alpha"), {"u04"}, created_at(22));
-  auto groups = fx.users->groups_of(kAcme, "u04");
-  BOOST_TEST_REQUIRE(groups.has_value());
   std::vector<std::string> ids;
-  for (const auto& g : *groups) ids.push_back(g.value);
+  for (const auto& g : groups_of(fx, kAcme, "u04")) ids.push_back(g.value);
   BOOST_TEST(ids == (std::vector<std::string>{"g-c", "g-b", "g-a"}), boost::test_tools::per_element());
 }
 

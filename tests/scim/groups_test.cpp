@@ -93,6 +93,26 @@ BOOST_AUTO_TEST_CASE(create_with_members_and_read_them_back) {
   BOOST_TEST(str(entry, "type") == "direct");
 }
 
+// A listed page shows each user's own groups (read for the page at once).
+BOOST_AUTO_TEST_CASE(a_listed_page_shows_each_users_groups) {
+  World w;
+  const auto both = create_group(w.okta, "Both", {w.alice, w.bob});
+  const auto only_bob = create_group(w.okta, "Bob Only", {w.bob});
+  std::map<std::string, std::set<std::string>> listed;
+  const auto page = list(w.okta, "/Users?count=100");
+  for (const auto& u : page.at("Resources").as_array()) {
+    auto& groups = listed[str(u, "id")];
+    if (const auto* g = u.as_object().if_contains("groups")) {
+      for (const auto& e : g->as_array()) groups.insert(str(e, "value"));
+    }
+  }
+  BOOST_TEST((listed[w.alice] == std::set<std::string>{both}));
+  BOOST_TEST((listed[w.bob] == std::set<std::string>{both, only_bob}));
+  BOOST_TEST(listed[w.carol].empty());
+  const auto names = list(w.okta, "/Users?attributes=userName").at("Resources").as_array();
+  BOOST_TEST(!names.at(0).as_object().contains("groups"));
+}
+
 BOOST_AUTO_TEST_CASE(a_group_without_members_has_none_to_show) {
   World w;
   const auto group = create(w.okta, "/Groups", json::object{{"schemas", json::array{kGroupUrn}}, {"displayName", "Empty"}});

@@ -104,9 +104,10 @@ Result<ports::UserWrite> UserService::to_write(const ports::Scope& scope, json::
 Result<UserView> UserService::with_groups(const ports::Scope& scope, ports::UserRow row, bool load) {
   UserView view{std::move(row), std::nullopt};
   if (!load) return view;
-  auto groups = store_.groups_of(scope, view.row.id);
+  auto groups = store_.groups_of(scope, {view.row.id});
   if (!groups) return groups.error();
-  view.groups = std::move(*groups);
+  auto found = groups->find(view.row.id);
+  view.groups = found != groups->end() ? std::move(found->second) : std::vector<ports::MemberRef>{};
   return view;
 }
 
@@ -221,10 +222,22 @@ Result<ports::ListPage<UserView>> UserService::list(const ports::Scope& scope, c
   out.total = page->total;
   out.next_cursor = std::move(page->next_cursor);
   out.items.reserve(page->items.size());
+  std::unordered_map<std::string, std::vector<ports::MemberRef>> groups;
+  if (load_groups && !page->items.empty()) {
+    std::vector<std::string> ids;
+    ids.reserve(page->items.size());
+    for (const auto& row : page->items) ids.push_back(row.id);
+    auto found = store_.groups_of(scope, ids);
+    if (!found) return found.error();
+    groups = std::move(*found);
+  }
   for (auto& row : page->items) {
-    auto view = with_groups(scope, std::move(row), load_groups);
-    if (!view) return view.error();
-    out.items.push_back(std::move(*view));
+    UserView view{std::move(row), std::nullopt};
+    if (load_groups) {
+      auto found = groups.find(view.row.id);
+      view.groups = found != groups.end() ? std::move(found->second) : std::vector<ports::MemberRef>{};
+    }
+    out.items.push_back(std::move(view));
   }
   return out;
 }

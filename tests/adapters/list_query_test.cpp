@@ -167,6 +167,32 @@ BOOST_AUTO_TEST_CASE(total_counts_the_filter_not_the_page) {
   BOOST_TEST(past.total == 6);
 }
 
+// Unfiltered, the count reads the tenant's access rows alone (no join to
+// scim_users), and still counts only this tenant's users.
+BOOST_AUTO_TEST_CASE(an_unfiltered_count_does_not_join_the_users) {
+  ResourceFixture fx;
+  seed_sortable(fx);
+  QueryLog log;
+  fx.log(log);
+  ports::ListQuery all;
+  all.count = 2;
+  const auto page = must_list(fx, all);
+  BOOST_TEST(page.items.size() == 2u);
+  BOOST_TEST(page.total == 9);
+  const auto queries = log.queries();
+  const auto count = std::find_if(queries.begin(), queries.end(), [](const std::string& query) {
+    return query.find("COUNT(*)") != std::string::npos;
+  });
+  BOOST_TEST_REQUIRE((count != queries.end()));
+  BOOST_TEST(count->find("JOIN") == std::string::npos, *count);
+
+  const auto filter = parse(R"(active eq true)");
+  ports::ListQuery filtered;
+  filtered.filter = filter.get();
+  filtered.count = 2;
+  BOOST_TEST(must_list(fx, filtered).total == 6);
+}
+
 // A page that is not resumed from a cursor and ends before `count` rows
 // tells the total: no COUNT runs (Okta's userName eq lookup, which needs no
 // read transaction either).  Past the end,

@@ -22,6 +22,13 @@ Error user_not_found(const std::string& id) {
   return Error::not_found("user '" + id + "' not found in this tenant");
 }
 
+// What groups_of found for `id`, taken out of `groups`: none without an entry.
+std::vector<ports::MemberRef> take_groups(std::unordered_map<std::string, std::vector<ports::MemberRef>>& groups,
+                                          const std::string& id) {
+  auto found = groups.find(id);
+  return found != groups.end() ? std::move(found->second) : std::vector<ports::MemberRef>{};
+}
+
 }  // namespace
 
 json::object render_user(const UserView& user, std::string_view location, bool with_roles) {
@@ -106,8 +113,7 @@ Result<UserView> UserService::with_groups(const ports::Scope& scope, ports::User
   if (!load) return view;
   auto groups = store_.groups_of(scope, {view.row.id});
   if (!groups) return groups.error();
-  auto found = groups->find(view.row.id);
-  view.groups = found != groups->end() ? std::move(found->second) : std::vector<ports::MemberRef>{};
+  view.groups = take_groups(*groups, view.row.id);
   return view;
 }
 
@@ -233,10 +239,7 @@ Result<ports::ListPage<UserView>> UserService::list(const ports::Scope& scope, c
   }
   for (auto& row : page->items) {
     UserView view{std::move(row), std::nullopt};
-    if (load_groups) {
-      auto found = groups.find(view.row.id);
-      view.groups = found != groups.end() ? std::move(found->second) : std::vector<ports::MemberRef>{};
-    }
+    if (load_groups) view.groups = take_groups(groups, view.row.id);
     out.items.push_back(std::move(view));
   }
   return out;

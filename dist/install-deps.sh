@@ -11,8 +11,9 @@ set -euo pipefail
 packages=(cmake g++ make libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libsoci-dev
   libssl-dev libyaml-cpp-dev libpq-dev libmariadb-dev libsqlite3-dev sqlite3 curl python3 binutils)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql-15 postgresql-client-15 mariadb-server mariadb-client clang-14 libclang-rt-14-dev chromium)
+  packages+=(postgresql-15 postgresql-client-15 mariadb-server mariadb-client procps clang-14 libclang-rt-14-dev chromium)
   # Node.js may come from elsewhere (with its own npm): only when absent.
+  # Debian 12's is 18: tests/ui pins a playwright-core that runs on it.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
@@ -36,8 +37,8 @@ fi
 # installed ones already match the lock file.
 if [ "${1:-}" = "--test" ]; then
   ui="$(cd "$(dirname "$0")/.." && pwd)/tests/ui"
-  locked=$(node -p "require('$ui/package-lock.json').packages['node_modules/playwright-core'].version")
-  installed=$(node -p "try { require('$ui/node_modules/playwright-core/package.json').version } catch { '' }")
+  locked=$(node -p 'require(process.argv[1]).packages["node_modules/playwright-core"].version' "$ui/package-lock.json")
+  installed=$(node -p 'try { require(process.argv[1]).version } catch { "" }' "$ui/node_modules/playwright-core/package.json")
   if [ "$locked" != "$installed" ]; then
     echo "installing: tests/ui npm packages (npm ci)"
     (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -10,6 +10,19 @@ tenant=${TENANT:-main}
 state=${STATE_DIR:-$root/build/quickstart}
 
 bash "$root/dist/install-deps.sh"
+
+# The harness an earlier run left running (its shell killed) is stopped;
+# any other program on the port is named, with how to choose another.
+old=$(cat "$state/harness.pid" 2>/dev/null || true)
+if [ -n "$old" ] && [ "$(readlink "/proc/$old/exe" 2>/dev/null)" = "$build/tests/harness/kestra-harness" ]; then
+  kill -TERM "$old" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+fi
+if ! python3 -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$port" 2>/dev/null; then
+  echo "port $port is taken by another program: stop it, or choose another port, e.g. PORT=$((port + 1)) bash dist/run-harness.sh" >&2
+  exit 1
+fi
+
 echo "building (Release) in $build ..."
 mkdir -p "$build"
 if ! { cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release &&
@@ -19,6 +32,8 @@ if ! { cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release &&
 fi
 
 mkdir -p "$state/plugins"
+# A path as a YAML single-quoted scalar (spaces, colons and quotes kept).
+yaml_path() { local q="'"; printf "'%s'" "${1//$q/$q$q}"; }
 ln -sf "$build/module/libkestra-scim.so" "$state/plugins/libkestra-scim.so"
 cat >"$state/application.yml" <<YAML
 micronaut:
@@ -27,7 +42,7 @@ micronaut:
     port: $port
 kestra:
   plugins:
-    path: $state/plugins
+    path: $(yaml_path "$state/plugins")
   ee:
     tenants:
       enabled: true
@@ -37,15 +52,16 @@ kestra:
       username: admin
       password: ${ADMIN_PASSWORD:-admin-change-me}
   harness:
-    data-dir: $state/data
+    data-dir: $(yaml_path "$state/data")
   scim:
     sqlite:
-      path: $state/data/kestra-scim.db
+      path: $(yaml_path "$state/data/kestra-scim.db")
 YAML
 echo "config: $state/application.yml"
 log="$state/harness.log"
 "$build/tests/harness/kestra-harness" --config "$state/application.yml" >"$log" 2>&1 &
 harness=$!
+echo "$harness" >"$state/harness.pid"
 trap 'kill -TERM $harness 2>/dev/null; wait $harness' INT TERM
 for _ in $(seq 1 100); do
   grep -q '^listening on ' "$log" && break

@@ -22,8 +22,45 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "${1:-$root/build-test}")
 jobs=$(nproc)
 sanitizers=${KESTRA_TEST_SANITIZERS:-1}
+builds=("$build" "$build-asan" "$build-tsan" "$build-fuzz")
 
+[ "$(id -u)" = 0 ] || { echo "tests/run.sh: run as root (it installs packages and starts PostgreSQL and MariaDB as their users)" >&2; exit 1; }
 bash "$root/dist/install-deps.sh" --test
+bash "$root/tests/preflight.sh"
+
+# What an interrupted run (Ctrl-C, a killed shell) may have left: database
+# servers (this run's and the fault tests') and processes of the builds
+# (harness hosts, tests).  Stopped before the run and after it.
+stop_leftovers() {
+  local dir pointer pid exe
+  for dir in "${builds[@]}"; do
+    [ -d "$dir" ] || continue
+    while IFS= read -r -d '' pointer; do
+      bash "$root/tests/databases.sh" destroy "$(dirname "$pointer")" || true
+    done < <(find "$dir" -name server-dir -type f -print0)
+  done
+  for pid in /proc/[0-9]*; do
+    exe=$(readlink "$pid/exe" 2>/dev/null) || continue
+    for dir in "${builds[@]}"; do
+      case "$exe" in "$dir"/*) kill -KILL "${pid#/proc/}" 2>/dev/null || true ;; esac
+    done
+  done
+}
+stop_leftovers
+state="$build/databases"
+trap stop_leftovers EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# The servers first: a port in use or a server that cannot start fails the
+# run now, not after the build.
+bash "$root/tests/databases.sh" start "$state"
+# shellcheck disable=SC1091
+source "$state/env"
+export KESTRA_TEST_REQUIRE_DATABASES=1
+# install-deps.sh --test installed Chromium and playwright-core: the browser
+# test (ui.provisioning) must run, never skip.
+export KESTRA_TEST_REQUIRE_BROWSER=1
+
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 if [ "$sanitizers" = 1 ]; then
   cmake --build "$build" -j "$jobs" --target kestra-scim kestra-harness
@@ -38,18 +75,6 @@ else
   cmake --build "$build" -j "$jobs"
 fi
 
-state="$build/databases"
-mkdir -p "$build"
-cleanup() { bash "$root/tests/databases.sh" stop "$state" || true; }
-trap cleanup EXIT
-bash "$root/tests/databases.sh" start "$state"
-# shellcheck disable=SC1091
-source "$state/env"
-export KESTRA_TEST_REQUIRE_DATABASES=1
-# install-deps.sh --test installed Chromium and playwright-core: the browser
-# test (ui.provisioning) must run, never skip.
-export KESTRA_TEST_REQUIRE_BROWSER=1
-
 status=0
 if [ "$sanitizers" = 1 ]; then
   echo "== Release: dist.package"
@@ -61,8 +86,7 @@ if [ "$sanitizers" = 1 ]; then
 else
   ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 || status=1
 fi
-cleanup
-trap - EXIT
+stop_leftovers
 
 bash "$root/tests/fuzz/run.sh" "$build-fuzz" "${KESTRA_FUZZ_SECONDS:-60}" || status=1
 exit $status

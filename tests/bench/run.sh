@@ -37,7 +37,6 @@ fi
 cmake --build "$build" -j2 --target bench
 
 state=$(mktemp -d /tmp/kestra-bench.XXXXXX)
-chmod 755 "$state"  # the database servers run as postgres / mysql
 export KESTRA_BENCH_PEER_DIR=${KESTRA_BENCH_PEER_DIR:-/tmp/kestra-bench-peer}
 # The database servers the backends need: postgres, mysql, both or none.
 engines=""
@@ -57,7 +56,7 @@ cleanup() {
     kill -TERM "$peer_pid" 2>/dev/null || true
   fi
   if [ -n "$engines" ]; then
-    bash "$root/tests/databases.sh" stop "$state" "$engines" >/dev/null 2>&1 || true
+    bash "$root/tests/databases.sh" destroy "$state" >/dev/null 2>&1 || true
   fi
   rm -rf "$state"
   exit "$status"

@@ -48,8 +48,7 @@ class OwnServer {
     fs::create_directories(dir_.parent_path());
     std::ofstream(log_path(), std::ios::trunc);
     try {
-      script("stop");  // one a killed run left behind
-      fs::remove_all(dir_);
+      script("destroy");  // one a killed run left behind
       fs::create_directories(dir_);
       script("start");
       export_env(dir_ / "env");
@@ -65,7 +64,7 @@ class OwnServer {
   }
   ~OwnServer() {
     try {
-      script("stop");
+      script("destroy");
     } catch (const std::exception& e) {
       std::cerr << e.what() << std::endl;
     }
@@ -75,7 +74,7 @@ class OwnServer {
   OwnServer(const OwnServer&) = delete;
   OwnServer& operator=(const OwnServer&) = delete;
 
-  // tests/databases.sh COMMAND DIR ENGINE (start, stop, crash, freeze, thaw).
+  // tests/databases.sh COMMAND DIR ENGINE (start, stop, destroy, crash, freeze, thaw).
   void script(const std::string& command) const {
     const std::string line = "bash '" + std::string(KESTRA_DATABASES_SCRIPT) + "' " + command + " '" + dir_.string() +
                              "' " + engine_ + " >>'" + log_path().string() + "' 2>&1";

@@ -12,7 +12,8 @@ build=$(realpath -m "${1:-$root/build-fuzz}")
 seconds=${2:-${KESTRA_FUZZ_SECONDS:-60}}
 targets=(filter patch resource abi)
 
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKESTRA_SCIM_FUZZ=ON >/dev/null
+# Debian 12's clang-14 package names its compilers clang-14 and clang++-14.
+CC=${KESTRA_FUZZ_CC:-clang-14} CXX=${KESTRA_FUZZ_CXX:-clang++-14} cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKESTRA_SCIM_FUZZ=ON >/dev/null
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 # One fuzzer per core at a time; each still gets its full SECONDS.

@@ -215,34 +215,6 @@ std::optional<OptionalText> integration_service_account(soci::session& sql, cons
 
 using support::insert_audit;
 
-struct AuditRow {
-  ports::AuditEntry item;
-  long long id = 0;
-  OptionalText integration_id;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(item.tenant_id));
-    st.exchange(soci::into(integration_id));
-    st.exchange(soci::into(item.actor_type));
-    st.exchange(soci::into(item.actor_id));
-    st.exchange(soci::into(item.action));
-    st.exchange(soci::into(item.target_type));
-    st.exchange(soci::into(item.target_id));
-    st.exchange(soci::into(item.outcome));
-    st.exchange(soci::into(item.detail));
-    st.exchange(soci::into(item.request_id));
-    st.exchange(soci::into(item.created_at));
-  }
-
-  ports::AuditEntry value() const {
-    ports::AuditEntry out = item;
-    out.id = id;
-    out.integration_id = to_std(integration_id);
-    return out;
-  }
-};
-
 void insert_token(soci::session& sql, const ports::TokenRecord& token, const std::string& service_account_id) {
   sql << "INSERT INTO scim_api_tokens (id, service_account_id, lookup_prefix, secret_hash, created_at) "
          "VALUES (:id, :service_account_id, :lookup_prefix, :secret_hash, :created_at)",
@@ -719,12 +691,11 @@ Result<ports::Page<ports::AuditEntry>> SociProvisioningStore::list_audit(const s
 
     const long long first = offset;
     const long long size = limit;
-    AuditRow row;
+    support::AuditReader row;
     for_each_row(
         sql,
-        "SELECT id, tenant_id, integration_id, actor_type, actor_id, action, target_type, target_id, outcome, "
-        "detail, request_id, created_at FROM scim_audit " +
-            where + " ORDER BY id DESC LIMIT :size OFFSET :first",
+        std::string("SELECT ") + support::kAuditColumns + " FROM scim_audit " + where +
+            " ORDER BY id DESC LIMIT :size OFFSET :first",
         [&](soci::statement& st) {
           row.bind(st);
           bind_filter(st);

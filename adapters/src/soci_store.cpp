@@ -28,6 +28,10 @@ constexpr const char* kRemoveTenantStatements[] = {
     "DELETE FROM scim_service_accounts WHERE tenant_id = :tenant",
     "DELETE FROM scim_roles WHERE tenant_id = :tenant",
     "DELETE FROM scim_tenant_users WHERE tenant_id = :tenant",
+    // Its claims go; the users it owned have no owner (the next tenant to
+    // create one owns it, unless its domain is claimed).
+    "DELETE FROM scim_domain_claims WHERE tenant_id = :tenant",
+    "UPDATE scim_users SET owner_tenant_id = NULL WHERE owner_tenant_id = :tenant",
     "DELETE FROM scim_groups WHERE tenant_id = :tenant",
     "DELETE FROM scim_audit WHERE tenant_id = :tenant",
     "DELETE FROM scim_tenants WHERE id = :tenant",
@@ -75,7 +79,8 @@ SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPo
           "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")),
       provisioning_(*dialect_, *sessions_),
       users_(*dialect_, *sessions_),
-      groups_(*dialect_, *sessions_) {}
+      groups_(*dialect_, *sessions_),
+      domain_claims_(*dialect_, *sessions_) {}
 
 Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");

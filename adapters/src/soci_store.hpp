@@ -6,6 +6,7 @@
 #include "dialect.hpp"
 #include "pooled_session.hpp"
 #include "ports/store.hpp"
+#include "soci_domain_claim_store.hpp"
 #include "soci_group_store.hpp"
 #include "soci_provisioning_store.hpp"
 #include "soci_user_store.hpp"
@@ -36,6 +37,7 @@ class SociStore final : public ports::Store {
   ports::ProvisioningStore& provisioning() override { return provisioning_; }
   ports::UserStore& users() override { return users_; }
   ports::GroupStore& groups() override { return groups_; }
+  ports::DomainClaimStore& domain_claims() override { return domain_claims_; }
 
  private:
   SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPool> sessions, int schema_version);
@@ -48,6 +50,7 @@ class SociStore final : public ports::Store {
   SociProvisioningStore provisioning_;
   SociUserStore users_;
   SociGroupStore groups_;
+  SociDomainClaimStore domain_claims_;
 };
 
 }  // namespace kestra::adapters

@@ -29,7 +29,8 @@ using support::OptionalText;
 
 constexpr const char* kSelectUser =
     "SELECT u.id, u.user_name, u.resource, a.active, x.external_id, a.created_at, "
-    "CASE WHEN a.updated_at > u.updated_at THEN a.updated_at ELSE u.updated_at END, u.version, a.version";
+    "CASE WHEN a.updated_at > u.updated_at THEN a.updated_at ELSE u.updated_at END, u.version, a.version, "
+    "u.owner_tenant_id";
 
 // The tenant's users with this integration's external id as x.
 std::string user_from(SqlParams& params, const std::string& integration_id) {
@@ -44,6 +45,7 @@ struct UserReader {
   OptionalText external_id;
   long long version = 0;
   long long access_version = 0;
+  OptionalText owner;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(item.id));
@@ -55,10 +57,12 @@ struct UserReader {
     st.exchange(soci::into(item.updated_at));
     st.exchange(soci::into(version));
     st.exchange(soci::into(access_version));
+    st.exchange(soci::into(owner));
   }
 
   ports::UserRow value() const {
     ports::UserRow out = item;
+    out.owner_tenant = owner.value_or("");
     out.active = active != 0;
     out.external_id = support::to_std(external_id);
     out.version = version;
@@ -147,8 +151,8 @@ const std::string& insert_user_sql() {
       names += std::string(column) + ", ";
       values += ":" + std::string(column) + ", ";
     }
-    return "INSERT INTO scim_users (id, " + names + "created_at, updated_at, version) VALUES (:id, " + values +
-           ":now, :now2, 1)";
+    return "INSERT INTO scim_users (id, " + names + "owner_tenant_id, created_at, updated_at, version) VALUES (:id, " +
+           values + ":owner, :now, :now2, 1)";
   }();
   return sql;
 }
@@ -156,7 +160,8 @@ const std::string& insert_user_sql() {
 std::string update_user_sql() {
   std::string sets;
   for (const char* column : kSharedColumns) sets += std::string(column) + " = :" + column + ", ";
-  return "UPDATE scim_users SET " + sets + "updated_at = :now, version = version + 1 WHERE id = :id";
+  return "UPDATE scim_users SET " + sets +
+         "owner_tenant_id = COALESCE(owner_tenant_id, :owner), updated_at = :now, version = version + 1 WHERE id = :id";
 }
 
 // What the insert of a new user exchanges.
@@ -164,31 +169,36 @@ struct UserInsert {
   std::string id;
   ports::UserWrite user;
   UserColumns columns;
+  std::string owner;
   std::string now;
 
   void bind(soci::statement& st) {
     st.exchange(soci::use(id, "id"));
     bind_shared(st, user, columns);
+    st.exchange(soci::use(owner, "owner"));
     st.exchange(soci::use(now, "now"));
     st.exchange(soci::use(now, "now2"));
   }
 };
 
-void insert_user(StatementCache& statements, soci::session& sql, const std::string& id, const ports::UserWrite& user,
-                 const UserColumns& c, const std::string& now) {
+void insert_user(StatementCache& statements, soci::session& sql, const std::string& owner, const std::string& id,
+                 const ports::UserWrite& user, const UserColumns& c, const std::string& now) {
   auto& statement = statements.get<UserInsert>(sql, insert_user_sql());
   UserInsert& v = statement.values;
   v.id = id;
   v.user = user;
   v.columns = c;
+  v.owner = owner;
   v.now = now;
   statement.execute();
 }
 
-void update_user(soci::session& sql, const std::string& id, const ports::UserWrite& user, const UserColumns& c,
-                 const std::string& now) {
+// The user's shared attributes; a user without owner gets `owner`.
+void update_user(soci::session& sql, const std::string& owner, const std::string& id, const ports::UserWrite& user,
+                 const UserColumns& c, const std::string& now) {
   support::execute(sql, update_user_sql(), [&](soci::statement& st) {
     bind_shared(st, user, c);
+    st.exchange(soci::use(owner, "owner"));
     st.exchange(soci::use(now, "now"));
     st.exchange(soci::use(id, "id"));
   });
@@ -363,6 +373,7 @@ void insert_new_user_at_once(StatementCache& statements, soci::session& sql, con
   v.user.id = id;
   v.user.user = user;
   v.user.columns = c;
+  v.user.owner = scope.tenant_id;
   v.user.now = now;
   v.audit.set(audit, scope.tenant_id);
   v.values = values_json(c.values);
@@ -379,11 +390,13 @@ struct UserByName {
   std::string id;
   std::string user_name;
   std::string resource;
+  OptionalText owner;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
     st.exchange(soci::into(user_name));
     st.exchange(soci::into(resource));
+    st.exchange(soci::into(owner));
     st.exchange(soci::use(user_name_key, "user_name_key"));
   }
 };
@@ -395,6 +408,7 @@ ports::UserRow written_user(soci::session& sql, const ports::Scope& scope, const
   ports::UserRow row;
   row.id = id;
   row.user_name = user.user_name;
+  row.owner_tenant = scope.tenant_id;
   row.resource_json = user.resource_json;
   row.active = user.active;
   if (!scope.integration_id.empty()) row.external_id = user.external_id;
@@ -408,6 +422,12 @@ ports::UserRow written_user(soci::session& sql, const ports::Scope& scope, const
 
 Error user_name_taken(const ports::UserWrite& user) {
   return Error::conflict("a user with userName '" + user.user_name + "' already exists in this tenant");
+}
+
+// A user of that userName exists that this tenant may not link (another
+// tenant's, its domain unclaimed): nothing more is said of it.
+Error user_name_owned_elsewhere(const ports::UserWrite& user) {
+  return Error::conflict("userName '" + user.user_name + "' is taken");
 }
 
 Error user_not_found(const std::string& id) { return Error::not_found("user '" + id + "' does not exist in this tenant"); }
@@ -484,35 +504,39 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
       }
       WriteTransaction transaction(sql, dialect_);
       std::string id;
-      std::string stored_name, stored_resource;
+      std::string stored_name, stored_resource, owner;
       bool exists = false;
       if (attempt > 0) {
         auto& lookup = statements.get<UserByName>(
-            sql, "SELECT id, user_name, resource FROM scim_users WHERE user_name_key = :user_name_key");
+            sql, "SELECT id, user_name, resource, owner_tenant_id FROM scim_users WHERE user_name_key = :user_name_key");
         lookup.values.user_name_key = user.user_name_key;
         lookup.for_each_row([&] {
           exists = true;
           id = lookup.values.id;
           stored_name = lookup.values.user_name;
           stored_resource = lookup.values.resource;
+          owner = lookup.values.owner.value_or("");
         });
       }
       if (exists) {
         if (has_access(sql, scope.tenant_id, id)) return user_name_taken(user);
+        if (user.link == ports::LinkRule::OwnerOnly && !owner.empty() && owner != scope.tenant_id) {
+          return user_name_owned_elsewhere(user);
+        }
         if (!support::unless_duplicate(dialect_,
                                        [&] { insert_access(statements, sql, scope, id, user.active, now); })) {
           raced = true;
           return user_name_taken(user);
         }
-        if (stored_name != user.user_name || stored_resource != user.resource_json) {
-          update_user(sql, id, user, *columns, now);
+        if (stored_name != user.user_name || stored_resource != user.resource_json || owner.empty()) {
+          update_user(sql, scope.tenant_id, id, user, *columns, now);
           write_values(statements, sql, id, *columns);
         }
       } else {
         // A new id: no values, external id or binding to replace.
         id = new_id;
         if (!support::unless_duplicate(dialect_,
-                                       [&] { insert_user(statements, sql, id, user, *columns, now); })) {
+                                       [&] { insert_user(statements, sql, scope.tenant_id, id, user, *columns, now); })) {
           raced = true;
           return user_name_taken(user);
         }
@@ -522,6 +546,13 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
       write_external_id(statements, sql, scope.integration_id, "User", id, user.external_id, !exists);
       ports::AuditEntry entry = audit;
       if (entry.target_id.empty() || entry.target_id == new_id) entry.target_id = id;
+      if (exists) {  // the instance admin's view of cross-tenant links
+        entry.action = "user.link";
+        entry.detail += std::string(entry.detail.empty() ? "" : "; ") + "an existing user, " +
+                        (owner == scope.tenant_id ? "created by this tenant"
+                         : owner.empty()          ? "owned by no tenant"
+                                                  : "through a claim of its domain this tenant shares");
+      }
       support::insert_audit(statements, sql, entry, scope.tenant_id);
       // The access row is new: its version stays 1 whatever the roles.
       auto changes = write_roles(sql, scope, id, user, true, now, entry, !exists);
@@ -588,7 +619,7 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
       if (taken > 0) return Error::conflict("userName '" + user.user_name + "' belongs to another user");
     }
     if (stored_key != user.user_name_key || stored_name != user.user_name || stored_resource != user.resource_json) {
-      if (!support::unless_duplicate(dialect_, [&] { update_user(sql, id, user, *columns, now); })) {
+      if (!support::unless_duplicate(dialect_, [&] { update_user(sql, scope.tenant_id, id, user, *columns, now); })) {
         return Error::conflict("userName '" + user.user_name + "' belongs to another user");
       }
       write_values(session->statements(), sql, id, *columns);

@@ -8,6 +8,7 @@
 #include "statement_cache.hpp"
 
 #include <soci/boost-optional.h>
+#include <soci/into.h>
 #include <soci/session.h>
 #include <soci/statement.h>
 #include <soci/use.h>
@@ -131,6 +132,38 @@ struct AuditRow {
     st.exchange(soci::use(entry.detail, "detail"));
     st.exchange(soci::use(entry.request_id, "request_id"));
     st.exchange(soci::use(created_at, "created_at"));
+  }
+};
+
+// What a SELECT of kAuditColumns from scim_audit reads, row by row.
+inline constexpr const char* kAuditColumns =
+    "id, tenant_id, integration_id, actor_type, actor_id, action, target_type, target_id, outcome, detail, "
+    "request_id, created_at";
+struct AuditReader {
+  ports::AuditEntry item;
+  long long id = 0;
+  OptionalText integration_id;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(item.tenant_id));
+    st.exchange(soci::into(integration_id));
+    st.exchange(soci::into(item.actor_type));
+    st.exchange(soci::into(item.actor_id));
+    st.exchange(soci::into(item.action));
+    st.exchange(soci::into(item.target_type));
+    st.exchange(soci::into(item.target_id));
+    st.exchange(soci::into(item.outcome));
+    st.exchange(soci::into(item.detail));
+    st.exchange(soci::into(item.request_id));
+    st.exchange(soci::into(item.created_at));
+  }
+
+  ports::AuditEntry value() const {
+    ports::AuditEntry out = item;
+    out.id = id;
+    out.integration_id = to_std(integration_id);
+    return out;
   }
 };
 

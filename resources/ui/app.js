@@ -64,6 +64,7 @@ async function api(method, path, body, authorization = sessionStorage.getItem(AU
 const encode = encodeURIComponent;
 const integrationsPath = (tenant) => `/api/v1/${encode(tenant)}/security-integrations`;
 const integrationPath = (tenant, id) => `${integrationsPath(tenant)}/${encode(id)}`;
+const domainClaimsPath = (tenant) => `/api/v1/${encode(tenant)}/scim-domain-claims`;
 
 function basicAuthorization(username, password) {
   const bytes = new TextEncoder().encode(`${username}:${password}`);
@@ -240,7 +241,25 @@ async function selectTenant(tenant) {
   sessionStorage.setItem(TENANT_KEY, tenant);
   history.replaceState(null, '', `#tenant=${encode(tenant)}`);
   announce('');
-  await loadIntegrations();
+  await Promise.all([loadIntegrations(), loadDomainClaims()]);
+}
+
+// ---- domain claims (read-only: the instance admin's) -----------------------
+
+async function loadDomainClaims() {
+  const tenant = state.tenant;
+  try {
+    const result = await api('GET', domainClaimsPath(tenant));
+    if (tenant !== state.tenant) return;
+    const items = result.results.map((claim) => h('li', { 'data-domain': claim.domain },
+      h('code', {}, claim.domain),
+      h('span', { class: 'badge', title: claim.source === 'CONFIG' ? 'From kestra.scim.domain-claims' : 'Added by the instance admin' },
+        claim.source === 'CONFIG' ? 'configuration' : 'instance admin')));
+    $('domains-list').replaceChildren(...items);
+    $('domains-empty').hidden = items.length > 0;
+  } catch (e) {
+    handleFailure(e, $('app-error'));
+  }
 }
 
 // ---- integrations ----------------------------------------------------------

@@ -18,6 +18,13 @@ inline std::string created_at(int n) {
   return "2026-01-" + std::string(n < 10 ? "0" : "") + std::to_string(n) + "T10:00:00.000Z";
 }
 
+// `w` as a tenant that claims its domain creates it: it links an existing
+// user whoever created it (iam/domain_claims).
+inline ports::UserWrite shared(ports::UserWrite w) {
+  w.link = ports::LinkRule::Shared;
+  return w;
+}
+
 inline void must_create_user(ResourceFixture& f, const ports::Scope& scope, const std::string& id,
                              const ports::UserWrite& w, const std::string& at) {
   auto created = f.users->create(scope, w, id, at, audit(scope.tenant_id, "user.create", id));
@@ -84,17 +91,17 @@ inline void seed(ResourceFixture& f) {
 
   // globex: u02 and u04 granted there too (same shared attributes), u09 only there.
   auto again = f.users->create(kGlobex,
-                               user_write("jsmith",
+                               shared(user_write("jsmith",
                                           R"("displayName":"John Smith","title":"Manager","name":{"givenName":"John",)"
                                           R"("familyName":"Smith"},"emails":[{"value":"john.smith@work.example",)"
                                           R"("type":"work","primary":"True"}],)" +
                                               enterprise + R"({"department":"Tour Operations","employeeNumber":"1002"})",
-                                          true, "globex-jsmith"),
+                                          true, "globex-jsmith")),
                                "unused", created_at(7), audit("globex", "user.create"));
   BOOST_TEST_REQUIRE(again.has_value());
   auto bob = f.users->create(kGlobex,
-                             user_write("bob", R"("locale":"fr-FR","emails":[{"value":"bob@example.com","type":"work"}])",
-                                        true, "globex-bob"),
+                             shared(user_write("bob", R"("locale":"fr-FR","emails":[{"value":"bob@example.com","type":"work"}])",
+                                               true, "globex-bob")),
                              "unused", created_at(7), audit("globex", "user.create"));
   BOOST_TEST_REQUIRE(bob.has_value());
   must_create_user(f, kGlobex, "u09",

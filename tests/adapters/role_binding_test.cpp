@@ -306,7 +306,7 @@ BOOST_AUTO_TEST_CASE(the_default_role_is_bound_when_access_is_granted_and_goes_w
   BOOST_TEST(fx.bindings("subject_id = 'u1' AND source = 'DEFAULT'") == 1);
 
   // Access granted in another tenant: its default there.
-  auto granted = fx.users->create(kGlobex, user_with_roles("bjensen", std::nullopt, "g-viewer"), "unused", kT1,
+  auto granted = fx.users->create(kGlobex, shared(user_with_roles("bjensen", std::nullopt, "g-viewer")), "unused", kT1,
                                   audit("globex", "user.create"));
   BOOST_TEST_REQUIRE(granted.has_value(), (granted ? "" : describe(granted.error())));
   BOOST_TEST(granted->id == "u1");
@@ -351,7 +351,7 @@ BOOST_AUTO_TEST_CASE(revoke_removes_only_this_tenants_scim_bindings) {
   RoleFixture fx;
   must_create_user(fx, kAcme, "u1", user_with_roles("bjensen", std::vector{assign("r-admin"), assign("r-viewer")}), kT1);
   must_create_user(fx, kAcme, "u2", user_with_roles("jsmith", std::vector{assign("r-admin")}), kT1);
-  auto granted = fx.users->create(kGlobex, user_with_roles("bjensen", std::vector{assign("g-viewer")}), "x", kT1,
+  auto granted = fx.users->create(kGlobex, shared(user_with_roles("bjensen", std::vector{assign("g-viewer")})), "x", kT1,
                                   audit("globex", "user.create"));
   BOOST_TEST_REQUIRE(granted.has_value());
   fx.admin_binding("globex", "g-viewer", "USER", "u1");
@@ -444,7 +444,7 @@ BOOST_AUTO_TEST_CASE(a_list_reads_the_roles_of_its_page_with_one_query) {
   }
   // Noise the page must not show: an admin's and another tenant's bindings.
   fx.admin_binding("acme", "r-editor", "USER", "u1");
-  auto granted = fx.users->create(kGlobex, user_with_roles("user1", std::vector{assign("g-viewer")}), "x", kT1,
+  auto granted = fx.users->create(kGlobex, shared(user_with_roles("user1", std::vector{assign("g-viewer")})), "x", kT1,
                                   audit("globex", "user.create"));
   BOOST_TEST_REQUIRE(granted.has_value());
 

@@ -229,9 +229,11 @@ BOOST_AUTO_TEST_CASE(create_of_an_existing_user_name_grants_access_in_another_te
   must_create_user(fx, kAcme, "id-1", user_write("bjensen", R"("title":"Guide")", true, "ext-acme"), kT1);
   BOOST_TEST(fx.groups->create(kAcme, group_write("Admins"), refs({"id-1"}), "g1", kT1, audit("acme", "g")).has_value());
 
-  // Same userName in another case, new attributes, inactive there.
-  auto granted = fx.users->create(kGlobex, user_write("BJENSEN", R"("title":"Boss")", false, "ext-globex"), "id-2",
-                                  kT2, audit("globex", "user.create"));
+  // Same userName in another case, new attributes, inactive there; its
+  // domain claimed by both tenants (iam/domain_claims: LinkRule::Shared).
+  auto shared = user_write("BJENSEN", R"("title":"Boss")", false, "ext-globex");
+  shared.link = ports::LinkRule::Shared;
+  auto granted = fx.users->create(kGlobex, shared, "id-2", kT2, audit("globex", "user.create"));
   BOOST_TEST_REQUIRE(granted.has_value(), (granted ? "" : describe(granted.error())));
   BOOST_TEST(granted->id == "id-1");
   BOOST_TEST(granted->user_name == "BJENSEN");
@@ -242,7 +244,9 @@ BOOST_AUTO_TEST_CASE(create_of_an_existing_user_name_grants_access_in_another_te
   BOOST_TEST(granted->created_at == kT2);
   BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_users") == 1);
   BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_tenant_users WHERE user_id = 'id-1'") == 2);
-  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit WHERE tenant_id = 'globex' AND target_id = 'id-1'") == 1);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit WHERE tenant_id = 'globex' AND target_id = 'id-1' "
+                     "AND action = 'user.link'") == 1);
+  BOOST_TEST(granted->owner_tenant == "acme");  // a link does not change the owner
 
   // The shared attributes changed for acme too; its access did not.
   const auto in_acme = must_find(fx, kAcme, "id-1");
@@ -262,11 +266,41 @@ BOOST_AUTO_TEST_CASE(create_of_an_existing_user_name_grants_access_in_another_te
 BOOST_AUTO_TEST_CASE(grant_with_the_same_attributes_keeps_the_version) {
   ResourceFixture fx;
   must_create_user(fx, kAcme, "id-1", user_write("bjensen", R"("title":"Guide")"), kT1);
-  auto granted = fx.users->create(kGlobex, user_write("bjensen", R"("title":"Guide")"), "id-2", kT2,
-                                  audit("globex", "user.create"));
+  auto same = user_write("bjensen", R"("title":"Guide")");
+  same.link = ports::LinkRule::Shared;
+  auto granted = fx.users->create(kGlobex, same, "id-2", kT2, audit("globex", "user.create"));
   BOOST_TEST_REQUIRE(granted.has_value());
   BOOST_TEST(granted->version == 1);
   BOOST_TEST(must_find(fx, kAcme, "id-1").updated_at == kT1);
+}
+
+// Unclaimed (LinkRule::OwnerOnly): only the tenant that created the user
+// may link it again, after revoking its access; another tenant's create is a
+// conflict that writes nothing and says nothing of the user.
+BOOST_AUTO_TEST_CASE(only_the_owner_links_a_user_of_an_unclaimed_domain) {
+  ResourceFixture fx;
+  must_create_user(fx, kAcme, "id-1", user_write("bjensen", R"("title":"Guide")"), kT1);
+  BOOST_TEST(must_find(fx, kAcme, "id-1").owner_tenant == "acme");
+  const auto audit_rows = fx.rows("SELECT COUNT(*) FROM scim_audit");
+
+  auto taken = fx.users->create(kGlobex, user_write("BJensen", R"("title":"Evil")"), "id-2", kT2,
+                                audit("globex", "user.create"));
+  BOOST_TEST_REQUIRE(!taken.has_value());
+  BOOST_TEST(taken.error().kind == ErrorKind::Conflict);
+  BOOST_TEST(taken.error().scim_type == "uniqueness");
+  BOOST_TEST(taken.error().detail.find("acme") == std::string::npos);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_tenant_users") == 1);
+  BOOST_TEST(fx.rows("SELECT COUNT(*) FROM scim_audit") == audit_rows);
+  const auto unchanged = must_find(fx, kAcme, "id-1");
+  BOOST_TEST(unchanged.resource_json.find("Guide") != std::string::npos);
+  BOOST_TEST(unchanged.version == 1);
+
+  BOOST_TEST_REQUIRE(fx.users->revoke(kAcme, "id-1", audit("acme", "user.revoke-access")).has_value());
+  BOOST_TEST(!fx.users->create(kGlobex, user_write("bjensen"), "id-3", kT2, audit("globex", "user.create")));
+  auto back = fx.users->create(kAcme, user_write("bjensen", R"("title":"Guide")"), "id-4", kT2,
+                               audit("acme", "user.create"));
+  BOOST_TEST_REQUIRE(back.has_value(), (back ? "" : describe(back.error())));
+  BOOST_TEST(back->id == "id-1");
 }
 
 BOOST_DATA_TEST_CASE(create_of_a_user_name_provisioned_here_is_a_conflict,
@@ -315,8 +349,11 @@ BOOST_DATA_TEST_CASE(racing_creates_make_one_user, data::make({false, true}), ac
     threads.emplace_back([&, i] {
       const std::string tenant = across_tenants ? "tenant-" + std::to_string(i) : "acme";
       start.arrive_and_wait();
-      auto result = hosts[i % 2]->users().create(ports::Scope{tenant, "okta"}, user_write("Racer"),
-                                                 "id-" + std::to_string(i), kT1, audit(tenant, "user.create"));
+      // Across tenants, each claims the domain: they share the user.
+      auto racer = user_write("Racer");
+      racer.link = ports::LinkRule::Shared;
+      auto result = hosts[i % 2]->users().create(ports::Scope{tenant, "okta"}, racer, "id-" + std::to_string(i),
+                                                 kT1, audit(tenant, "user.create"));
       if (result) {
         ++created;
         ids[i] = result->id;
@@ -469,7 +506,8 @@ BOOST_AUTO_TEST_CASE(revoke_removes_access_memberships_bindings_and_external_ids
   ResourceFixture fx;
   must_create_user(fx, kAcme, "id-1", user_write("bjensen", "", true, "ext-acme"), kT1);
   must_create_user(fx, kAcme, "id-2", user_write("jsmith"), kT1);
-  auto grant = fx.users->create(kGlobex, user_write("bjensen", "", true, "ext-globex"), "x", kT1, audit("globex", "c"));
+  auto grant =
+      fx.users->create(kGlobex, shared(user_write("bjensen", "", true, "ext-globex")), "x", kT1, audit("globex", "c"));
   BOOST_TEST_REQUIRE(grant.has_value());
   must_create_group(fx, kAcme, "ga", group_write("Admins"), {"id-1", "id-2"}, kT1);
   must_create_group(fx, kGlobex, "gg", group_write("Admins"), {"id-1"}, kT1);

@@ -80,6 +80,11 @@ const Route kRoutes[] = {
     {"GET", "/api/v1/{tenant}/bindings", ""},
     {"POST", "/api/v1/{tenant}/bindings", R"({"roleId":"r","type":"USER","subjectId":"u"})"},
     {"DELETE", "/api/v1/{tenant}/bindings/{id}", ""},
+    {"GET", "/api/v1/{tenant}/scim-domain-claims", ""},
+    {"GET", "/api/v1/scim-instance/domain-claims", ""},
+    {"POST", "/api/v1/scim-instance/domain-claims", R"({"tenant":"acme","domain":"acme.example"})"},
+    {"DELETE", "/api/v1/scim-instance/domain-claims/{tenant}/{domain}", ""},
+    {"GET", "/api/v1/scim-instance/audit", ""},
     {"GET", "/api/v1/plugins/kestra-scim/openapi.json", ""},
 };
 
@@ -94,6 +99,7 @@ std::string expand(std::string path, const std::string& tenant, const std::strin
   const bool is_binding = has(path, "/bindings/");
   replace("{tenant}", tenant);
   replace("{id}", is_role ? role : is_binding ? binding : integration);
+  replace("{domain}", "acme.example");
   return path;
 }
 

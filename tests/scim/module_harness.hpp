@@ -22,6 +22,16 @@ inline HarnessOptions module_options(std::vector<std::string> tenants = {"acme"}
   return options;
 }
 
+// The same, with every tenant claiming `domain` (kestra.scim.domain-claims):
+// one organisation whose tenants share that domain's users.
+inline HarnessOptions sharing_domain(std::vector<std::string> tenants, const std::string& domain) {
+  std::string claims;
+  for (const auto& tenant : tenants) claims += (claims.empty() ? "" : ", ") + tenant + "=" + domain;
+  auto options = module_options(std::move(tenants));
+  options.extra_yaml += "kestra.scim.domain-claims: [" + claims + "]\n";
+  return options;
+}
+
 inline boost::json::object json_body(const HttpResponse& response) {
   return boost::json::parse(response.body).as_object();
 }

@@ -1137,7 +1137,7 @@ BOOST_AUTO_TEST_CASE(deleting_a_group_deletes_its_bindings) {
 // ---------------------------------------------------------- default role
 
 BOOST_AUTO_TEST_CASE(a_default_role_is_bound_when_scim_grants_access_and_goes_with_it) {
-  auto options = module_options({"acme", "globex", "initech"});
+  auto options = sharing_domain({"acme", "globex", "initech"}, "example.com");
   options.extra_yaml += "kestra.security.defaultRole.roleId: Member\n";
   HarnessProcess harness(std::move(options));
   const auto acme = scim_client(harness, "acme", "okta");
@@ -1209,7 +1209,7 @@ BOOST_AUTO_TEST_CASE(a_default_role_is_bound_when_scim_grants_access_and_goes_wi
 }
 
 BOOST_AUTO_TEST_CASE(a_default_role_limited_to_one_tenant_applies_there_only) {
-  auto options = module_options({"acme", "globex"});
+  auto options = sharing_domain({"acme", "globex"}, "example.com");
   options.extra_yaml += "kestra.security.defaultRole.roleId: member\nkestra.security.defaultRole.tenantId: globex\n";
   HarnessProcess harness(std::move(options));
   const auto acme = scim_client(harness, "acme", "okta");
@@ -1458,7 +1458,7 @@ BOOST_AUTO_TEST_CASE(every_scim_binding_change_is_audited_and_emitted) {
 // ---------------------------------------------------------------- tenancy
 
 BOOST_AUTO_TEST_CASE(roles_of_the_same_name_in_two_tenants_stay_apart) {
-  HarnessProcess harness(module_options({"acme", "globex"}));
+  HarnessProcess harness(sharing_domain({"acme", "globex"}, "example.com"));
   const auto acme = scim_client(harness, "acme", "okta");
   const auto globex = scim_client(harness, "globex", "okta");
   std::map<std::string, std::string> acme_role, globex_role;

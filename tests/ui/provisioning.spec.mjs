@@ -83,6 +83,7 @@ function startHarness() {
     `kestra.security.superAdmin.password: "${adminPassword}"`,
     `kestra.harness.data-dir: "${path.join(state, 'data')}"`,
     `kestra.scim.sqlite.path: "${path.join(state, 'data', 'kestra-scim.db')}"`,
+    `kestra.scim.domain-claims: ["${tenant}=${tenant}.example", "${tenant}=corp.example", "globex=corp.example"]`,
     `kestra.ui.path: "${path.join(root, 'resources', 'ui')}"`,
     '',
   ].join('\n'));
@@ -245,9 +246,18 @@ test('the Provisioning page, end to end', async (t) => {
     await page.selectOption('#tenant-select', 'globex');
     await page.waitForURL(/#tenant=globex$/);
     await page.locator('#empty-state').waitFor({ state: 'visible' });
+    await page.locator('#domains-list li[data-domain="corp.example"]').waitFor({ state: 'visible' });
+    assert.deepEqual(await page.$$eval('#domains-list li', (items) => items.map((li) => li.dataset.domain)),
+      ['corp.example']);
     await page.selectOption('#tenant-select', tenant);
     await page.waitForURL(new RegExp(`#tenant=${tenant}$`));
     await page.locator('#empty-state').waitFor({ state: 'visible' });
+    // The tenant's claimed domains, read-only: the instance admin's.
+    await page.locator(`#domains-list li[data-domain="${tenant}.example"]`).waitFor({ state: 'visible' });
+    assert.deepEqual(await page.$$eval('#domains-list li', (items) => items.map((li) => li.dataset.domain)),
+      ['acme.example', 'corp.example']);
+    assert.match(await page.textContent('#domains-card'), /configuration/);
+    assert.equal(await page.locator('#domains-card button').count(), 0);
     assert.match(await page.textContent('#signed-in-as'), /admin@kestra\.io/);
     await screenshot('no-integration-yet');
   });

@@ -93,6 +93,12 @@ const RefusedCase kRefused[] = {
     {"rate not a number", {kTenants, {"kestra.scim.rate-limit.requests-per-second", "fast"}},
      "kestra.scim.rate-limit.requests-per-second"},
     {"burst below one", {kTenants, {"kestra.scim.rate-limit.burst", "0.5"}}, "kestra.scim.rate-limit.burst must be at least 1"},
+    {"domain claim without a tenant", {kTenants, {"kestra.scim.domain-claims", "=acme.example"}}, "TENANT=DOMAIN"},
+    {"domain claim without '='", {kTenants, {"kestra.scim.domain-claims", "acme.example"}}, "TENANT=DOMAIN"},
+    {"domain claim of a bad domain", {kTenants, {"kestra.scim.domain-claims", "acme=acme..example"}},
+     "kestra.scim.domain-claims: 'acme..example' is not a domain name"},
+    {"bad claims refresh", {kTenants, {"kestra.scim.domain-claims-refresh", "soon"}},
+     "kestra.scim.domain-claims-refresh"},
 };
 
 }  // namespace
@@ -134,6 +140,28 @@ BOOST_AUTO_TEST_CASE(defaults_and_overrides) {
   BOOST_TEST(config->max_results == 250);
   BOOST_TEST(config->bulk_max_operations == 1000);
   BOOST_TEST(config->bulk_max_payload_bytes == 1048576);
+}
+
+BOOST_AUTO_TEST_CASE(domain_claims_are_tenant_domain_items) {
+  MapConfig source;
+  source.values = {kTenants};
+  auto none = kestra::app::load_config(source);
+  BOOST_REQUIRE(none.has_value());
+  BOOST_TEST(none->domain_claims.empty());
+  BOOST_TEST(none->domain_claims_refresh.count() == 1000);
+
+  // A YAML sequence arrives joined by commas; repeats count once.
+  source.values = {kTenants,
+                   {"kestra.scim.domain-claims", " acme=Acme.Example, acme=corp.example,globex=corp.example, acme=acme.example"},
+                   {"kestra.scim.domain-claims-refresh", "0s"}};
+  auto config = kestra::app::load_config(source);
+  BOOST_TEST_REQUIRE(config.has_value(), (config ? "" : config.error().detail));
+  std::vector<std::string> claims;
+  for (const auto& c : config->domain_claims) claims.push_back(c.tenant_id + "=" + c.domain + ":" + c.source);
+  BOOST_TEST(claims == (std::vector<std::string>{"acme=acme.example:CONFIG", "acme=corp.example:CONFIG",
+                                                 "globex=corp.example:CONFIG"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(config->domain_claims_refresh.count() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(request_limits_have_safe_defaults_and_can_be_set) {

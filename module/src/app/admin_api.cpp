@@ -135,8 +135,14 @@ json::object binding_json(const ports::Binding& b) {
           {"integrationId", nullable(b.integration_id)}, {"createdAt", b.created_at}};
 }
 
+json::object claim_json(const ports::DomainClaim& c) {
+  return {{"tenant", c.tenant_id}, {"domain", c.domain}, {"source", c.source}, {"createdAt", c.created_at}};
+}
+
 json::object audit_json(const ports::AuditEntry& a) {
   return {{"id", a.id},
+          {"tenant", a.tenant_id},
+          {"integrationId", nullable(a.integration_id)},
           {"time", a.created_at},
           {"actor", json::object{{"type", a.actor_type}, {"id", a.actor_id}}},
           {"action", a.action},
@@ -148,8 +154,9 @@ json::object audit_json(const ports::AuditEntry& a) {
 
 }  // namespace
 
-AdminApi::AdminApi(provisioning::AdminService& service, const HostPort& host, const ModuleConfig& config)
-    : service_(service), host_(host), config_(config) {}
+AdminApi::AdminApi(provisioning::AdminService& service, provisioning::DomainClaimService& claims,
+                   const HostPort& host, const ModuleConfig& config)
+    : service_(service), claims_(claims), host_(host), config_(config) {}
 
 std::string AdminApi::scim_uri(const http::Request& req, const std::string& tenant, const std::string& id) const {
   return http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + id + "/scim/v2";
@@ -189,6 +196,26 @@ std::span<const AdminApi::RouteEntry> AdminApi::tenant_routes() {
       {"GET", "/api/v1/{tenant}/bindings", &AdminApi::bindings},
       {"POST", "/api/v1/{tenant}/bindings", &AdminApi::create_binding},
       {"DELETE", "/api/v1/{tenant}/bindings/{id}", &AdminApi::delete_binding},
+      {"GET", "/api/v1/{tenant}/scim-domain-claims", &AdminApi::tenant_domain_claims},
+  };
+  return kRoutes;
+}
+
+http::Handler AdminApi::instance_route(InstanceHandler handler) {
+  return [this, handler](const http::Request& req) {
+    if (!req.principal || !req.principal->superadmin) {
+      return error({ErrorKind::Forbidden, "only the instance admin (superAdmin) may use this route", {}});
+    }
+    return (this->*handler)(req);
+  };
+}
+
+std::span<const AdminApi::InstanceRouteEntry> AdminApi::instance_routes() {
+  static constexpr InstanceRouteEntry kRoutes[] = {
+      {"GET", "/api/v1/scim-instance/domain-claims", &AdminApi::domain_claims},
+      {"POST", "/api/v1/scim-instance/domain-claims", &AdminApi::add_domain_claim},
+      {"DELETE", "/api/v1/scim-instance/domain-claims/{tenant}/{domain}", &AdminApi::remove_domain_claim},
+      {"GET", "/api/v1/scim-instance/audit", &AdminApi::instance_audit},
   };
   return kRoutes;
 }
@@ -196,6 +223,7 @@ std::span<const AdminApi::RouteEntry> AdminApi::tenant_routes() {
 std::vector<std::pair<std::string, std::string>> AdminApi::route_table() {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : tenant_routes()) out.emplace_back(r.method, r.path);
+  for (const auto& r : instance_routes()) out.emplace_back(r.method, r.path);
   out.emplace_back("GET", std::string(kOpenApiPath));
   return out;
 }
@@ -203,6 +231,9 @@ std::vector<std::pair<std::string, std::string>> AdminApi::route_table() {
 void AdminApi::add_routes(std::vector<http::Route>& routes) {
   for (const auto& r : tenant_routes()) {
     routes.push_back({std::string(r.method), std::string(r.path), true, tenant_route(r.handler)});
+  }
+  for (const auto& r : instance_routes()) {
+    routes.push_back({std::string(r.method), std::string(r.path), true, instance_route(r.handler)});
   }
   routes.push_back({"GET", std::string(kOpenApiPath), true, [this](const http::Request& req) { return openapi(req); }});
 }
@@ -316,6 +347,47 @@ http::Response AdminApi::audit(const http::Request& req, const std::string& tena
   auto p = paging(req);
   if (!p) return error(p.error());
   auto page = service_.audit(tenant, std::string(req.param("id")), p->page, p->size);
+  if (!page) return error(page.error());
+  return json_response(200, page_json(*page, audit_json));
+}
+
+http::Response AdminApi::domain_claims(const http::Request&) { return tenant_domain_claims({}, ""); }
+
+http::Response AdminApi::tenant_domain_claims(const http::Request&, const std::string& tenant) {
+  auto claims = claims_.list(tenant);
+  if (!claims) return error(claims.error());
+  return json_response(200, page_json(ports::Page<ports::DomainClaim>{*claims, static_cast<std::int64_t>(claims->size())},
+                                      claim_json));
+}
+
+http::Response AdminApi::add_domain_claim(const http::Request& req) {
+  auto body = http::parse_json_object(req.body, config_.json);
+  if (!body) return error(body.error());
+  std::string fields[2];
+  const char* names[2] = {"tenant", "domain"};
+  for (int i = 0; i < 2; ++i) {
+    auto value = string_field(*body, names[i]);
+    if (!value) return error(value.error());
+    if (!*value) return error(Error::invalid("'" + std::string(names[i]) + "' is required"));
+    fields[i] = **value;
+  }
+  auto added = claims_.add(fields[0], fields[1], actor_of(req));
+  if (!added) return error(added.error());
+  return json_response(201, claim_json(*added));
+}
+
+http::Response AdminApi::remove_domain_claim(const http::Request& req) {
+  auto removed = claims_.remove(std::string(req.param("tenant")), req.param("domain"), actor_of(req));
+  if (!removed) return error(removed.error());
+  http::Response res;
+  res.status = 204;
+  return res;
+}
+
+http::Response AdminApi::instance_audit(const http::Request& req) {
+  auto p = paging(req);
+  if (!p) return error(p.error());
+  auto page = claims_.audit(p->page, p->size);
   if (!page) return error(page.error());
   return json_response(200, page_json(*page, audit_json));
 }

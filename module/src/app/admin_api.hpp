@@ -6,6 +6,7 @@
 #include "app/host_port.hpp"
 #include "http/http.hpp"
 #include "provisioning/admin_service.hpp"
+#include "provisioning/domain_claim_service.hpp"
 
 #include <span>
 #include <string>
@@ -16,7 +17,8 @@ namespace kestra::app {
 
 class AdminApi {
  public:
-  AdminApi(provisioning::AdminService& service, const HostPort& host, const ModuleConfig& config);
+  AdminApi(provisioning::AdminService& service, provisioning::DomainClaimService& claims, const HostPort& host,
+           const ModuleConfig& config);
 
   void add_routes(std::vector<http::Route>& routes);
 
@@ -24,14 +26,27 @@ class AdminApi {
   static std::vector<std::pair<std::string, std::string>> route_table();
 
  private:
-  using TenantHandler = http::Response (AdminApi::*)(const http::Request&, const std::string& tenant);
-  struct RouteEntry {
+  template <class Handler>
+  struct Entry {
     std::string_view method;
     std::string_view path;
-    TenantHandler handler;
+    Handler handler;
   };
+  using TenantHandler = http::Response (AdminApi::*)(const http::Request&, const std::string& tenant);
+  using RouteEntry = Entry<TenantHandler>;
   static std::span<const RouteEntry> tenant_routes();
   http::Handler tenant_route(TenantHandler handler);
+  // The instance admin's routes (outside any tenant): the superAdmin only.
+  using InstanceHandler = http::Response (AdminApi::*)(const http::Request&);
+  using InstanceRouteEntry = Entry<InstanceHandler>;
+  static std::span<const InstanceRouteEntry> instance_routes();
+  http::Handler instance_route(InstanceHandler handler);
+
+  http::Response domain_claims(const http::Request& req);
+  http::Response add_domain_claim(const http::Request& req);
+  http::Response remove_domain_claim(const http::Request& req);
+  http::Response instance_audit(const http::Request& req);
+  http::Response tenant_domain_claims(const http::Request& req, const std::string& tenant);
 
   http::Response create(const http::Request& req, const std::string& tenant);
   http::Response list(const http::Request& req, const std::string& tenant);
@@ -58,6 +73,7 @@ class AdminApi {
   std::string scim_uri(const http::Request& req, const std::string& tenant, const std::string& id) const;
 
   provisioning::AdminService& service_;
+  provisioning::DomainClaimService& claims_;
   const HostPort& host_;
   const ModuleConfig& config_;
 };

@@ -13,12 +13,14 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       discovery_(std::move(discovery)),
       admin_(store_->provisioning(), host_, config_.token_pepper),
       authenticator_(store_->provisioning(), config_.token_pepper),
-      admin_api_(admin_, host_, config_),
+      claims_cache_(store_->domain_claims(), config_.domain_claims_refresh),
+      claims_(claims_cache_, host_),
+      admin_api_(admin_, claims_, host_, config_),
       registry_(std::move(registry)),
       rate_limiter_(config_.rate_limit),
       roles_(store_->provisioning(), registry_, host_,
              scim::DefaultRole{config_.default_role, config_.default_role_tenant}, config_.filter),
-      users_(store_->users(), registry_, roles_, config_.filter),
+      users_(store_->users(), claims_cache_, registry_, roles_, config_.filter),
       groups_(store_->groups(), registry_, roles_, config_.filter),
       scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_,
                 rate_limiter_, metrics) {}
@@ -29,6 +31,8 @@ std::vector<http::Route> Application::routes() {
   admin_api_.add_routes(routes);
   return routes;
 }
+
+Result<void> Application::start() { return claims_.apply_configuration(config_.domain_claims); }
 
 Result<void> Application::tenant_created(const std::string& tenant) {
   auto created = store_->ensure_tenant(tenant);

@@ -10,6 +10,7 @@
 #include "ports/store.hpp"
 #include "provisioning/admin_service.hpp"
 #include "provisioning/authenticator.hpp"
+#include "provisioning/domain_claim_cache.hpp"
 #include "scim/discovery.hpp"
 #include "scim/group_service.hpp"
 #include "scim/role_service.hpp"
@@ -32,6 +33,9 @@ class Application {
   // Every route the module serves; the plugin layer registers them with the host.
   std::vector<http::Route> routes();
 
+  // What the module does once before serving: the configuration's domain claims.
+  Result<void> start();
+
   // IAM bootstrap hooks.
   Result<void> tenant_created(const std::string& tenant);
   Result<void> tenant_deleted(const std::string& tenant);
@@ -46,6 +50,8 @@ class Application {
   scim::Discovery discovery_;
   provisioning::AdminService admin_;
   provisioning::Authenticator authenticator_;
+  provisioning::DomainClaimCache claims_cache_;
+  provisioning::DomainClaimService claims_;
   AdminApi admin_api_;
   scim::schema::Registry registry_;
   provisioning::RateLimiter rate_limiter_;

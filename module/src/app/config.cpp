@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "iam/domain_claims.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -64,6 +66,35 @@ Result<void> read_limit(const ConfigSource& source, std::string_view key, std::s
                           std::to_string(*value));
   }
   limit = static_cast<std::size_t>(*value);
+  return {};
+}
+
+// kestra.scim.domain-claims: a list of "TENANT=DOMAIN" (a sequence, or one
+// comma-separated text).
+Result<void> load_domain_claims(const ConfigSource& source, std::vector<ports::DomainClaim>& claims) {
+  const auto text = source.get("kestra.scim.domain-claims");
+  if (!text) return {};
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.empty()) continue;
+    const auto equals = item.find('=');
+    if (equals == std::string_view::npos || equals == 0) {
+      return Error::invalid("kestra.scim.domain-claims: '" + std::string(item) +
+                            "' is not TENANT=DOMAIN (e.g. acme=acme.example)");
+    }
+    auto domain = iam::normalize_domain(item.substr(equals + 1));
+    if (!domain) return Error::invalid("kestra.scim.domain-claims: " + domain.error().detail);
+    ports::DomainClaim claim{std::string(item.substr(0, equals)), std::move(*domain), "CONFIG", ""};
+    const bool repeated = std::any_of(claims.begin(), claims.end(), [&](const ports::DomainClaim& c) {
+      return c.tenant_id == claim.tenant_id && c.domain == claim.domain;
+    });
+    if (!repeated) claims.push_back(std::move(claim));
+  }
   return {};
 }
 
@@ -494,6 +525,8 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
     }
   }
 
+  if (auto claims = load_domain_claims(source, config.domain_claims); !claims) return claims.error();
+
   // One session per request the host runs at once: its worker count.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto workers = positive_int(source, "kestra.harness.workers", std::max(4, 2 * cores));
@@ -504,6 +537,11 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
   auto bulk_bytes = positive_int(source, "kestra.scim.bulk.max-payload-size", config.bulk_max_payload_bytes);
   for (const auto* r : {&pool, &max_results, &bulk_ops, &bulk_bytes}) {
     if (r->has_error()) return r->error();
+  }
+  if (auto refresh = source.get("kestra.scim.domain-claims-refresh")) {
+    auto parsed = parse_duration("kestra.scim.domain-claims-refresh", *refresh);
+    if (!parsed) return parsed.error();
+    config.domain_claims_refresh = *parsed;
   }
   if (auto timeout = source.get("kestra.scim.datasource.statement-timeout")) {
     auto parsed = parse_duration("kestra.scim.datasource.statement-timeout", *timeout);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kestra::app {
 
@@ -40,6 +41,14 @@ struct ModuleConfig {
   std::string default_role_tenant;
   // kestra.scim.rate-limit.enabled, .requests-per-second, .burst
   provisioning::RateLimit rate_limit;
+  // kestra.scim.domain-claims: "TENANT=DOMAIN" items (iam/domain_claims),
+  // the domain normalized.  The configuration's claims are applied at every
+  // start: added when missing, and those it no longer lists removed.
+  std::vector<ports::DomainClaim> domain_claims;
+  // kestra.scim.domain-claims-refresh: how old the module's copy of the
+  // claims may be when a user write reads it (a change made through another
+  // host is seen that late); 0: read on every write.
+  std::chrono::milliseconds domain_claims_refresh{1000};
 };
 
 // Fails when tenants are not enabled (naming the key) or a value is malformed.

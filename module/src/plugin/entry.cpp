@@ -77,6 +77,7 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
                                                 std::to_string((*store)->schema_version()));
   instance->app = std::make_unique<app::Application>(std::move(*config), std::move(*store), instance->bridge,
                                                      instance->metrics, std::move(*discovery), std::move(*registry));
+  if (auto started = instance->app->start(); !started) return started.error();
   if (!instance->metrics.enabled()) {
     instance->bridge.log(app::LogLevel::Info,
                          "kestra-scim: the host offers no " KESTRA_EXT_METRICS " extension; metrics are off");

@@ -52,9 +52,16 @@ struct BindingChange {
   bool created = true; // false: deleted
 };
 
+// How a create may link an existing user of its userName (iam/domain_claims).
+enum class LinkRule {
+  Shared,     // its domain is claimed by this tenant: whoever created the user
+  OwnerOnly,  // unclaimed: only when this tenant owns it (or no tenant does)
+};
+
 struct UserRow {
   std::string id;
   std::string user_name;
+  std::string owner_tenant;  // the tenant that created it; empty: none
   // Every stored attribute shared by all tenants, as a JSON object in SCIM
   // shape: userName, name, emails, ..., the enterprise extension.  Never id,
   // meta, externalId, active, groups or password.
@@ -82,6 +89,8 @@ struct UserWrite {
   std::optional<std::vector<RoleAssignment>> roles;
   // Bound with source DEFAULT when the write grants access to the tenant.
   std::optional<std::string> default_role_id;
+  // Create: which existing user of the userName it may link (else Conflict).
+  LinkRule link = LinkRule::OwnerOnly;
 };
 
 struct GroupRow {
@@ -153,9 +162,11 @@ class UserStore {
  public:
   virtual ~UserStore() = default;
 
-  // Creates the user, or, when a user with that user_name_key exists but has
-  // no access to this tenant, grants access (same id, its shared attributes
-  // replaced by `user`).  Conflict (uniqueness) when it has access here.
+  // Creates the user, owned by this tenant, or, when a user with that
+  // user_name_key exists but has no access to this tenant and `user.link`
+  // allows it, grants access (same id, its shared attributes replaced by
+  // `user`; audited as user.link).  Conflict (uniqueness) when it has access
+  // here or `user.link` does not allow the link.
   virtual Result<UserRow> create(const Scope& scope, const UserWrite& user, const std::string& new_id,
                                  const std::string& now, const AuditEntry& audit) = 0;
   virtual Result<std::optional<UserRow>> find(const Scope& scope, const std::string& id) = 0;

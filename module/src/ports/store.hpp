@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "ports/domain_claim_store.hpp"
 #include "ports/provisioning_store.hpp"
 #include "ports/resource_store.hpp"
 
@@ -64,6 +65,7 @@ class Store {
   virtual ProvisioningStore& provisioning() = 0;
   virtual UserStore& users() = 0;
   virtual GroupStore& groups() = 0;
+  virtual DomainClaimStore& domain_claims() = 0;
 };
 
 }  // namespace kestra::ports

@@ -13,9 +13,9 @@
 #include <algorithm>
 
 namespace kestra::provisioning {
-namespace {
-
 std::int64_t offset_of(std::int64_t page, std::int64_t size) { return (std::max<std::int64_t>(page, 1) - 1) * size; }
+
+namespace {
 
 constexpr std::size_t kMaxRoleNameChars = 128;
 
@@ -73,9 +73,9 @@ std::string service_account_name(std::string_view integration_name) {
 AdminService::AdminService(ports::ProvisioningStore& store, const app::HostPort& host, std::string token_pepper)
     : store_(store), host_(host), pepper_(std::move(token_pepper)) {}
 
-ports::AuditEntry AdminService::audit_entry(const std::string& tenant, const std::optional<std::string>& integration_id,
-                                            const Actor& actor, std::string action, std::string target_type,
-                                            std::string target_id, std::string detail) const {
+ports::AuditEntry make_audit(const std::string& tenant, const std::optional<std::string>& integration_id,
+                             const Actor& actor, std::string action, std::string target_type, std::string target_id,
+                             std::string detail) {
   ports::AuditEntry e;
   e.tenant_id = tenant;
   e.integration_id = integration_id;
@@ -89,6 +89,13 @@ ports::AuditEntry AdminService::audit_entry(const std::string& tenant, const std
   e.request_id = actor.request_id;
   e.created_at = now_iso8601();
   return e;
+}
+
+ports::AuditEntry AdminService::audit_entry(const std::string& tenant, const std::optional<std::string>& integration_id,
+                                            const Actor& actor, std::string action, std::string target_type,
+                                            std::string target_id, std::string detail) const {
+  return make_audit(tenant, integration_id, actor, std::move(action), std::move(target_type), std::move(target_id),
+                    std::move(detail));
 }
 
 ports::Role AdminService::provisioner_role(const std::string& tenant, const std::string& now) const {

@@ -32,6 +32,14 @@ struct Actor {
   std::optional<iam::Permissions> permissions;
 };
 
+// An audit entry of `actor`'s, stamped now, outcome SUCCESS.
+ports::AuditEntry make_audit(const std::string& tenant, const std::optional<std::string>& integration_id,
+                             const Actor& actor, std::string action, std::string target_type, std::string target_id,
+                             std::string detail = {});
+
+// The offset of page `page` (from 1) of `size` items.
+std::int64_t offset_of(std::int64_t page, std::int64_t size);
+
 struct IntegrationInput {
   std::string name;
   std::string description;

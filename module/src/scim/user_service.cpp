@@ -22,6 +22,29 @@ Error user_not_found(const std::string& id) {
   return Error::not_found("user '" + id + "' not found in this tenant");
 }
 
+// The addresses of a user document the trust boundary looks at: userName
+// and every emails[].value.
+std::vector<iam::NamedAddress> addresses_of(const json::object& document) {
+  std::vector<iam::NamedAddress> out;
+  if (auto* user_name = document.if_contains("userName"); user_name && user_name->is_string()) {
+    out.push_back({"userName", std::string(user_name->as_string())});
+  }
+  if (auto* emails = document.if_contains("emails"); emails && emails->is_array()) {
+    for (const auto& email : emails->as_array()) {
+      const auto* value = email.is_object() ? email.as_object().if_contains("value") : nullptr;
+      if (value && value->is_string()) out.push_back({"emails", std::string(value->as_string())});
+    }
+  }
+  return out;
+}
+
+Error not_entitled(const std::string& id) {
+  return {ErrorKind::Forbidden,
+          "user '" + id + "' is shared with another tenant that provisions its domain: this tenant may change its "
+          "active, externalId, groups and roles, not its userName, name, emails or other shared attributes",
+          {}};
+}
+
 // What groups_of found for `id`, taken out of `groups`: none without an entry.
 std::vector<ports::MemberRef> take_groups(std::unordered_map<std::string, std::vector<ports::MemberRef>>& groups,
                                           const std::string& id) {
@@ -58,9 +81,10 @@ json::object render_user(const UserView& user, std::string_view location, bool w
   return out;
 }
 
-UserService::UserService(ports::UserStore& store, const schema::Registry& registry, RoleService& roles,
-                         filter::Limits filter_limits)
+UserService::UserService(ports::UserStore& store, ports::DomainClaimStore& claims, const schema::Registry& registry,
+                         RoleService& roles, filter::Limits filter_limits)
     : store_(store),
+      claims_(claims),
       registry_(registry),
       roles_(roles),
       type_(registry.resource_type("User")),
@@ -108,6 +132,37 @@ Result<ports::UserWrite> UserService::to_write(const ports::Scope& scope, json::
   return write;
 }
 
+Result<iam::DomainClaims> UserService::claims_on(const std::vector<iam::NamedAddress>& addresses,
+                                               std::string_view also) {
+  std::vector<std::string> domains;
+  domains.reserve(addresses.size() + 1);
+  for (const auto& address : addresses) domains.push_back(iam::domain_of(address.address));
+  if (!also.empty()) domains.push_back(iam::domain_of(also));
+  auto found = claims_.claims_on(domains);
+  if (!found) return found.error();
+  return iam::DomainClaims(std::move(*found));
+}
+
+Result<void> UserService::check_global_write(const ports::Scope& scope, const ports::UserRow& current,
+                                             const std::vector<iam::NamedAddress>& addresses,
+                                             ports::UserWrite& write) {
+  if (write.user_name == current.user_name && write.resource_json == current.resource_json) return {};
+  if (write.user_name == current.user_name) {
+    boost::system::error_code ec;
+    const auto stored = json::parse(current.resource_json, ec);
+    if (!ec && stored == json::parse(write.resource_json, ec) && !ec) {
+      write.resource_json = current.resource_json;  // the same attributes, maybe in another order
+      return {};
+    }
+  }
+  auto claims = claims_on(addresses, current.user_name);
+  if (!claims) return claims.error();
+  if (!claims->entitled(scope.tenant_id, iam::domain_of(current.user_name), current.owner_tenant)) {
+    return not_entitled(current.id);
+  }
+  return iam::check_addresses(*claims, scope.tenant_id, addresses);
+}
+
 Result<UserView> UserService::with_groups(const ports::Scope& scope, ports::UserRow row, bool load) {
   UserView view{std::move(row), std::nullopt};
   if (!load) return view;
@@ -121,8 +176,13 @@ Result<UserView> UserService::create(const ports::Scope& scope, const json::obje
                                      const provisioning::Actor& actor) {
   auto document = schema::validate_resource(registry_, *type_, body, schema::Mode::Create);
   if (!document) return document.error();
+  const auto addresses = addresses_of(*document);
   auto write = to_write(scope, std::move(*document), {}, actor);
   if (!write) return write.error();
+  auto claims = claims_on(addresses);
+  if (!claims) return claims.error();
+  if (auto ok = iam::check_addresses(*claims, scope.tenant_id, addresses); !ok) return ok.error();
+  write->link = claims->link_rule(scope.tenant_id, iam::domain_of(write->user_name));
   auto default_role = roles_.default_role_id(scope);
   if (!default_role) return default_role.error();
   write->default_role_id = std::move(*default_role);
@@ -160,8 +220,10 @@ Result<UserView> UserService::replace(const ports::Scope& scope, const std::stri
   }
   auto document = schema::validate_resource(registry_, *type_, request, schema::Mode::Replace, &existing);
   if (!document) return document.error();
+  const auto addresses = addresses_of(*document);
   auto write = to_write(scope, std::move(*document), current.roles, actor);
   if (!write) return write.error();
+  if (auto ok = check_global_write(scope, current, addresses, *write); !ok) return ok.error();
   auto replaced = store_.replace(scope, id, *write, ports::ExpectedVersion{current.version, current.access_version},
                                  now_iso8601(), scim_audit(scope, actor, "user.replace", "USER", id));
   if (!replaced) return replaced.error();
@@ -186,8 +248,10 @@ Result<UserView> UserService::patch(const ports::Scope& scope, const std::string
     auto outcome = patch::apply_patch(registry_, *type_, document_of(current), *request);
     if (!outcome) return outcome.error();
     if (!outcome->changed) return with_groups(scope, std::move(current), true);
+    const auto addresses = addresses_of(outcome->resource);
     auto write = to_write(scope, std::move(outcome->resource), current.roles, actor);
     if (!write) return write.error();
+    if (auto ok = check_global_write(scope, current, addresses, *write); !ok) return ok.error();
     auto replaced =
         store_.replace(scope, id, *write, ports::ExpectedVersion{current.version, current.access_version},
                        now_iso8601(), scim_audit(scope, actor, "user.patch", "USER", id));

@@ -1,8 +1,13 @@
 // SCIM Users in one tenant: global users, per-tenant access and `active`,
 // per-integration externalId.  Plain domain logic over ports::UserStore.
+// The tenant trust boundary (iam/domain_claims) is kept here: which domains
+// a tenant may use, which existing user it may link, whose global
+// attributes it may write.
 #pragma once
 
 #include "core/result.hpp"
+#include "iam/domain_claims.hpp"
+#include "ports/domain_claim_store.hpp"
 #include "ports/resource_store.hpp"
 #include "provisioning/admin_service.hpp"
 #include "scim/list_request.hpp"
@@ -29,8 +34,8 @@ boost::json::object render_user(const UserView& user, std::string_view location,
 class UserService {
  public:
   // `filter_limits` bound list filters and PATCH paths.
-  UserService(ports::UserStore& store, const schema::Registry& registry, RoleService& roles,
-              filter::Limits filter_limits = {});
+  UserService(ports::UserStore& store, ports::DomainClaimStore& claims, const schema::Registry& registry,
+              RoleService& roles, filter::Limits filter_limits = {});
 
   Result<UserView> create(const ports::Scope& scope, const boost::json::object& body,
                           const provisioning::Actor& actor);
@@ -55,8 +60,17 @@ class UserService {
                                     const std::vector<ports::RoleAssignment>& current,
                                     const provisioning::Actor& actor);
   Result<UserView> with_groups(const ports::Scope& scope, ports::UserRow row, bool load);
+  // The claims on the domains of `addresses` (and of `also`, when set).
+  Result<iam::DomainClaims> claims_on(const std::vector<iam::NamedAddress>& addresses, std::string_view also = {});
+  // What a PUT or PATCH may write of `current`: per-tenant state always;
+  // the global attributes only when the tenant is entitled to the user, and
+  // only in domains it may use.  Keeps the stored text of unchanged global
+  // attributes (no new version when nothing a tenant reads changed).
+  Result<void> check_global_write(const ports::Scope& scope, const ports::UserRow& current,
+                                  const std::vector<iam::NamedAddress>& addresses, ports::UserWrite& write);
 
   ports::UserStore& store_;
+  ports::DomainClaimStore& claims_;
   const schema::Registry& registry_;
   RoleService& roles_;
   const schema::ResourceType* type_;

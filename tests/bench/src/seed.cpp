@@ -12,6 +12,7 @@
 #include "scim/group_service.hpp"
 #include "scim/role_service.hpp"
 #include "scim/schema/registry.hpp"
+#include "provisioning/domain_claim_cache.hpp"
 #include "scim/user_service.hpp"
 
 #include <boost/json.hpp>
@@ -79,7 +80,9 @@ int run(const Args& args) {
   if (!registry) fail("cannot load the SCIM schemas", registry.error());
   const SeedHost host;
   kestra::scim::RoleService role_service((*store)->provisioning(), *registry, host, {});
-  kestra::scim::UserService user_service((*store)->users(), *registry, role_service);
+  // The module's own wiring: claims read through the cache, as on a host.
+  kestra::provisioning::DomainClaimCache claims((*store)->domain_claims());
+  kestra::scim::UserService user_service((*store)->users(), claims, *registry, role_service);
   kestra::scim::GroupService group_service((*store)->groups(), *registry, role_service);
   const kestra::provisioning::Actor actor{"SYSTEM", "kestra-bench-seed", ""};
 

@@ -60,9 +60,9 @@ YAML
 # options ctest uses (tests/CMakeLists.txt), unless the caller set its own.
 supp="$root/tests/sanitizers"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$supp/lsan.supp:print_suppressions=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp}
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:exitcode=66:suppressions=$supp/tsan.supp}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=\'$supp/lsan.supp\':print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:suppressions=\'$supp/ubsan.supp\'}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:exitcode=66:suppressions=\'$supp/tsan.supp\'}
 "$build/tests/harness/kestra-harness" --config "$state/application.yml" >"$state/harness.log" 2>&1 &
 harness_pid=$!
 for _ in $(seq 1 100); do

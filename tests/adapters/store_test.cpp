@@ -87,6 +87,7 @@ const char* const kTables[] = {
     "scim_integrations",  "scim_users",        "scim_user_values",      "scim_tenant_users",
     "scim_external_ids",  "scim_groups",       "scim_group_members",    "scim_audit",
     "scim_role_allow_lists",  // 0002_role_assignment
+    "scim_domain_claims",     // 0003_domain_claims
 };
 
 // Transactional DDL: a failed migration is rolled back whole.
@@ -230,6 +231,52 @@ BOOST_AUTO_TEST_CASE(failed_migration_leaves_nothing_behind, *boost::unit_test::
   BOOST_TEST(*applied == newest + 1);
   BOOST_TEST(table_exists(*sql, "scim_probe"));
   BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_schema_version WHERE name = :n", "probe") == 1);
+}
+
+// 0003_domain_claims on a database of version 2 with users: each keeps
+// every tenant's access, and is owned by the tenant given access first; a
+// user no tenant had access to is owned by none (issue #18 point 6).
+BOOST_AUTO_TEST_CASE(migration_0003_gives_each_user_its_first_tenant_as_owner) {
+  TestDatabase db;
+  auto dialect = adapters::make_dialect(db.config());
+  BOOST_TEST_REQUIRE(dialect.has_value());
+  auto migrations = adapters::embedded_migrations((*dialect)->name()).value();
+  std::erase_if(migrations, [](const adapters::Migration& m) { return m.version > 2; });
+  auto sql = db.session();
+  BOOST_TEST_REQUIRE(adapters::migrate(*sql, **dialect, migrations).value() == 2);
+  for (const char* id : {"shared", "solo", "orphan"}) {
+    const std::string key = id;
+    *sql << "INSERT INTO scim_users (id, user_name, user_name_key, resource, created_at, updated_at, version) "
+            "VALUES (:id, :name, :key, '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 1)",
+        soci::use(key, "id"), soci::use(key, "name"), soci::use(key, "key");
+  }
+  const struct {
+    const char* tenant;
+    const char* user;
+    const char* at;
+  } access[] = {{"acme", "shared", "2026-02-01T00:00:00.000Z"},
+                {"globex", "shared", "2026-01-15T00:00:00.000Z"},  // first
+                {"acme", "solo", "2026-03-01T00:00:00.000Z"}};
+  for (const auto& a : access) {
+    const std::string tenant = a.tenant, user = a.user, at = a.at;
+    *sql << "INSERT INTO scim_tenant_users (tenant_id, user_id, active, integration_id, created_at, updated_at, "
+            "version) VALUES (:tenant, :user, 1, NULL, :at, :at2, 1)",
+        soci::use(tenant, "tenant"), soci::use(user, "user"), soci::use(at, "at"), soci::use(at, "at2");
+  }
+
+  const auto store = must_open(db.config());
+  BOOST_TEST(store->schema_version() == newest_migration());
+  const auto owner = [&](const std::string& id) {
+    soci::indicator ind = soci::i_null;
+    std::string value;
+    *sql << "SELECT owner_tenant_id FROM scim_users WHERE id = :id", soci::into(value, ind), soci::use(id, "id");
+    return ind == soci::i_ok ? value : std::string("(none)");
+  };
+  BOOST_TEST(owner("shared") == "globex");
+  BOOST_TEST(owner("solo") == "acme");
+  BOOST_TEST(owner("orphan") == "(none)");
+  BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_tenant_users WHERE user_id = :id", "shared") == 2);
+  BOOST_TEST(table_exists(*sql, "scim_domain_claims"));
 }
 
 namespace {

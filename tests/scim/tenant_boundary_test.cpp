@@ -77,6 +77,7 @@ enum class Claims {
   VictimOnly,   // globex.example: claimed by globex alone
   Shared,       // corp.example: acme and globex (one organisation)
   Withdrawn,    // corp.example, acme's claim withdrawn after it linked the user (data from before)
+  ActorOnly,    // acquired.example: claimed by acme alone after globex created the user
 };
 
 struct Row {
@@ -160,6 +161,8 @@ const Row kRows[] = {
     {"withdrawn claim: PATCH of per-tenant state only", Claims::Withdrawn, patch_per_tenant_only, 200, true},
     // With the claim shared, global writes are the organisation's.
     {"shared claim: PUT of per-tenant state only", Claims::Shared, put_per_tenant_only, 200, true, true},
+    // The instance admin gave acme the domain: acme's IdP now provisions it.
+    {"acting tenant's claim: POST links and rewrites", Claims::ActorOnly, post_same_name, 201, false},
     {"shared claim: PATCH of a global attribute", Claims::Shared, patch_path_global, 200, false, true},
 };
 
@@ -169,6 +172,7 @@ std::string domain_of(Claims claims) {
     case Claims::VictimOnly: return "globex.example";
     case Claims::Shared:
     case Claims::Withdrawn: return "corp.example";
+    case Claims::ActorOnly: return "acquired.example";
   }
   return {};
 }
@@ -190,6 +194,7 @@ BOOST_DATA_TEST_CASE(another_tenants_user_is_only_touched_with_the_claim, data::
     BOOST_TEST_REQUIRE(w.acme.post("/Users", real_ceo(name)).status == 201u);
   }
   if (row.claims == Claims::Withdrawn) w.unclaim("acme", domain);
+  if (row.claims == Claims::ActorOnly) w.claim("acme", domain);
 
   const auto before = scim_state(w.globex, "globex");
   const auto etag = get_json(w.globex, "/Users/" + id).at("meta").at("version");
@@ -198,6 +203,11 @@ BOOST_DATA_TEST_CASE(another_tenants_user_is_only_touched_with_the_claim, data::
   if (row.victim_unchanged) {
     check_unchanged(before, after);
     BOOST_TEST(get_json(w.globex, "/Users/" + id).at("meta").at("version") == etag);
+  }
+  if (row.claims == Claims::ActorOnly) {  // the claim decides, even against the user's creator
+    auto body = real_ceo(name);
+    body["title"] = "Chief";
+    BOOST_TEST(w.globex.put("/Users/" + id, body).status == 403u);
   }
   if (row.status == 201u) {  // a shared claim: the same user, linked
     BOOST_TEST(ids_of(list(w.acme, "/Users?" + filter_query("userName eq \"" + name + "\""))) ==

@@ -258,6 +258,29 @@ BOOST_AUTO_TEST_CASE(a_reserved_domain_is_refused_naming_it) {
                                                   {"value", json::array{json::object{{"value", "x@globex.example"}}}}}}),
               400, "invalidValue");
   check_unchanged(before, scim_state(w.acme, "acme"));
+  // Every PATCH path form, and Bulk.
+  auto work_email = json::object{{"op", "add"}, {"path", "emails"},
+                                 {"value", json::array{json::object{{"value", "me@acme.example"}, {"type", "work"}}}}};
+  BOOST_TEST_REQUIRE(patch_user(w.acme, id, json::array{work_email}).status == 200u);
+  const auto with_work_email = scim_state(w.acme, "acme");
+  const json::array reserved_patches[] = {
+      {json::object{{"op", "replace"},
+                    {"value", json::object{{"emails", json::array{json::object{{"value", "x@globex.example"}}}}}}}},
+      {json::object{{"op", "replace"}, {"path", "emails[type eq \"work\"].value"}, {"value", "x@globex.example"}}},
+      {json::object{{"op", "replace"}, {"path", "userName"}, {"value", "x@globex.example"}}},
+      {json::object{{"op", "replace"}, {"value", json::object{{"userName", "y@globex.example"}}}}},
+  };
+  for (const auto& operations : reserved_patches) {
+    BOOST_TEST_CONTEXT(json::serialize(operations)) {
+      const auto res = patch_user(w.acme, id, operations);
+      check_error(res, 400, "invalidValue");
+      BOOST_TEST(detail_of(res).find("'globex.example'") != std::string::npos);
+    }
+  }
+  BOOST_TEST(bulk_status(w.acme, {{"method", "PATCH"}, {"path", "/Users/" + id}, {"data", patch(reserved_patches[1])}}) ==
+             400u);
+  BOOST_TEST(bulk_status(w.acme, {{"method", "PUT"}, {"path", "/Users/" + id}, {"data", with_email}}) == 400u);
+  check_unchanged(with_work_email, scim_state(w.acme, "acme"));
   // globex itself may.
   auto globex_own = user_body("someone@globex.example");
   globex_own["emails"] = with_email.at("emails");

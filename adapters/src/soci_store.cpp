@@ -28,10 +28,11 @@ constexpr const char* kRemoveTenantStatements[] = {
     "DELETE FROM scim_service_accounts WHERE tenant_id = :tenant",
     "DELETE FROM scim_roles WHERE tenant_id = :tenant",
     "DELETE FROM scim_tenant_users WHERE tenant_id = :tenant",
-    // Its claims go; the users it owned have no owner (the next tenant to
-    // create one owns it, unless its domain is claimed).
+    // Its claims go; a user it owned passes to the tenant given access to
+    // it first among those left (none: the next tenant to create it).
     "DELETE FROM scim_domain_claims WHERE tenant_id = :tenant",
-    "UPDATE scim_users SET owner_tenant_id = NULL WHERE owner_tenant_id = :tenant",
+    ("UPDATE scim_users SET owner_tenant_id = (SELECT a.tenant_id FROM scim_tenant_users a "
+     "WHERE a.user_id = scim_users.id ORDER BY a.created_at, a.tenant_id LIMIT 1) WHERE owner_tenant_id = :tenant"),
     "DELETE FROM scim_groups WHERE tenant_id = :tenant",
     "DELETE FROM scim_audit WHERE tenant_id = :tenant",
     "DELETE FROM scim_tenants WHERE id = :tenant",

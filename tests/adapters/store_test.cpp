@@ -410,6 +410,29 @@ BOOST_DATA_TEST_CASE(remove_tenant_removes_its_rows, data::make(kTableChecks), c
   BOOST_TEST(rows_of(*sql, check, "globex") == 1);
 }
 
+// A removed tenant's users pass to the tenant given access first among
+// those left; its claims go (issue #18).
+BOOST_AUTO_TEST_CASE(remove_tenant_passes_its_users_on_and_drops_its_claims) {
+  TestDatabase db;
+  auto store = must_open(db.config());
+  auto sql = db.session();
+  for (const std::string tenant : {"acme", "globex", "initech"}) BOOST_TEST_REQUIRE(store->ensure_tenant(tenant).value());
+  *sql << "INSERT INTO scim_users (id, user_name, user_name_key, resource, owner_tenant_id, created_at, updated_at, "
+          "version) VALUES ('u1', 'u1', 'u1', '{}', 'acme', 'now', 'now', 1)";
+  *sql << "INSERT INTO scim_users (id, user_name, user_name_key, resource, owner_tenant_id, created_at, updated_at, "
+          "version) VALUES ('u2', 'u2', 'u2', '{}', 'acme', 'now', 'now', 1)";
+  *sql << "INSERT INTO scim_tenant_users (tenant_id, user_id, active, created_at, updated_at, version) VALUES "
+          "('acme', 'u1', 1, '2026-01-01', 'now', 1), ('initech', 'u1', 1, '2026-03-01', 'now', 1), "
+          "('globex', 'u1', 1, '2026-02-01', 'now', 1), ('acme', 'u2', 1, '2026-01-01', 'now', 1)";
+  *sql << "INSERT INTO scim_domain_claims (domain, tenant_id, source, created_at) VALUES "
+          "('acme.example', 'acme', 'ADMIN', 'now'), ('acme.example', 'globex', 'ADMIN', 'now')";
+  BOOST_TEST_REQUIRE(store->remove_tenant("acme").has_value());
+  BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_users WHERE id = 'u1' AND owner_tenant_id = :t", "globex") == 1);
+  BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_users WHERE id = 'u2' AND owner_tenant_id IS NULL") == 1);
+  BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_domain_claims WHERE tenant_id = :t", "acme") == 0);
+  BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_domain_claims WHERE tenant_id = :t", "globex") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(removed_tenant_can_come_back) {
   TestDatabase db;
   auto store = must_open(db.config());

@@ -32,7 +32,16 @@ struct World {
   std::string user = create_user(okta, "member@example.com");
   std::string group = create_group(okta, "Team", {user});
   std::string role = str(results(admin_get(harness, tenant_path("acme", "/roles"))).at(0), "id");
+  std::string admin_binding = bind_group();
   int serial = 0;
+
+  // An admin's binding of the group: SCIM may remove it only with BINDINGS DELETE.
+  std::string bind_group() const {
+    const auto res = admin_request(harness, "POST", tenant_path("acme", "/bindings"),
+                                   json::serialize(json::object{{"roleId", role}, {"type", "GROUP"}, {"subjectId", group}}));
+    if (res.status != 201) throw std::runtime_error("binding failed: " + res.body);
+    return str(json::parse(res.body), "id");
+  }
 
   void set_role(const Grants& grants) const {
     json::object permissions;
@@ -96,7 +105,10 @@ const Narrowing kNarrowings[] = {
     {"USERS", "UPDATE",
      {{"PUT", "/Users/{user}", SAME_USER, 200}, {"DELETE", "/Users/{user}", nullptr, 204}},
      {"POST", "/Users", NEW_USER, 201}},
-    {"BINDINGS", "DELETE", {{"DELETE", "/Users/{user}", nullptr, 204}}, {"PUT", "/Users/{user}", SAME_USER, 200}},
+    // Deleting a group removes its bindings, an admin's among them (issue 19 row 8).
+    {"BINDINGS", "DELETE",
+     {{"DELETE", "/Users/{user}", nullptr, 204}, {"DELETE", "/Groups/{group}", nullptr, 204}},
+     {"PUT", "/Users/{user}", SAME_USER, 200}},
     {"GROUPS", "READ",
      {{"GET", "/Groups", nullptr, 200},
       {"GET", "/Groups/{group}", nullptr, 200},
@@ -201,6 +213,7 @@ BOOST_AUTO_TEST_CASE(scim_writes_are_audited_with_the_integration_as_actor) {
       {"user.create", "USER", other_id, &other},
       {"user.replace", "USER", other_id, &replaced},
       {"group.replace", "GROUP", w.group, &group_put},
+      {"binding.delete", "BINDING", w.admin_binding, &group_del},  // the admin's binding of the group
       {"group.delete", "GROUP", w.group, &group_del},
       {"user.revoke-access", "USER", other_id, &revoked},
   };

@@ -240,6 +240,7 @@ struct ScimState {
   std::string users;
   std::string groups;
   std::string audit;
+  std::string bindings;  // every source's, the admin's too
 };
 
 inline ScimState scim_state(const Scim& scim, const std::string& tenant) {
@@ -248,6 +249,7 @@ inline ScimState scim_state(const Scim& scim, const std::string& tenant) {
   s.groups = boost::json::serialize(get_json(scim, "/Groups?count=1000"));
   s.audit = boost::json::serialize(
       admin_get(*scim.harness, integrations_path(tenant, "/" + scim.integration.id + "/audit?size=1000")));
+  s.bindings = boost::json::serialize(admin_get(*scim.harness, tenant_path(tenant, "/bindings?size=1000")));
   return s;
 }
 
@@ -255,6 +257,7 @@ inline void check_unchanged(const ScimState& before, const ScimState& after) {
   BOOST_TEST(after.users == before.users);
   BOOST_TEST(after.groups == before.groups);
   BOOST_TEST(after.audit == before.audit);
+  BOOST_TEST(after.bindings == before.bindings);
 }
 
 // The integration's audit actions, oldest first.

@@ -91,6 +91,16 @@ std::optional<std::string_view> action_for(std::string_view method, std::string_
   return std::nullopt;
 }
 
+// Authorises a request on one user or group.  A DELETE removes the
+// subject's bindings in the tenant with it (a user leaves the tenant, a
+// group is gone), so it needs BINDINGS DELETE as well, whoever made them.
+Result<void> authorize_resource(const provisioning::ScimCaller& caller, std::string_view resource,
+                                std::string_view method, std::string_view action) {
+  if (auto ok = provisioning::Authenticator::authorize(caller, resource, action); !ok) return ok;
+  if (method == "DELETE") return provisioning::Authenticator::authorize(caller, "BINDINGS", "DELETE");
+  return {};
+}
+
 // A bodiless answer (204, or 304 for a matching If-None-Match), with its ETag when known.
 http::Response bodiless(int status, std::string_view etag = {}) {
   http::Response res;
@@ -240,14 +250,10 @@ http::Response ScimApi::user(Call& call) {
   // Removing a user from a tenant is an update of the (global) user.
   const auto action = action_for(req.method, "UPDATE");
   if (!action) return fail(method_not_allowed(req));
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", *action); !ok) return fail(ok.error());
+  if (auto ok = authorize_resource(call.caller, "USERS", req.method, *action); !ok) return fail(ok.error());
   if (!storable_id(id)) return fail(not_in_tenant("user", id));
 
   if (req.method == "DELETE") {
-    // Removing a user from a tenant removes its bindings there too.
-    if (auto ok = provisioning::Authenticator::authorize(call.caller, "BINDINGS", "DELETE"); !ok) {
-      return fail(ok.error());
-    }
     auto removed = users_.remove(call.scope, id, header(req, "If-Match"), call.actor);
     if (!removed) return fail(removed.error());
     return bodiless(204);
@@ -336,7 +342,7 @@ http::Response ScimApi::group(Call& call) {
   const std::string id(req.param("id"));
   const auto action = action_for(req.method, "DELETE");
   if (!action) return fail(method_not_allowed(req));
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", *action); !ok) return fail(ok.error());
+  if (auto ok = authorize_resource(call.caller, "GROUPS", req.method, *action); !ok) return fail(ok.error());
   if (!storable_id(id)) return fail(not_in_tenant("group", id));
   if (req.method == "DELETE") {
     auto removed = groups_.remove(call.scope, id, header(req, "If-Match"), call.actor);

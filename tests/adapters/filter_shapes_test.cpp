@@ -263,3 +263,26 @@ BOOST_DATA_TEST_CASE(large_filter_gives_the_evaluators_users_or_invalid_filter, 
   BOOST_TEST(ids == expected, boost::test_tools::per_element());
   BOOST_TEST(page->total == static_cast<long long>(expected.size()));
 }
+
+// Groups and their members' subqueries, at every depth up to the parser's:
+// a page, or invalidFilter, never a database error.
+BOOST_DATA_TEST_CASE(deep_group_filter_answers_or_is_invalid_filter, data::xrange(8, 32), groups) {
+  ResourceFixture fx;
+  seed(fx);
+  const std::vector<std::string> filters = {
+      alternating(groups, [](int i) { return R"(displayName eq "admins)" + std::to_string(i) + R"(")"; }),
+      alternating(groups, [](int i) { return R"(members.value eq "u0)" + std::to_string(i % 9) + R"(")"; }),
+      groups < 31 ? "members[" + alternating(groups, [](int i) {
+        return R"(display eq "x)" + std::to_string(i) + R"(" or type eq "user")"; }) + "]"
+                  : std::string(R"(members pr)"),
+  };
+  for (const std::string& text : filters) {
+    const auto filter = parse(text);
+    ports::ListQuery q;
+    q.filter = filter.get();
+    auto page = fx.groups->list(kAcme, q);
+    if (page) continue;
+    BOOST_TEST(page.error().kind == ErrorKind::InvalidInput, text << ": " << describe(page.error()));
+    BOOST_TEST(page.error().scim_type == "invalidFilter", text);
+  }
+}

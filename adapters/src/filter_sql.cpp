@@ -2,11 +2,16 @@
 
 #include "scim/schema/validator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
+#include <optional>
 #include <span>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace kestra::adapters {
 namespace {
@@ -16,6 +21,17 @@ namespace f = scim::filter;
 constexpr std::string_view kCoreUserUrn = "urn:ietf:params:scim:schemas:core:2.0:user";
 constexpr std::string_view kEnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user";
 constexpr std::string_view kCoreGroupUrn = "urn:ietf:params:scim:schemas:core:2.0:group";
+
+// Operands of one AND or OR written flat within one pair of parentheses;
+// longer chains become a balanced tree of such groups.
+constexpr std::size_t kFanOut = 16;
+
+// The deepest nesting of parentheses a filter's SQL may have, below what
+// every engine parses inside the list statements.  SQLite's parser is the
+// tightest (a stack of 100, about 3 entries per level): measured, the list
+// of users overflowed at 28 levels when the innermost are a value path's
+// subquery, at 30 without one; PostgreSQL and MariaDB took all 35.
+constexpr int kMaxNesting = 24;
 
 // How an attribute compares.  Key: a column of ASCII-folded text compared
 // with the folded value (indexed); CaseIgnored: LOWER() on both sides.
@@ -245,22 +261,7 @@ class Compiler {
   Compiler(const Dialect& dialect, FilterTarget target, const ports::Scope& scope, SqlParams& params)
       : dialect_(dialect), target_(target), scope_(scope), params_(params) {}
 
-  Result<std::string> top(const f::Node& node) {
-    if (const auto* n = std::get_if<f::And>(&node.value)) return binary(*n->left, *n->right, " AND ", nullptr);
-    if (const auto* n = std::get_if<f::Or>(&node.value)) return binary(*n->left, *n->right, " OR ", nullptr);
-    if (const auto* n = std::get_if<f::Not>(&node.value)) return negate(*n->inner, nullptr);
-    if (const auto* n = std::get_if<f::Compare>(&node.value)) {
-      auto resolved = resolve_top(n->path);
-      if (!resolved) return resolved.error();
-      return compare(*resolved, n->op, n->value, describe(n->path));
-    }
-    if (const auto* n = std::get_if<f::Present>(&node.value)) {
-      auto resolved = resolve_top(n->path);
-      if (!resolved) return resolved.error();
-      return present(*resolved);
-    }
-    return value_path(std::get<f::ValuePath>(node.value));
-  }
+  Result<std::string> top(const f::Node& node) { return logical(node, false, nullptr); }
 
  private:
   // Inside a value path, `parent` resolves the element's sub-attributes.
@@ -270,36 +271,249 @@ class Compiler {
     std::string prefix;
   };
 
-  Result<std::string> node(const f::Node& node, const Element* element) {
-    if (element == nullptr) return top(node);
-    if (const auto* n = std::get_if<f::And>(&node.value)) return binary(*n->left, *n->right, " AND ", element);
-    if (const auto* n = std::get_if<f::Or>(&node.value)) return binary(*n->left, *n->right, " OR ", element);
-    if (const auto* n = std::get_if<f::Not>(&node.value)) return negate(*n->inner, element);
-    if (const auto* n = std::get_if<f::Compare>(&node.value)) {
-      auto column = resolve_in_element(n->path, *element);
-      if (!column) return column.error();
-      return compare_column(*column, n->op, n->value, describe(n->path));
-    }
-    if (const auto* n = std::get_if<f::Present>(&node.value)) {
-      auto column = resolve_in_element(n->path, *element);
-      if (!column) return column.error();
-      return present_column(*column);
-    }
-    return invalid_filter("a value filter cannot contain another value filter ('" +
-                          describe(std::get<f::ValuePath>(node.value).path) + "[...]')");
+  // --- and, or, not -----------------------------------------------------------
+  //
+  // The parser builds and/or left-deep, and a client may nest parentheses
+  // and not(…) as it likes; SQL nested the same way overflows the engines'
+  // parsers (SQLite's stack holds about 33 levels of parentheses).  So:
+  // - not(…) is pushed down to the leaves (not(not x) = x; De Morgan,
+  //   which holds in SQL's three-valued logic too), flipping eq and ne;
+  // - a chain of one operator, however the client grouped it, is gathered
+  //   into one list of operands and written flat, kFanOut at a time, in a
+  //   balanced tree of such lists (nesting log_16 of the operands);
+  // - in an OR chain the `eq` of one column (or one child table's column)
+  //   with string values becomes one `IN (…)`, and in an AND chain its
+  //   negations one `NOT (… IN (…))`, compared exactly as `eq` compares.
+  // What then still nests deeper than kMaxNesting (operators alternating at
+  // every level) is invalidFilter (compile_filter).
+
+  // A node with the negation of the nots above it.
+  struct Operand {
+    const f::Node* node;
+    bool negated;
+  };
+
+  static Operand skip_nots(Operand o) {
+    while (const auto* n = std::get_if<f::Not>(&o.node->value)) o = {n->inner.get(), !o.negated};
+    return o;
   }
 
-  Result<std::string> binary(const f::Node& left, const f::Node& right, std::string_view op, const Element* element) {
-    auto l = node(left, element);
-    if (!l) return l.error();
-    auto r = node(right, element);
-    if (!r) return r.error();
-    return "(" + *l + std::string(op) + *r + ")";
+  // Whether `o` is an AND (true) or an OR (false) once its negation is
+  // pushed inside; nullopt for a leaf.
+  static std::optional<bool> conjunction(const Operand& o) {
+    if (std::holds_alternative<f::And>(o.node->value)) return !o.negated;
+    if (std::holds_alternative<f::Or>(o.node->value)) return o.negated;
+    return std::nullopt;
   }
 
-  Result<std::string> negate(const f::Node& inner, const Element* element) {
-    auto compiled = node(inner, element);
-    if (!compiled) return compiled.error();
+  Result<std::string> logical(const f::Node& root, bool negated, const Element* element) {
+    const Operand start = skip_nots({&root, negated});
+    const std::optional<bool> is_and = conjunction(start);
+    if (!is_and) return leaf(start, element);
+
+    // The operands in the order written: the chain's own nodes are walked
+    // with an explicit stack, not recursion.
+    std::vector<Operand> operands;
+    std::vector<Operand> pending{start};
+    while (!pending.empty()) {
+      const Operand o = skip_nots(pending.back());
+      pending.pop_back();
+      if (conjunction(o) != is_and) {
+        operands.push_back(o);
+        continue;
+      }
+      const auto [left, right] = std::visit(
+          [](const auto& n) -> std::pair<const f::Node*, const f::Node*> {
+            if constexpr (requires { n.left; n.right; }) {
+              return {n.left.get(), n.right.get()};
+            } else {
+              return {nullptr, nullptr};
+            }
+          },
+          o.node->value);
+      pending.push_back({right, o.negated});
+      pending.push_back({left, o.negated});
+    }
+
+    // Each term is compiled SQL, or the index of an IN list filled later.
+    std::vector<std::variant<std::string, std::size_t>> terms;
+    std::vector<InList> lists;
+    for (const Operand& o : operands) {
+      auto target = in_list_target(o, *is_and, element);
+      if (!target) return target.error();
+      if (*target) {
+        const auto* compare = std::get_if<f::Compare>(&o.node->value);
+        auto same = std::find_if(lists.begin(), lists.end(), [&](const InList& l) {
+          return l.child == (*target)->child && l.column.expression == (*target)->column.expression;
+        });
+        if (same == lists.end()) {
+          terms.emplace_back(lists.size());
+          lists.push_back(InList{(*target)->column, (*target)->child, o, {}});
+          same = std::prev(lists.end());
+        }
+        same->values.push_back(&compare->value.text);
+        continue;
+      }
+      auto compiled = operand(o, element);
+      if (!compiled) return compiled.error();
+      terms.emplace_back(std::move(*compiled));
+    }
+
+    std::vector<std::string> sql;
+    sql.reserve(terms.size());
+    for (auto& term : terms) {
+      if (auto* text = std::get_if<std::string>(&term)) {
+        sql.push_back(std::move(*text));
+        continue;
+      }
+      const InList& list = lists[std::get<std::size_t>(term)];
+      if (list.values.size() == 1) {
+        auto compiled = leaf(list.first, element);
+        if (!compiled) return compiled.error();
+        sql.push_back(std::move(*compiled));
+        continue;
+      }
+      std::string condition = compare_in(list.column, list.values);
+      if (list.child != nullptr) condition = child_subquery(*list.child, condition);
+      sql.push_back(*is_and ? "(NOT " + condition + ")" : std::move(condition));
+    }
+    return join(sql, *is_and ? " AND " : " OR ");
+  }
+
+  // An operand of a chain: a leaf, or a chain of the other operator.
+  Result<std::string> operand(const Operand& o, const Element* element) {
+    if (conjunction(o)) return logical(*o.node, o.negated, element);
+    return leaf(o, element);
+  }
+
+  // Terms joined by `op`, at most kFanOut to a pair of parentheses.
+  static std::string join(std::span<const std::string> terms, std::string_view op) {
+    if (terms.size() == 1) return terms.front();
+    if (terms.size() <= kFanOut) {
+      std::string out = "(";
+      for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (i > 0) out.append(op);
+        out.append(terms[i]);
+      }
+      return out + ")";
+    }
+    std::vector<std::string> parts;
+    parts.reserve(kFanOut);
+    for (std::size_t i = 0; i < kFanOut; ++i) {
+      const std::size_t begin = terms.size() * i / kFanOut;
+      const std::size_t end = terms.size() * (i + 1) / kFanOut;
+      parts.push_back(join(terms.subspan(begin, end - begin), op));
+    }
+    return join(parts, op);
+  }
+
+  // `eq` terms of one column gathered into `column IN (values)`.
+  struct InList {
+    InColumn column;
+    const Child* child;  // the column is in this child table's rows
+    Operand first;       // compiled alone when no other term joins it
+    std::vector<const std::string*> values;
+  };
+  struct InTarget {
+    InColumn column;
+    const Child* child;
+  };
+
+  // The column an operand compares for equality with a string, when it can
+  // join an IN list of the chain: `eq` in an OR chain, its negation in an
+  // AND chain; nullopt otherwise.  Errors are those of resolving the path.
+  Result<std::optional<InTarget>> in_list_target(const Operand& o, bool is_and, const Element* element) const {
+    const auto* compare = std::get_if<f::Compare>(&o.node->value);
+    if (compare == nullptr || compare->value.kind != f::Literal::Kind::String) return std::optional<InTarget>();
+    if (compare->op != f::CompareOp::Eq && compare->op != f::CompareOp::Ne) return std::optional<InTarget>();
+    const bool equal = (compare->op == f::CompareOp::Eq) != o.negated;
+    if (equal == is_and) return std::optional<InTarget>();
+    std::optional<InTarget> target;
+    if (element != nullptr) {
+      auto column = resolve_in_element(compare->path, *element);
+      if (!column) return column.error();
+      target = InTarget{*column, nullptr};
+    } else {
+      auto resolved = resolve_top(compare->path);
+      if (!resolved) return resolved.error();
+      if (auto* column = std::get_if<InColumn>(&*resolved)) {
+        target = InTarget{*column, nullptr};
+      } else if (auto sub = compared_sub(std::get<InChild>(*resolved))) {
+        target = InTarget{*sub, std::get<InChild>(*resolved).child};
+      }
+    }
+    if (!target) return target;
+    const Kind kind = target->column.column.kind;
+    if (kind != Kind::Key && kind != Kind::CaseIgnored && kind != Kind::Exact) return std::optional<InTarget>();
+    return target;
+  }
+
+  // The column of a child's rows that `eq` compares: the sub-attribute
+  // named, else the child's default ("emails eq" compares emails.value).
+  std::optional<InColumn> compared_sub(const InChild& in_child) const {
+    if (in_child.sub) return in_child.sub;
+    if (in_child.child->default_sub.empty()) return std::nullopt;
+    if (const Column* c = find_column(in_child.child->subs, in_child.child->default_sub)) return in_place(*c);
+    return std::nullopt;
+  }
+
+  // What compare_text gives for `eq` with each value, ORed.
+  std::string compare_in(const InColumn& c, const std::vector<const std::string*>& values) {
+    const std::string& e = c.expression;
+    std::string list;
+    for (const std::string* value : values) {
+      if (!list.empty()) list += ", ";
+      switch (c.column.kind) {
+        case Kind::Key: list += params_.text(scim::schema::fold_key(*value)); break;
+        case Kind::CaseIgnored: list += "LOWER(" + params_.text(*value) + ")"; break;
+        default: list += params_.text(*value); break;
+      }
+    }
+    const std::string subject = c.column.kind == Kind::Key           ? e
+                                : c.column.kind == Kind::CaseIgnored ? "LOWER(" + e + ")"
+                                                                     : dialect_.exact_text(e);
+    std::string condition = subject + " IN (" + list + ")";
+    if (c.column.nullable) condition = "(" + e + " IS NOT NULL AND " + condition + ")";
+    return condition;
+  }
+
+  // A comparison, presence test or value path, negated when `o` is: ne and
+  // eq trade places (ne is exactly not eq), anything else gets a NOT.
+  Result<std::string> leaf(Operand o, const Element* element) {
+    auto compiled = [&]() -> Result<std::string> {
+      if (const auto* n = std::get_if<f::Compare>(&o.node->value)) {
+        f::CompareOp op = n->op;
+        if (o.negated && (op == f::CompareOp::Eq || op == f::CompareOp::Ne)) {
+          op = op == f::CompareOp::Eq ? f::CompareOp::Ne : f::CompareOp::Eq;
+          o.negated = false;
+        }
+        if (element != nullptr) {
+          auto column = resolve_in_element(n->path, *element);
+          if (!column) return column.error();
+          return compare_column(*column, op, n->value, describe(n->path));
+        }
+        auto resolved = resolve_top(n->path);
+        if (!resolved) return resolved.error();
+        return compare(*resolved, op, n->value, describe(n->path));
+      }
+      if (const auto* n = std::get_if<f::Present>(&o.node->value)) {
+        if (element != nullptr) {
+          auto column = resolve_in_element(n->path, *element);
+          if (!column) return column.error();
+          return present_column(*column);
+        }
+        auto resolved = resolve_top(n->path);
+        if (!resolved) return resolved.error();
+        return present(*resolved);
+      }
+      const auto& vp = std::get<f::ValuePath>(o.node->value);
+      if (element != nullptr) {
+        return invalid_filter("a value filter cannot contain another value filter ('" + describe(vp.path) +
+                              "[...]')");
+      }
+      return value_path(vp);
+    }();
+    if (!compiled || !o.negated) return compiled;
     return "(NOT " + *compiled + ")";
   }
 
@@ -401,10 +615,7 @@ class Compiler {
     const InChild& in_child = std::get<InChild>(resolved);
     if (value.kind == f::Literal::Kind::Null) return compare_null(resolved, op);
     // `emails eq "x"` compares each element's value.
-    std::optional<InColumn> sub = in_child.sub;
-    if (!sub && !in_child.child->default_sub.empty()) {
-      if (const Column* c = find_column(in_child.child->subs, in_child.child->default_sub)) sub = in_place(*c);
-    }
+    const std::optional<InColumn> sub = compared_sub(in_child);
     if (!sub) return invalid_filter("'" + name + "' has no value to compare; name one of its sub-attributes");
     // ne is not(eq): no element equals the value.
     const f::CompareOp positive = op == f::CompareOp::Ne ? f::CompareOp::Eq : op;
@@ -544,7 +755,7 @@ class Compiler {
       return unknown(path);
     }
     if (!vp.filter) return invalid_filter("the value filter of '" + path.text + "' is empty");
-    auto inner = node(*vp.filter, &element);
+    auto inner = logical(*vp.filter, false, &element);
     if (!inner) return inner.error();
     if (element.child == nullptr) return "(" + *inner + ")";
     return child_subquery(*element.child, *inner);
@@ -596,6 +807,20 @@ int number(std::string_view text, std::size_t at, std::size_t n) {
   return value;
 }
 
+// The deepest nesting of parentheses in `sql` (outside '…' literals).
+int nesting(std::string_view sql) {
+  int depth = 0;
+  int deepest = 0;
+  bool quoted = false;
+  for (char c : sql) {
+    if (c == '\'') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '(') deepest = std::max(deepest, ++depth);
+    if (c == ')') --depth;
+  }
+  return deepest;
+}
+
 }  // namespace
 
 std::string member_display_sql(std::string_view alias) { return replace_all(kMemberDisplay, "{m}", alias); }
@@ -603,7 +828,15 @@ std::string member_display_sql(std::string_view alias) { return replace_all(kMem
 Result<std::string> compile_filter(const Dialect& dialect, FilterTarget target, const ports::Scope& scope,
                                    const scim::filter::Node& node, SqlParams& params) {
   Compiler compiler(dialect, target, scope, params);
-  return compiler.top(node);
+  auto sql = compiler.top(node);
+  if (!sql) return sql;
+  if (const int depth = nesting(*sql); depth > kMaxNesting) {
+    return invalid_filter("the filter nests operators too deeply for the database: its and, or and not groups "
+                          "switch operator at every level (" +
+                          std::to_string(depth) + " levels of SQL, at most " + std::to_string(kMaxNesting) +
+                          "); write it with fewer nested groups");
+  }
+  return sql;
 }
 
 Result<SortColumn> sort_column(const Dialect& dialect, FilterTarget target,

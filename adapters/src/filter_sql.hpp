@@ -25,7 +25,12 @@ enum class FilterTarget {
             // paths value, type, display relative to a member
 };
 
-// A boolean SQL condition equivalent to `node`.
+// A boolean SQL condition equivalent to `node`, whose nesting does not grow
+// with the length of an and/or chain nor with not(not(…)): chains are
+// written flat (16 operands a level), eq on one column becomes IN (…).  A
+// filter whose operators alternate so deeply that its SQL would still nest
+// past what every engine parses is InvalidInput (invalidFilter), as is an
+// attribute outside the whitelist.
 Result<std::string> compile_filter(const Dialect& dialect, FilterTarget target, const ports::Scope& scope,
                                    const scim::filter::Node& node, SqlParams& params);
 

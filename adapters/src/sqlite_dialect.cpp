@@ -5,7 +5,10 @@
 #include <soci/into.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -31,10 +34,51 @@ void unicode_lower(sqlite_api::sqlite3_context* context, int, sqlite_api::sqlite
   }
 }
 
+// The statement timeout of one connection.  SQLite has no server to cancel
+// a statement, so the connection interrupts its own: each statement's
+// deadline is set when it starts to run (SQLITE_TRACE_STMT, again at each
+// run of a cached statement), and a progress handler, called every
+// kProgressSteps steps of the virtual machine, interrupts it once the
+// deadline is past (SQLITE_INTERRUPT, classified as a timeout).  Both
+// callbacks run on the thread stepping the statement, and a pooled session
+// is used by one thread at a time: the clock needs no lock.  It is owned by
+// the connection: the user data of kestra_statement_timeout_ms(), deleted
+// when the connection closes.
+struct StatementClock {
+  std::chrono::milliseconds timeout;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() + timeout;
+};
+
+constexpr int kProgressSteps = 1000;
+
+int on_statement_start(unsigned type, void* context, void* statement, void* text) {
+  if (type != SQLITE_TRACE_STMT) return 0;
+  // A trigger's program reports "-- TRIGGER name" while its statement runs:
+  // the statement's deadline stands.
+  const char* sql = sqlite_api::sqlite3_sql(static_cast<sqlite_api::sqlite3_stmt*>(statement));
+  if (sql != nullptr && text != nullptr && std::strcmp(sql, static_cast<const char*>(text)) != 0) return 0;
+  auto* clock = static_cast<StatementClock*>(context);
+  clock->deadline = std::chrono::steady_clock::now() + clock->timeout;
+  return 0;
+}
+
+int on_progress(void* context) {
+  const auto* clock = static_cast<const StatementClock*>(context);
+  return std::chrono::steady_clock::now() > clock->deadline ? 1 : 0;
+}
+
+// SELECT kestra_statement_timeout_ms(): the timeout this connection applies.
+void statement_timeout_ms(sqlite_api::sqlite3_context* context, int, sqlite_api::sqlite3_value**) {
+  const auto* clock = static_cast<const StatementClock*>(sqlite_api::sqlite3_user_data(context));
+  sqlite_api::sqlite3_result_int64(context, clock->timeout.count());
+}
+
+void delete_clock(void* clock) { delete static_cast<StatementClock*>(clock); }
+
 class SqliteDialect final : public Dialect {
  public:
-  SqliteDialect(std::filesystem::path file, int busy_timeout_ms)
-      : file_(std::move(file)), busy_timeout_ms_(busy_timeout_ms) {}
+  SqliteDialect(std::filesystem::path file, int busy_timeout_ms, int statement_timeout_ms)
+      : file_(std::move(file)), busy_timeout_ms_(busy_timeout_ms), statement_timeout_ms_(statement_timeout_ms) {}
 
   std::string_view name() const override { return "sqlite"; }
   bool caches_list_pages() const override { return true; }
@@ -74,6 +118,7 @@ class SqliteDialect final : public Dialect {
                                                nullptr, nullptr, nullptr) != SQLITE_OK) {
       throw std::runtime_error("SQLite refused the Unicode lower() function");
     }
+    if (statement_timeout_ms_ > 0) bound_statements(backend->conn_);
   }
 
   // A local file does not disconnect.
@@ -132,6 +177,7 @@ class SqliteDialect final : public Dialect {
                                                                                 : ErrorKind::Internal;
     }
     switch (sqlite_error->result() & 0xff) {
+      case SQLITE_INTERRUPT:  // the statement timeout (StatementClock)
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
       case SQLITE_CANTOPEN:
@@ -153,8 +199,24 @@ class SqliteDialect final : public Dialect {
   }
 
  private:
+  // Installs the statement timeout (StatementClock) on `db`.
+  void bound_statements(sqlite_api::sqlite3* db) const {
+    auto clock = std::make_unique<StatementClock>(StatementClock{std::chrono::milliseconds(statement_timeout_ms_)});
+    StatementClock* owned = clock.get();
+    // On failure SQLite calls delete_clock itself.
+    const int registered = sqlite_api::sqlite3_create_function_v2(
+        db, "kestra_statement_timeout_ms", 0, SQLITE_UTF8, clock.release(), &statement_timeout_ms, nullptr, nullptr,
+        &delete_clock);
+    if (registered != SQLITE_OK ||
+        sqlite_api::sqlite3_trace_v2(db, SQLITE_TRACE_STMT, &on_statement_start, owned) != SQLITE_OK) {
+      throw std::runtime_error("SQLite refused the statement timeout's callbacks");
+    }
+    sqlite_api::sqlite3_progress_handler(db, kProgressSteps, &on_progress, owned);
+  }
+
   std::filesystem::path file_;
   int busy_timeout_ms_;
+  int statement_timeout_ms_;
 };
 
 }  // namespace
@@ -178,7 +240,8 @@ Result<std::unique_ptr<Dialect>> make_sqlite_dialect(const ports::StoreConfig& c
     return Error::unavailable("cannot create directory " + parent.string() + " for the SQLite database: " +
                               ec.message());
   }
-  return std::unique_ptr<Dialect>(std::make_unique<SqliteDialect>(file, config.busy_timeout_ms));
+  return std::unique_ptr<Dialect>(
+      std::make_unique<SqliteDialect>(file, config.busy_timeout_ms, config.statement_timeout_ms));
 }
 
 }  // namespace kestra::adapters

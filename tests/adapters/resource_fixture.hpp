@@ -42,8 +42,12 @@ class StatementTrace {
     long long full_scan_steps = 0;
   };
 
+  // A connection has one trace callback: this one replaces the dialect's,
+  // which starts each statement's timeout, so the timeout's progress handler
+  // goes too (it would interrupt against the last deadline set).
   void attach(soci::session& session) {
     auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+    sqlite_api::sqlite3_progress_handler(backend->conn_, 0, nullptr, nullptr);
     sqlite_api::sqlite3_trace_v2(backend->conn_, SQLITE_TRACE_PROFILE, &StatementTrace::on_event, this);
   }
   static void detach(soci::session& session) {

@@ -4,7 +4,10 @@
 // Everything else about ports::Store runs on every backend in store_test.
 #include "kestra/adapters/store_factory.hpp"
 
+#include "dialect_factory.hpp"
+#include "errors.hpp"
 #include "migrations.hpp"
+#include "pooled_session.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
@@ -14,12 +17,14 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <thread>
 
 namespace data = boost::unit_test::data;
 namespace fs = std::filesystem;
@@ -202,4 +207,123 @@ BOOST_AUTO_TEST_CASE(file_that_is_not_a_database_is_unavailable) {
   BOOST_TEST(store.error().kind == ErrorKind::Unavailable, store.error().detail);
   BOOST_TEST(store.error().detail.find("cannot open SQLite database " + d.file.string() + ": ") == 0u,
              store.error().detail);
+}
+
+// --- the statement timeout (kestra.scim.datasource.statement-timeout) -------
+//
+// SQLite has no server to cancel a statement: the dialect interrupts any
+// statement still running past the timeout (a progress handler), as
+// PostgreSQL's statement_timeout and MariaDB's max_statement_time do, with
+// the same error kind (Unavailable: 503 with Retry-After), and the write
+// transaction it ran in is rolled back, so its lock is free at once.
+
+namespace {
+
+// Sessions of the store's dialect on a fresh file, borrowed as the store
+// borrows them, with a scratch table.
+struct TimedPool {
+  kestra::test::TempDir dir;
+  std::unique_ptr<adapters::Dialect> dialect;
+  std::unique_ptr<adapters::SessionPool> pool;
+
+  explicit TimedPool(int statement_timeout_ms) {
+    StoreConfig c;
+    c.sqlite_path = (dir.path() / "timeout.db").string();
+    c.pool_size = 2;
+    c.busy_timeout_ms = 2000;
+    c.statement_timeout_ms = statement_timeout_ms;
+    auto made = adapters::make_dialect(c);
+    BOOST_TEST_REQUIRE(made.has_value(), (made ? "" : made.error().detail));
+    dialect = std::move(*made);
+    auto sessions = std::make_unique<soci::connection_pool>(2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      sessions->at(i).open(dialect->connection());
+      dialect->prepare_session(sessions->at(i));
+    }
+    sessions->at(0) << "CREATE TABLE scratch (n INTEGER NOT NULL)";
+    pool = std::make_unique<adapters::SessionPool>(*dialect, std::move(sessions), 2000, std::chrono::milliseconds(0));
+  }
+
+  adapters::PooledSession borrow() {
+    auto session = pool->borrow();
+    BOOST_TEST_REQUIRE(session.has_value());
+    return std::move(*session);
+  }
+};
+
+// Counts to `n` the slow way: about 10^8 rows take SQLite seconds.
+std::string count_to(long long n) {
+  return "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < " + std::to_string(n) +
+         ") SELECT COUNT(*) FROM c";
+}
+
+struct SlowCase {
+  const char* name;
+  bool writes;  // the slow statement is an INSERT … SELECT, else a SELECT
+};
+std::ostream& operator<<(std::ostream& out, const SlowCase& c) { return out << c.name; }
+const SlowCase kSlowCases[] = {{"select_in_write_transaction", false}, {"insert_select", true}};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(a_statement_past_the_timeout_is_interrupted_and_its_lock_released, data::make(kSlowCases), c) {
+  TimedPool timed(200);
+  auto first = timed.borrow();
+  const auto slow = adapters::guarded(*timed.dialect, "slow statement", [&] {
+    soci::session& sql = *first;
+    adapters::WriteTransaction transaction(sql, *timed.dialect);
+    sql << "INSERT INTO scratch (n) VALUES (1)";
+    if (c.writes) {
+      sql << "INSERT INTO scratch (n) " + count_to(100'000'000);
+    } else {
+      long long counted = 0;
+      sql << count_to(100'000'000), soci::into(counted);
+    }
+    transaction.commit();
+  });
+  BOOST_TEST_REQUIRE(!slow.has_value(), "the slow statement ran to its end");
+  BOOST_TEST(slow.error().kind == ErrorKind::Unavailable, slow.error().detail);
+  BOOST_TEST(slow.error().detail.find("interrupt") != std::string::npos, slow.error().detail);
+
+  // The first session is still borrowed; another writes at once, well
+  // within its 2 s busy timeout: nothing holds the write lock.
+  auto second = timed.borrow();
+  const auto wrote = adapters::guarded(*timed.dialect, "second writer", [&] {
+    adapters::WriteTransaction transaction(*second, *timed.dialect);
+    *second << "INSERT INTO scratch (n) VALUES (2)";
+    transaction.commit();
+  });
+  BOOST_TEST_REQUIRE(wrote.has_value(), (wrote ? "" : wrote.error().detail));
+  long long rows = -1;
+  *second << "SELECT COUNT(*) FROM scratch", soci::into(rows);
+  BOOST_TEST(rows == 1);  // the interrupted transaction's row is gone
+
+  // The interrupted session runs its next statements normally.
+  long long one = 0;
+  *first << "SELECT 1", soci::into(one);
+  BOOST_TEST(one == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_timeout_bounds_each_statement_not_the_session) {
+  TimedPool timed(300);
+  auto session = timed.borrow();
+  soci::session& sql = *session;
+  adapters::WriteTransaction transaction(sql, *timed.dialect);
+  // Short statements spread over more than the timeout each get their own.
+  for (int i = 0; i < 4; ++i) {
+    sql << "INSERT INTO scratch (n) VALUES (:n)", soci::use(i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  long long counted = 0;
+  sql << count_to(1000), soci::into(counted);
+  BOOST_TEST(counted == 1000);
+  transaction.commit();
+}
+
+BOOST_AUTO_TEST_CASE(no_timeout_when_the_statement_timeout_is_zero) {
+  TimedPool timed(0);
+  auto session = timed.borrow();
+  long long counted = 0;
+  *session << count_to(2'000'000), soci::into(counted);
+  BOOST_TEST(counted == 2'000'000);
 }

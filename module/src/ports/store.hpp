@@ -40,7 +40,7 @@ struct StoreConfig {
 
   int pool_size = 4;
   int busy_timeout_ms = 10000;         // waiting for a pooled session; SQLite's busy timeout
-  int statement_timeout_ms = 30000;    // server backends; 0: none
+  int statement_timeout_ms = 30000;    // every backend (SQLite: the connection interrupts it); 0: none
   // Server backends: how long a call may wait for the server's answer
   // before the client gives up on the connection (a server that accepts
   // but never answers); unset: the statement timeout and 5 s more (none

@@ -520,6 +520,20 @@ Result<std::optional<ports::TokenGrant>> SociProvisioningStore::find_token(const
   });
 }
 
+Result<std::vector<std::string>> SociProvisioningStore::live_token_prefixes() {
+  auto session = borrow();
+  if (!session) return session.error();
+  return guarded(dialect_, "cannot list the API tokens", [&] {
+    std::vector<std::string> prefixes;
+    std::string prefix;
+    soci::statement st = ((**session).prepare << "SELECT lookup_prefix FROM scim_api_tokens WHERE revoked_at IS NULL",
+                          soci::into(prefix));
+    st.execute();
+    while (st.fetch()) prefixes.push_back(prefix);
+    return prefixes;
+  });
+}
+
 // An unknown id changes nothing: the integration was deleted meanwhile.
 Result<void> SociProvisioningStore::touch_integration(const std::string& id, const std::string& at) {
   auto session = borrow();

@@ -39,6 +39,7 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
                              const ports::AuditEntry& audit) override;
 
   Result<std::optional<ports::TokenGrant>> find_token(const std::string& lookup_prefix) override;
+  Result<std::vector<std::string>> live_token_prefixes() override;
   Result<void> touch_integration(const std::string& id, const std::string& at) override;
 
   Result<bool> ensure_role(const ports::Role& role, const ports::AuditEntry& audit) override;

@@ -673,6 +673,11 @@ BOOST_AUTO_TEST_CASE(replace_token_revokes_every_older_token) {
   BOOST_TEST(current->secret_hash == "hash of okta-3");
   BOOST_TEST(!f.store.find_token("acme/entra/prefix").value()->revoked);
 
+  // Only the tokens not revoked are live.
+  auto live = f.store.live_token_prefixes().value();
+  std::sort(live.begin(), live.end());
+  BOOST_TEST(live == (std::vector<std::string>{"acme/entra/prefix", "okta-3/prefix"}), boost::test_tools::per_element());
+
   BOOST_TEST(f.store.list_audit("acme", okta.id, 0, 10).value().total == 3);
   const auto missing =
       f.store.replace_token("acme", "nope", token_record("x", kT3), audit_entry("acme", "nope", "integration.token"));

@@ -22,7 +22,13 @@ namespace {
 // of acme, one of globex, a rotated-out token of okta, and the token of a
 // deleted integration.
 struct World {
-  HarnessProcess harness{module_options({"acme", "globex"})};
+  // Many refused requests from one address: past the default failed-auth
+  // burst they would be 429 (noisy_neighbour_test covers that).
+  HarnessProcess harness{[] {
+    auto options = module_options({"acme", "globex"});
+    options.extra_yaml += "kestra.scim.rate-limit.failed-auth-burst: 10000\n";
+    return options;
+  }()};
   TestIntegration okta = create_integration(harness, "acme", "okta");
   TestIntegration entra = create_integration(harness, "acme", "entra");
   TestIntegration foreign = create_integration(harness, "globex", "okta");

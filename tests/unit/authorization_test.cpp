@@ -38,6 +38,13 @@ class FakeStore final : public ports::ProvisioningStore {
     if (it == grants.end()) return std::optional<ports::TokenGrant>();
     return std::optional<ports::TokenGrant>(it->second);
   }
+  Result<std::vector<std::string>> live_token_prefixes() override {
+    ++lookups;
+    std::vector<std::string> out;
+    for (const auto& [prefix, grant] : grants)
+      if (!grant.revoked) out.push_back(prefix);
+    return out;
+  }
   Result<void> touch_integration(const std::string& id, const std::string&) override {
     touched.push_back(id);
     return {};
@@ -333,3 +340,25 @@ BOOST_DATA_TEST_CASE(permissions_are_validated, boost::unit_test::data::make(kPe
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 19 row 6: guessing tokens from one address costs one lookup each
+// only up to the burst; then 429 before any lookup of its own, while the
+// live token keeps working from the same address.
+BOOST_AUTO_TEST_CASE(failed_authentications_are_limited_per_address_without_a_lookup_each) {
+  World w;
+  Authenticator limited{w.store, kPepper, kestra::provisioning::RateLimit{true, 0.001, 5}};
+  const auto guess = [](int) { return "Bearer " + kestra::provisioning::mint_token(kPepper).secret; };
+  for (int i = 0; i < 5; ++i) {
+    BOOST_TEST(!limited.throttled("10.0.0.9", guess(i)));
+    const auto refused = limited.authenticate(guess(i), "acme", "okta", "10.0.0.9");
+    BOOST_TEST_REQUIRE(!refused);
+    BOOST_TEST((refused.error().kind == ErrorKind::Unauthorized));
+  }
+  const int lookups = w.store.lookups;
+  for (int i = 0; i < 200; ++i) BOOST_TEST(limited.throttled("10.0.0.9", guess(i)).has_value());
+  BOOST_TEST(w.store.lookups <= lookups + 1);  // the live prefixes, read once
+  // Another address, and the live token from this one, go on.
+  BOOST_TEST(!limited.throttled("10.0.0.10", guess(0)));
+  BOOST_TEST(!limited.throttled("10.0.0.9", "Bearer " + w.token.secret));
+  BOOST_TEST(limited.authenticate("Bearer " + w.token.secret, "acme", "okta", "10.0.0.9").has_value());
+}

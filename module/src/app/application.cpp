@@ -12,7 +12,7 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       host_(host),
       discovery_(std::move(discovery)),
       admin_(store_->provisioning(), host_, config_.token_pepper),
-      authenticator_(store_->provisioning(), config_.token_pepper),
+      authenticator_(store_->provisioning(), config_.token_pepper, config_.failed_auth_limit),
       claims_cache_(store_->domain_claims(), config_.domain_claims_refresh),
       claims_(claims_cache_, host_),
       admin_api_(admin_, claims_, host_, config_),

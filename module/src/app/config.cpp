@@ -57,6 +57,17 @@ Result<void> load_rate_limit(const ConfigSource& source, provisioning::RateLimit
   return {};
 }
 
+// kestra.scim.rate-limit.failed-auth-*: failed authentications per client address.
+Result<void> load_failed_auth_limit(const ConfigSource& source, provisioning::RateLimit& limit) {
+  auto rate = positive_number(source, "kestra.scim.rate-limit.failed-auth-per-second", limit.requests_per_second);
+  if (!rate) return rate.error();
+  auto burst = positive_number(source, "kestra.scim.rate-limit.failed-auth-burst", limit.burst);
+  if (!burst) return burst.error();
+  if (*burst < 1) return Error::invalid("kestra.scim.rate-limit.failed-auth-burst must be at least 1");
+  limit = {true, *rate, *burst};
+  return {};
+}
+
 // A limit: a whole number from 1 to `most` (never unlimited).
 Result<void> read_limit(const ConfigSource& source, std::string_view key, std::size_t most, std::size_t& limit) {
   auto value = positive_int(source, key, static_cast<int>(limit));
@@ -511,6 +522,7 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
   if (!datasource) return datasource.error();
   if (auto limits = load_limits(source, config); !limits) return limits.error();
   if (auto rate = load_rate_limit(source, config.rate_limit); !rate) return rate.error();
+  if (auto failed = load_failed_auth_limit(source, config.failed_auth_limit); !failed) return failed.error();
   // Kestra's own key, in either spelling Micronaut accepts.
   for (std::string_view prefix : {"kestra.security.defaultRole.", "kestra.security.default-role."}) {
     const std::string p(prefix);

@@ -41,6 +41,10 @@ struct ModuleConfig {
   std::string default_role_tenant;
   // kestra.scim.rate-limit.enabled, .requests-per-second, .burst
   provisioning::RateLimit rate_limit;
+  // kestra.scim.rate-limit.failed-auth-per-second, .failed-auth-burst:
+  // failed SCIM authentications per client address; past them, 429 with no
+  // database lookup (tokens that authenticated lately still pass).
+  provisioning::RateLimit failed_auth_limit{true, 1, 20};
   // kestra.scim.domain-claims: "TENANT=DOMAIN" items (iam/domain_claims),
   // the domain normalized.  The configuration's claims are applied at every
   // start: added when missing, and those it no longer lists removed.

@@ -31,6 +31,7 @@ struct Request {
   const Principal* principal = nullptr;  // admin routes only
   std::string_view request_id;
   std::string_view scheme = "http";
+  std::string_view remote_address;  // the peer, as the host saw it
 
   // Case-insensitive header lookup (first occurrence).
   std::optional<std::string_view> header(std::string_view name) const;

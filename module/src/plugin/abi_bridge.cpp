@@ -75,6 +75,9 @@ http::Request to_request(const kestra_request& req, http::Principal& principal_s
     out.principal = &principal_storage;
   }
   out.request_id = to_view(req.request_id);
+  if (has_field(req.struct_size, KESTRA_FIELD_END(kestra_request, remote_address))) {
+    out.remote_address = to_view(req.remote_address);
+  }
   if (has_field(req.struct_size, KESTRA_FIELD_END(kestra_request, scheme)) && req.scheme.len > 0) {
     out.scheme = to_view(req.scheme);
   }

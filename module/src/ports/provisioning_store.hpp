@@ -145,6 +145,8 @@ class ProvisioningStore {
                                      const AuditEntry& audit) = 0;
 
   virtual Result<std::optional<TokenGrant>> find_token(const std::string& lookup_prefix) = 0;
+  // The lookup prefixes of every token not revoked (a few per integration).
+  virtual Result<std::vector<std::string>> live_token_prefixes() = 0;
   // Records the time of the integration's latest SCIM request.
   virtual Result<void> touch_integration(const std::string& id, const std::string& at) = 0;
 

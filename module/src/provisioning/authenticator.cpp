@@ -10,6 +10,8 @@ namespace {
 
 // How often the last-request time of an integration is written at most.
 constexpr auto kTouchInterval = std::chrono::seconds(10);
+// How old the live token prefixes may be when a throttled address asks.
+constexpr auto kLiveRefresh = std::chrono::seconds(1);
 
 Error unauthorized(std::string detail) { return {ErrorKind::Unauthorized, std::move(detail), {}}; }
 
@@ -28,11 +30,28 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
 
 }  // namespace
 
-Authenticator::Authenticator(ports::ProvisioningStore& store, std::string token_pepper)
-    : store_(store), pepper_(std::move(token_pepper)) {}
+Authenticator::Authenticator(ports::ProvisioningStore& store, std::string token_pepper, RateLimit failures)
+    : store_(store), pepper_(std::move(token_pepper)), failures_(failures) {}
+
+std::optional<std::chrono::seconds> Authenticator::throttled(std::string_view client,
+                                                             std::optional<std::string_view> authorization) {
+  auto wait = failures_.would_wait(client);
+  if (!wait) return std::nullopt;
+  const auto token = authorization ? bearer_token(*authorization) : std::nullopt;
+  const auto prefix = token ? token_lookup_prefix(*token) : std::nullopt;
+  if (prefix && live_prefix(*prefix)) return std::nullopt;
+  return wait;
+}
 
 Result<ScimCaller> Authenticator::authenticate(std::optional<std::string_view> authorization, std::string_view tenant,
-                                               std::string_view integration_id) {
+                                               std::string_view integration_id, std::string_view client) {
+  auto caller = check(authorization, tenant, integration_id);
+  if (!caller && caller.error().kind == ErrorKind::Unauthorized) (void)failures_.acquire(client);
+  return caller;
+}
+
+Result<ScimCaller> Authenticator::check(std::optional<std::string_view> authorization, std::string_view tenant,
+                                        std::string_view integration_id) {
   if (!authorization) return unauthorized("missing Authorization header: send 'Authorization: Bearer <token>'");
   auto token = bearer_token(*authorization);
   if (!token) return unauthorized("malformed Authorization header: send 'Authorization: Bearer <token>'");
@@ -57,6 +76,17 @@ Result<ScimCaller> Authenticator::authenticate(std::optional<std::string_view> a
   }
   record_request(g.integration_id);
   return caller;
+}
+
+bool Authenticator::live_prefix(std::string_view prefix) {
+  std::lock_guard lock(live_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (live_read_ == std::chrono::steady_clock::time_point{} || now - live_read_ >= kLiveRefresh) {
+    live_read_ = now;
+    // Unreadable: the old set stays (the lookup itself would fail too).
+    if (auto read = store_.live_token_prefixes()) live_prefixes_ = {read->begin(), read->end()};
+  }
+  return live_prefixes_.contains(std::string(prefix));
 }
 
 Result<void> Authenticator::authorize(const ScimCaller& caller, std::string_view resource, std::string_view action) {

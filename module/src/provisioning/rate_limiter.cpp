@@ -14,7 +14,13 @@ double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::
 
 RateLimiter::RateLimiter(RateLimit limit, Clock clock) : limit_(limit), clock_(std::move(clock)) {}
 
-std::optional<std::chrono::seconds> RateLimiter::acquire(std::string_view integration_id) {
+std::optional<std::chrono::seconds> RateLimiter::acquire(std::string_view integration_id, double cost) {
+  return take(integration_id, cost, true);
+}
+
+std::optional<std::chrono::seconds> RateLimiter::would_wait(std::string_view key) { return take(key, 1, false); }
+
+std::optional<std::chrono::seconds> RateLimiter::take(std::string_view integration_id, double cost, bool commit) {
   if (!limit_.enabled) return std::nullopt;
   const auto now = clock_();
   std::lock_guard lock(mutex_);
@@ -27,11 +33,12 @@ std::optional<std::chrono::seconds> RateLimiter::acquire(std::string_view integr
   const double elapsed = std::max(0.0, seconds_between(bucket.updated, now));
   bucket.tokens = std::min(limit_.burst, bucket.tokens + elapsed * limit_.requests_per_second);
   bucket.updated = now;
-  if (bucket.tokens >= 1.0) {
-    bucket.tokens -= 1.0;
+  const double needed = std::min(cost, limit_.burst);
+  if (bucket.tokens >= needed) {
+    if (commit) bucket.tokens -= cost;
     return std::nullopt;
   }
-  const double wait = (1.0 - bucket.tokens) / limit_.requests_per_second;
+  const double wait = (needed - bucket.tokens) / limit_.requests_per_second;
   return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(std::ceil(wait))));
 }
 

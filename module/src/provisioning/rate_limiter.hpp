@@ -26,10 +26,14 @@ class RateLimiter {
 
   explicit RateLimiter(RateLimit limit, Clock clock = [] { return std::chrono::steady_clock::now(); });
 
-  // Takes one request from the integration's bucket; nullopt when allowed,
-  // else how long until a request would be (rounded up to whole seconds, at
-  // least 1: the Retry-After).
-  std::optional<std::chrono::seconds> acquire(std::string_view integration_id);
+  // Takes `cost` requests (a Bulk: its operations) from the integration's
+  // bucket; nullopt when allowed, else how long until they would be (rounded
+  // up to whole seconds, at least 1: the Retry-After).  A cost above the
+  // burst is allowed from a full bucket and leaves it in debt.
+  std::optional<std::chrono::seconds> acquire(std::string_view integration_id, double cost = 1);
+
+  // What acquire(key, 1) would answer, without taking anything.
+  std::optional<std::chrono::seconds> would_wait(std::string_view key);
 
   const RateLimit& limit() const { return limit_; }
 
@@ -42,6 +46,7 @@ class RateLimiter {
   static constexpr std::size_t kMaxBuckets = 10000;
 
   void forget_full_buckets(std::chrono::steady_clock::time_point now);
+  std::optional<std::chrono::seconds> take(std::string_view key, double cost, bool commit);
 
   RateLimit limit_;
   Clock clock_;

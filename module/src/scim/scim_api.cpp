@@ -4,6 +4,8 @@
 #include "http/json_body.hpp"
 #include "scim/error_response.hpp"
 #include "scim/etag.hpp"
+#include "scim/filter/patch_path.hpp"
+#include "scim/patch/quirks/case_insensitive_names.hpp"
 #include "scim/schema/projection.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
@@ -78,6 +80,15 @@ std::string rate_text(double rate) {
   std::ostringstream out;
   out << rate;
   return out.str();
+}
+
+// 429 with the Retry-After of `wait`.
+http::Response too_many(const std::string& why, std::chrono::seconds wait) {
+  auto res = fail({ErrorKind::TooManyRequests, why + "; retry after " + std::to_string(wait.count()) + " s", {}});
+  for (auto& [name, value] : res.headers) {
+    if (name == "Retry-After") value = std::to_string(wait.count());
+  }
+  return res;
 }
 
 // Role assignments are bindings: only a caller that may read bindings sees them.
@@ -191,28 +202,29 @@ http::Handler ScimApi::endpoint(Handler handler, ports::ScimResource resource) {
 
 http::Response ScimApi::authorized(Handler handler, const http::Request& req, const std::string& tenant) {
   const std::string integration(req.param("integrationId"));
-  auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, integration);
+  if (auto wait = authenticator_.throttled(req.remote_address, req.header("Authorization"))) {
+    return too_many("too many failed authentications from this address", *wait);
+  }
+  auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, integration, req.remote_address);
   if (!caller) return fail(caller.error());
   // Authenticated: the integration exists, so its id is a bounded label.
   metrics_.integration_request(
       tenant, integration,
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
-  if (auto wait = rate_limiter_.acquire(integration)) {
-    metrics_.rate_limited(tenant, integration);
-    auto res = fail({ErrorKind::TooManyRequests,
-                     "this integration sends more than " + rate_text(rate_limiter_.limit().requests_per_second) +
-                         " requests per second; retry after " + std::to_string(wait->count()) + " s",
-                     {}});
-    for (auto& [name, value] : res.headers) {
-      if (name == "Retry-After") value = std::to_string(wait->count());
-    }
-    return res;
-  }
+  if (auto wait = rate_limiter_.acquire(integration)) return rate_limited(tenant, integration, *wait);
   provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller->permissions};
   Call call{req, std::move(*caller), ports::Scope{tenant, integration}, std::move(actor),
             http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
                 "/scim/v2"};
   return (this->*handler)(call);
+}
+
+http::Response ScimApi::rate_limited(const std::string& tenant, const std::string& integration,
+                                     std::chrono::seconds wait) const {
+  metrics_.rate_limited(tenant, integration);
+  return too_many("this integration sends more than " + rate_text(rate_limiter_.limit().requests_per_second) +
+                      " requests per second",
+                  wait);
 }
 
 // ------------------------------------------------------------------ Users
@@ -638,6 +650,31 @@ Result<std::vector<BulkOperation>> parse_bulk(const json::object& body, std::siz
   return out;
 }
 
+// The filter node limit holds for the whole Bulk: the paths of its PATCH
+// operations together.
+Result<void> check_filter_nodes(const std::vector<BulkOperation>& ops, const filter::Limits& limits) {
+  std::size_t nodes = 0;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const auto* data = ops[i].data.if_object();
+    const auto* operations = data ? patch::quirks::find_any_case(*data, "Operations") : nullptr;
+    if (ops[i].method != "PATCH" || !operations || !operations->is_array()) continue;
+    for (const auto& item : operations->get_array()) {
+      const auto* object = item.if_object();
+      const auto* path = object ? patch::quirks::find_any_case(*object, "path") : nullptr;
+      if (!path || !path->is_string()) continue;
+      auto parsed = filter::parse_patch_path(path->get_string(), limits);
+      if (!parsed || !parsed->value_filter) continue;  // the operation itself reports a bad path
+      nodes += filter::node_count(*parsed->value_filter);
+      if (nodes > limits.max_nodes)
+        return Error::invalid("the filters of the Bulk's operations hold more than " +
+                                  std::to_string(limits.max_nodes) + " nodes together (reached at Operations[" +
+                                  std::to_string(i) + "]); send fewer or simpler filters in one request",
+                              "invalidPath");
+    }
+  }
+  return {};
+}
+
 // Replaces "bulkId:x" strings by the ids created so far; false when one is
 // not created yet.
 bool resolve_references(json::value& v, const std::map<std::string, std::string>& created) {
@@ -681,6 +718,13 @@ http::Response ScimApi::bulk(Call& call) {
   std::int64_t fail_on_errors = 0;
   auto ops = parse_bulk(*body, static_cast<std::size_t>(config_.bulk_max_operations), fail_on_errors);
   if (!ops) return fail(ops.error());
+  if (auto nodes = check_filter_nodes(*ops, config_.filter); !nodes) return fail(nodes.error());
+  // Each operation counts as a request (the Bulk itself was one already).
+  if (ops->size() > 1) {
+    if (auto wait = rate_limiter_.acquire(call.scope.integration_id, static_cast<double>(ops->size() - 1))) {
+      return rate_limited(call.scope.tenant_id, call.scope.integration_id, *wait);
+    }
+  }
 
   std::map<std::string, std::string> created;  // bulkId -> id
   std::vector<std::optional<json::object>> results(ops->size());

@@ -37,6 +37,10 @@ class ScimApi {
   };
   using Handler = http::Response (ScimApi::*)(Call&);
 
+  // 429 with Retry-After: the integration is past its rate.
+  http::Response rate_limited(const std::string& tenant, const std::string& integration,
+                              std::chrono::seconds wait) const;
+
   // Tenant check, authentication, the integration's rate limit, then the
   // handler; each request counted and timed as one of `resource`.
   http::Handler endpoint(Handler handler, ports::ScimResource resource);

@@ -3,6 +3,7 @@
 // PATCH value paths (evaluator.hpp).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <variant>
@@ -57,5 +58,15 @@ struct ValuePath {
 struct Node {
   std::variant<Compare, Present, And, Or, Not, ValuePath> value;
 };
+
+// The nodes of a tree, as the parser counts them against Limits::max_nodes.
+inline std::size_t node_count(const Node& node) {
+  const auto of = [](const NodePtr& child) { return child ? node_count(*child) : 0; };
+  if (const auto* n = std::get_if<And>(&node.value)) return 1 + of(n->left) + of(n->right);
+  if (const auto* n = std::get_if<Or>(&node.value)) return 1 + of(n->left) + of(n->right);
+  if (const auto* n = std::get_if<Not>(&node.value)) return 1 + of(n->inner);
+  if (const auto* n = std::get_if<ValuePath>(&node.value)) return 1 + of(n->filter);
+  return 1;
+}
 
 }  // namespace kestra::scim::filter

@@ -13,8 +13,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace kestra::scim::patch::detail {
@@ -67,8 +69,34 @@ void erase(json::object& object, std::string_view name);
 bool absent(const json::value* value);
 // Equality as the attribute's caseExact sees it (arrays as multisets, objects by sub-attribute).
 bool same_value(const schema::Attribute& attribute, const json::value& a, const json::value& b);
+// Equal under same_value, equal keys (arrays: as multisets, in n log n).
+std::string value_key(const schema::Attribute& attribute, const json::value& value);
 // Every sub-attribute `given` names has the same value in `element` (primitive: equal).
 bool element_contains(const schema::Attribute& attribute, const json::value& element, const json::value& given);
+// The elements of a multi-valued attribute, indexed so that the elements
+// containing a given one (element_contains) are found without comparing it
+// with every element: an element is keyed by each of its sub-attribute values
+// (and by its whole value); only those sharing the given element's rarest key
+// are compared.
+class ElementIndex {
+ public:
+  explicit ElementIndex(const schema::Attribute& attribute) : attribute_(attribute) {}
+  // Indexes elements[i]; `elements` is the array later calls receive.
+  void add(const json::array& elements, std::size_t i);
+  // Whether some element contains `given`.
+  bool contains(const json::array& elements, const json::value& given) const;
+  // The positions of every element that contains `given`, ascending.
+  std::vector<std::size_t> containing(const json::array& elements, const json::value& given) const;
+
+ private:
+  // The candidates for `given`; nullopt: every object element (given names nothing).
+  std::optional<const std::vector<std::size_t>*> candidates(const json::value& given) const;
+  std::string whole_key(const json::value& value) const;
+
+  const schema::Attribute& attribute_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_key_;
+  std::vector<std::size_t> objects_;
+};
 // The object holding `resolved` (the document, or its extension object, created
 // and listed in `schemas` when `create`).  Null when absent and not `create`.
 json::object* container(Context& ctx, const schema::Resolved& resolved, bool create);

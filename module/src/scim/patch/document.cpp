@@ -3,6 +3,10 @@
 
 #include "scim/schema/validator.hpp"
 
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
 namespace kestra::scim::patch::detail {
 namespace {
 
@@ -50,32 +54,46 @@ bool absent(const json::value* value) {
   return false;
 }
 
-bool same_value(const schema::Attribute& attribute, const json::value& a, const json::value& b) {
-  if (a.is_array() && b.is_array()) {
-    const auto& xs = a.get_array();
-    const auto& ys = b.get_array();
-    if (xs.size() != ys.size()) return false;
-    std::vector<bool> used(ys.size(), false);
-    for (const auto& x : xs) {
-      bool found = false;
-      for (std::size_t i = 0; i < ys.size() && !found; ++i)
-        if (!used[i] && same_value(attribute, x, ys[i])) found = used[i] = true;
-      if (!found) return false;
-    }
-    return true;
+std::string value_key(const schema::Attribute& attribute, const json::value& value) {
+  // Each part carries its length, so that no two values share a key.
+  const auto part = [](std::string& out, char tag, std::string_view text) {
+    out += tag;
+    out += std::to_string(text.size());
+    out += ':';
+    out += text;
+  };
+  std::string key;
+  if (const auto* elements = value.if_array()) {
+    std::vector<std::string> keys;
+    keys.reserve(elements->size());
+    for (const auto& element : *elements) keys.push_back(value_key(attribute, element));
+    std::sort(keys.begin(), keys.end());  // order does not matter, repetition does
+    for (const auto& k : keys) part(key, 'a', k);
+    return key;
   }
-  if (attribute.type == schema::Type::Complex && a.is_object() && b.is_object()) {
+  if (attribute.type == schema::Type::Complex && value.is_object()) {
     for (const auto& sub : attribute.sub_attributes) {
-      const json::value* x = get(a.get_object(), sub.name);
-      const json::value* y = get(b.get_object(), sub.name);
-      if (absent(x) != absent(y)) return false;
-      if (!absent(x) && !same_value(sub, *x, *y)) return false;
+      const json::value* v = get(value.get_object(), sub.name);
+      if (absent(v)) {
+        key += '-';
+      } else {
+        part(key, 'o', value_key(sub, *v));
+      }
     }
-    return true;
+    return key;
   }
-  if (a.is_string() && b.is_string() && !attribute.case_exact)
-    return schema::fold_key(a.get_string()) == schema::fold_key(b.get_string());
-  return a == b;
+  if (value.is_string() && !attribute.case_exact) {
+    part(key, 's', schema::fold_key(value.get_string()));
+    return key;
+  }
+  part(key, 'j', json::serialize(value));
+  return key;
+}
+
+bool same_value(const schema::Attribute& attribute, const json::value& a, const json::value& b) {
+  if (a.is_array() != b.is_array()) return false;
+  if (a.is_array() && a.get_array().size() != b.get_array().size()) return false;
+  return value_key(attribute, a) == value_key(attribute, b);
 }
 
 bool element_contains(const schema::Attribute& attribute, const json::value& element, const json::value& given) {
@@ -89,6 +107,67 @@ bool element_contains(const schema::Attribute& attribute, const json::value& ele
     if (!sub || absent(have) || !same_value(*sub, *have, kv.value())) return false;
   }
   return true;
+}
+
+namespace {
+
+std::string sub_key(const schema::Attribute& sub, const json::value& value) {
+  return sub.name + "\n" + value_key(sub, value);
+}
+
+const std::vector<std::size_t> kNone;
+
+}  // namespace
+
+std::string ElementIndex::whole_key(const json::value& value) const { return "=" + value_key(attribute_, value); }
+
+void ElementIndex::add(const json::array& elements, std::size_t i) {
+  const json::value& element = elements[i];
+  by_key_[whole_key(element)].push_back(i);
+  const auto* object = element.if_object();
+  if (!object || attribute_.type != schema::Type::Complex) return;
+  objects_.push_back(i);
+  for (const auto& kv : *object) {
+    const schema::Attribute* sub = attribute_.sub_attribute(kv.key());
+    if (sub && !absent(&kv.value())) by_key_[sub_key(*sub, kv.value())].push_back(i);
+  }
+}
+
+std::optional<const std::vector<std::size_t>*> ElementIndex::candidates(const json::value& given) const {
+  if (attribute_.type != schema::Type::Complex || !given.is_object()) {
+    auto found = by_key_.find(whole_key(given));
+    return found == by_key_.end() ? &kNone : &found->second;
+  }
+  const std::vector<std::size_t>* fewest = nullptr;
+  for (const auto& kv : given.get_object()) {
+    if (kv.value().is_null()) continue;
+    const schema::Attribute* sub = attribute_.sub_attribute(kv.key());
+    if (!sub) return &kNone;
+    auto found = by_key_.find(sub_key(*sub, kv.value()));
+    if (found == by_key_.end()) return &kNone;
+    if (!fewest || found->second.size() < fewest->size()) fewest = &found->second;
+  }
+  if (!fewest) return std::nullopt;
+  return fewest;
+}
+
+bool ElementIndex::contains(const json::array& elements, const json::value& given) const {
+  const auto some = candidates(given);
+  if (!some) return !objects_.empty();
+  for (std::size_t i : **some)
+    if (element_contains(attribute_, elements[i], given)) return true;
+  return false;
+}
+
+std::vector<std::size_t> ElementIndex::containing(const json::array& elements, const json::value& given) const {
+  const auto some = candidates(given);
+  const std::vector<std::size_t>& from = some ? **some : objects_;
+  std::vector<std::size_t> out;
+  for (std::size_t i : from)
+    if (element_contains(attribute_, elements[i], given)) out.push_back(i);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 json::object* container(Context& ctx, const schema::Resolved& resolved, bool create) {

@@ -11,16 +11,17 @@
 namespace kestra::scim::patch::detail {
 namespace {
 
-bool collect_ids(const filter::Node& node, std::vector<std::string>& out) {
+bool collect_ids(const filter::Node& node, std::vector<std::string>& out, std::unordered_set<std::string>& seen) {
   if (auto* either = std::get_if<filter::Or>(&node.value))
-    return either->left && either->right && collect_ids(*either->left, out) && collect_ids(*either->right, out);
+    return either->left && either->right && collect_ids(*either->left, out, seen) &&
+           collect_ids(*either->right, out, seen);
   auto* compare = std::get_if<filter::Compare>(&node.value);
   if (!compare || compare->op != filter::CompareOp::Eq) return false;
   if (!compare->path.urn.empty() || !compare->path.sub_attribute.empty() ||
       !schema::iequals(compare->path.attribute, "value"))
     return false;
   if (compare->value.kind != filter::Literal::Kind::String) return false;
-  if (std::find(out.begin(), out.end(), compare->value.text) == out.end()) out.push_back(compare->value.text);
+  if (seen.insert(compare->value.text).second) out.push_back(compare->value.text);
   return true;
 }
 
@@ -35,18 +36,21 @@ std::vector<std::string> ids_of(const std::vector<ports::MemberRef>& members) {
 
 void MemberFold::add(const std::vector<ports::MemberRef>& members) {
   for (const auto& m : members) {
-    bool pending = false;
-    for (const auto& a : add_) pending = pending || a.value == m.value;
-    if (!pending) add_.push_back(m);
+    if (pending_.insert(m.value).second) add_.push_back(m);
   }
 }
 
 void MemberFold::remove(const std::vector<std::string>& ids) {
-  for (const auto& id : ids) {
-    add_.erase(std::remove_if(add_.begin(), add_.end(), [&](const ports::MemberRef& m) { return m.value == id; }),
+  const std::unordered_set<std::string> gone(ids.begin(), ids.end());
+  bool dropped = false;
+  for (const auto& id : gone) dropped = pending_.erase(id) > 0 || dropped;
+  if (dropped) {
+    add_.erase(std::remove_if(add_.begin(), add_.end(), [&](const ports::MemberRef& m) { return gone.contains(m.value); }),
                add_.end());
-    if (replace_all_) continue;  // every stored member goes anyway
-    if (std::find(remove_.begin(), remove_.end(), id) == remove_.end()) remove_.push_back(id);
+  }
+  if (replace_all_) return;  // every stored member goes anyway
+  for (const auto& id : ids) {
+    if (removing_.insert(id).second) remove_.push_back(id);
   }
 }
 
@@ -57,7 +61,9 @@ void MemberFold::remove_matching(const filter::Node& node, const filter::Attribu
                               boost::json::object element;
                               element["value"] = m.value;
                               element["type"] = m.type;
-                              return filter::matches_element(node, element, parent, lookup);
+                              if (!filter::matches_element(node, element, parent, lookup)) return false;
+                              pending_.erase(m.value);
+                              return true;
                             }),
              add_.end());
   if (replace_all_) return;
@@ -73,7 +79,9 @@ void MemberFold::remove_matching(const filter::Node& node, const filter::Attribu
 void MemberFold::clear() {
   replace_all_ = true;
   add_.clear();
+  pending_.clear();
   remove_.clear();
+  removing_.clear();
   matching_.reset();
 }
 
@@ -93,7 +101,8 @@ ports::MemberDelta MemberFold::delta() const {
 
 std::optional<std::vector<std::string>> ids_of_value_filter(const filter::Node& node) {
   std::vector<std::string> out;
-  if (!collect_ids(node, out)) return std::nullopt;
+  std::unordered_set<std::string> seen;
+  if (!collect_ids(node, out, seen)) return std::nullopt;
   return out;
 }
 

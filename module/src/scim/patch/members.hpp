@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace kestra::scim::patch::detail {
@@ -34,7 +35,9 @@ class MemberFold {
  private:
   bool replace_all_ = false;
   std::vector<ports::MemberRef> add_;
+  std::unordered_set<std::string> pending_;  // the values in add_
   std::vector<std::string> remove_;
+  std::unordered_set<std::string> removing_;  // the ids in remove_
   filter::NodePtr matching_;
 };
 

@@ -36,8 +36,17 @@ Result<void> remove_filtered(Context& ctx, const Target& target) {
     }
     drop_empty_elements(elements);
   } else {
-    for (std::size_t k = matches.size(); k-- > 0;)
-      elements.erase(elements.begin() + static_cast<std::ptrdiff_t>(matches[k]));
+    json::array kept;
+    kept.reserve(elements.size() - matches.size());
+    std::size_t next = 0;  // matches are ascending
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+      if (next < matches.size() && matches[next] == i) {
+        ++next;
+      } else {
+        kept.push_back(std::move(elements[i]));
+      }
+    }
+    elements = std::move(kept);
   }
   return store_elements(*c, a, current, std::move(elements));
 }

@@ -90,9 +90,17 @@ Result<PatchRequest> parse_patch_request(const json::object& body, std::size_t m
 
     PatchRequest request;
     request.operations.reserve(items.size());
+    // The filter node limit holds for the whole request, not each path.
+    std::size_t nodes = 0;
     for (std::size_t i = 0; i < items.size(); ++i) {
       auto op = parse_operation(items[i], i, path_limits);
       if (!op) return op.error();
+      if (op->path && op->path->value_filter) nodes += filter::node_count(*op->path->value_filter);
+      if (nodes > path_limits.max_nodes)
+        return Error::invalid("the filters of 'Operations' hold more than " + std::to_string(path_limits.max_nodes) +
+                                  " nodes together (reached at " + where(i) +
+                                  "); send fewer or simpler filters in one request",
+                              "invalidPath");
       request.operations.push_back(std::move(*op));
     }
     return request;

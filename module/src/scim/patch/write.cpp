@@ -54,10 +54,12 @@ Result<void> write_attribute(Context& ctx, const Target& target, const json::val
   if (a.multi_valued && mode == Write::Add && !absent(current) && current->is_array()) {
     json::array merged = current->get_array();
     const auto before = primary_flags(merged);
+    ElementIndex index(a);
+    for (std::size_t i = 0; i < merged.size(); ++i) index.add(merged, i);
     for (const auto& element : next.get_array()) {
-      bool present = false;
-      for (const auto& have : merged) present = present || element_contains(a, have, element);
-      if (!present) merged.push_back(element);
+      if (index.contains(merged, element)) continue;
+      merged.push_back(element);
+      index.add(merged, merged.size() - 1);
     }
     if (auto ok = enforce_primary(a, merged, before, target.text); !ok) return ok;
     next = std::move(merged);
@@ -130,8 +132,11 @@ Result<void> write_every_element(Context& ctx, const Target& target, const json:
 }
 
 void drop_empty_elements(json::array& elements) {
-  for (std::size_t i = elements.size(); i-- > 0;)
-    if (absent(&elements[i])) elements.erase(elements.begin() + static_cast<std::ptrdiff_t>(i));
+  json::array kept;
+  kept.reserve(elements.size());
+  for (auto& element : elements)
+    if (!absent(&element)) kept.push_back(std::move(element));
+  elements = std::move(kept);
 }
 
 }  // namespace kestra::scim::patch::detail

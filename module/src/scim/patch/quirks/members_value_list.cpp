@@ -3,6 +3,8 @@
 #include "scim/patch/detail.hpp"
 #include "scim/schema/validator.hpp"
 
+#include <unordered_set>
+
 namespace kestra::scim::patch::quirks {
 
 namespace json = boost::json;
@@ -51,14 +53,25 @@ Result<std::vector<ports::MemberRef>> member_refs(const schema::Attribute& membe
 }
 
 std::size_t remove_listed(const schema::Attribute& attribute, json::array& elements, const json::array& listed) {
-  std::size_t removed = 0;
-  for (std::size_t i = elements.size(); i-- > 0;) {
-    bool hit = false;
-    for (const auto& given : listed) hit = hit || detail::element_contains(attribute, elements[i], given);
-    if (!hit) continue;
-    elements.erase(elements.begin() + static_cast<std::ptrdiff_t>(i));
-    ++removed;
+  detail::ElementIndex index(attribute);
+  for (std::size_t i = 0; i < elements.size(); ++i) index.add(elements, i);
+  std::vector<bool> hit(elements.size(), false);
+  std::unordered_set<std::string> asked;  // a value listed twice is looked up once
+  for (const auto& given : listed) {
+    if (!asked.insert(detail::value_key(attribute, given)).second) continue;
+    for (std::size_t i : index.containing(elements, given)) hit[i] = true;
   }
+  json::array kept;
+  kept.reserve(elements.size());
+  std::size_t removed = 0;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    if (hit[i]) {
+      ++removed;
+    } else {
+      kept.push_back(std::move(elements[i]));
+    }
+  }
+  elements = std::move(kept);
   return removed;
 }
 

@@ -1,7 +1,8 @@
 /*
  * kestra_plugin.h - the C ABI between a Kestra-style host and a loadable module.
  *
- * ABI version 1.0.  Pure C99; the only contract between host and module.
+ * ABI version 1.1.  Pure C99; the only contract between host and module.
+ * 1.1 appended kestra_route.admit.
  *
  * LIFECYCLE (host side)
  *   1. handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)
@@ -58,7 +59,7 @@ extern "C" {
 /* ------------------------------------------------------------------ version */
 
 #define KESTRA_PLUGIN_ABI_MAJOR 1u
-#define KESTRA_PLUGIN_ABI_MINOR 0u
+#define KESTRA_PLUGIN_ABI_MINOR 1u
 #define KESTRA_PLUGIN_ABI_MAKE(major, minor) ((uint32_t)(((major) << 16) | (minor)))
 #define KESTRA_PLUGIN_ABI_VERSION KESTRA_PLUGIN_ABI_MAKE(KESTRA_PLUGIN_ABI_MAJOR, KESTRA_PLUGIN_ABI_MINOR)
 #define KESTRA_PLUGIN_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -167,9 +168,26 @@ typedef struct kestra_route {
     kestra_str path_template;       /* "/api/v1/{tenant}/integrations/{integrationId}/scim/v2/Users/{id}" */
     kestra_handler_fn handler;
     void *handler_data;             /* OWNERSHIP: module's; must outlive the module instance */
+
+    /* ABI 1.1.  Optional (NULL: none).  [any-thread] The host may call it
+     * with the head of a request before it reads the request's body, so
+     * that a request refused anyway costs no body: req->body is empty, the
+     * rest as for the handler (on an admin route, after the host
+     * authenticated the caller).  Same arguments and ownership as the
+     * handler; its response is held whole, never streamed.
+     *   - Writes nothing and returns KESTRA_OK: the host reads the body and
+     *     calls the handler.
+     *   - Sets a status (or writes body bytes): that is the answer; the
+     *     handler is not called, the body is not read, and the host closes
+     *     the connection after answering.
+     *   - Returns non-OK without a response: the host answers 500.
+     * The handler must still make every check admit makes: a host may call
+     * admit only for bodies not yet received, and a 1.0 host never calls it. */
+    kestra_handler_fn admit;
 } kestra_route;
 /* Admin route: the host authenticates the caller before calling the handler
- * (401 without calling it when that fails) and passes the principal. */
+ * (401 without calling it when that fails) and passes the principal.  The
+ * host does so before it reads the body. */
 #define KESTRA_ROUTE_ADMIN 0x1u
 
 /* An event the module emits to the host (IAM changes, audit). */

@@ -12,7 +12,7 @@ PIN(frozen_status, KESTRA_OK == 0 && KESTRA_ERR_INVALID_ARGUMENT == 1 && KESTRA_
                        KESTRA_ERR_UNSUPPORTED == 3 && KESTRA_ERR_STATE == 4 && KESTRA_ERR_REFUSED == 5 &&
                        KESTRA_ERR_INTERNAL == 6 && KESTRA_ERR_IO == 7);
 PIN(frozen_levels, KESTRA_LOG_DEBUG == 0 && KESTRA_LOG_INFO == 1 && KESTRA_LOG_WARN == 2 && KESTRA_LOG_ERROR == 3);
-PIN(version, KESTRA_PLUGIN_ABI_VERSION == 0x00010000u);
+PIN(version, KESTRA_PLUGIN_ABI_VERSION == 0x00010001u);
 
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
 PIN(principal_size, sizeof(kestra_principal) == 40);
@@ -41,12 +41,13 @@ AT(kestra_response, set_status, 16);
 AT(kestra_response, add_header, 24);
 AT(kestra_response, write_body, 32);
 
-PIN(route_size, sizeof(kestra_route) == 56);
+PIN(route_size, sizeof(kestra_route) == 64);
 AT(kestra_route, flags, 4);
 AT(kestra_route, method, 8);
 AT(kestra_route, path_template, 24);
 AT(kestra_route, handler, 40);
 AT(kestra_route, handler_data, 48);
+AT(kestra_route, admit, 56);  /* ABI 1.1 */
 
 PIN(event_size, sizeof(kestra_event) == 72);
 AT(kestra_event, type, 8);

@@ -15,14 +15,14 @@ BOOST_AUTO_TEST_CASE(refused_modules_are_reported_and_the_good_one_serves) {
     const std::string out = harness.stdout_text();
     BOOST_TEST_INFO("stdout:\n" << out);
     BOOST_TEST(out.rfind("kestra-harness ", 0) == 0);
-    BOOST_TEST(line_with(out, "kestra-harness ").find(" ABI 1.0") != std::string::npos);
+    BOOST_TEST(line_with(out, "kestra-harness ").find(" ABI 1.1") != std::string::npos);
     BOOST_TEST(line_with(out, "libfixture_abi2.so").find("module refused:") == 0);
     BOOST_TEST(line_with(out, "libfixture_abi2.so").find("ABI mismatch: module implements ABI 2.0") != std::string::npos);
     BOOST_TEST(line_with(out, "libfixture_refuse.so").find("module refused:") == 0);
     BOOST_TEST(line_with(out, "libfixture_refuse.so").find("fixture_refuse: intentional refusal, no database configured") !=
                std::string::npos);
     BOOST_TEST(line_with(out, "libfixture_noentry.so").find("no 'kestra_plugin_entry' symbol") != std::string::npos);
-    BOOST_TEST(line_with(out, "libfixture_echo.so").find("module loaded: fixture-echo 1.0.0 (ABI 1.0)") == 0);
+    BOOST_TEST(line_with(out, "libfixture_echo.so").find("module loaded: fixture-echo 1.0.0 (ABI 1.1)") == 0);
     const std::string last_line = out.substr(out.rfind('\n', out.size() - 2) + 1);
     BOOST_TEST(last_line == "listening on http://127.0.0.1:" + std::to_string(harness.port()) + "\n");
 
@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(refused_modules_are_reported_and_the_good_one_serves) {
     BOOST_TEST_REQUIRE(list.size() == 1u);
     BOOST_TEST(list[0].at("id").as_string() == "fixture-echo");
     BOOST_TEST(list[0].at("version").as_string() == "1.0.0");
-    BOOST_TEST(list[0].at("abiVersion").as_string() == "1.0");
+    BOOST_TEST(list[0].at("abiVersion").as_string() == "1.1");
 
     // The refused module's tenant hooks are gone: creating a tenant reaches
     // only fixture_echo (calling into the unloaded library would crash).

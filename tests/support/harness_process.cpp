@@ -246,6 +246,16 @@ int HarnessProcess::kill9() {
 
 std::string HarnessProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
+std::uint64_t HarnessProcess::rss_bytes() const {
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) != 0) continue;
+        return std::stoull(line.substr(6)) * 1024;  // "VmRSS:  1234 kB"
+    }
+    throw HarnessError("no VmRSS for pid " + std::to_string(pid_));
+}
+
 std::string HarnessProcess::admin_authorization() const {
     return basic_auth(options_.admin_username, options_.admin_password);
 }

@@ -63,12 +63,16 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+// Looks at a request before its body is read (Request::body is empty): a
+// Response refuses it, nullopt lets the host read the body and call the handler.
+using Admission = std::function<std::optional<Response>(const Request&)>;
 
 struct Route {
   std::string method;         // "GET" ... or "*"
   std::string path_template;  // with {name} segments
   bool admin = false;         // the host authenticates the caller
   Handler handler;
+  Admission admit = nullptr;  // optional; the handler still makes the same checks
 };
 
 // Decodes an application/x-www-form-urlencoded query into name/value pairs.

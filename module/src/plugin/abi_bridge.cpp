@@ -159,6 +159,27 @@ kestra_status write_response(const kestra_response& res, const http::Response& r
   return res.write_body(&res, to_str(response.body));
 }
 
+namespace {
+
+// A handler or admit threw: a bare 500 (the reason goes to the log only).
+kestra_status answer_exception(const kestra_response& res, const HostBridge& host, const char* what) noexcept {
+  if (what) {
+    try {
+      host.log(app::LogLevel::Error, std::string("kestra-scim: request failed: ") + what);
+      return write_response(res, scim::error_response(Error::internal(what)));
+    } catch (...) {
+      return KESTRA_ERR_INTERNAL;
+    }
+  }
+  try {
+    return write_response(res, scim::error_response(Error::internal("unknown exception")));
+  } catch (...) {
+    return KESTRA_ERR_INTERNAL;
+  }
+}
+
+}  // namespace
+
 kestra_status dispatch(const http::Handler& handler, const kestra_request* req, const kestra_response* res,
                        const HostBridge& host) noexcept {
   if (!req || !res) return KESTRA_ERR_INVALID_ARGUMENT;
@@ -170,19 +191,28 @@ kestra_status dispatch(const http::Handler& handler, const kestra_request* req, 
     if (response.producer) return write_produced(*res, response, host, request);
     return write_response(*res, response);
   } catch (const std::exception& e) {
-    try {
-      host.log(app::LogLevel::Error, std::string("kestra-scim: request failed: ") + e.what());
-      return write_response(*res, scim::error_response(Error::internal(e.what())));
-    } catch (...) {
-      return KESTRA_ERR_INTERNAL;
-    }
+    return answer_exception(*res, host, e.what());
   } catch (...) {
-    try {
-      return write_response(*res, scim::error_response(Error::internal("unknown exception")));
-    } catch (...) {
-      return KESTRA_ERR_INTERNAL;
-    }
+    return answer_exception(*res, host, nullptr);
   }
 }
+
+kestra_status dispatch_admission(const http::Admission& admit, const kestra_request* req, const kestra_response* res,
+                                 const HostBridge& host) noexcept {
+  if (!req || !res) return KESTRA_ERR_INVALID_ARGUMENT;
+  try {
+    http::Principal principal;
+    const auto request = to_request(*req, principal);
+    const auto refusal = admit(request);
+    if (!refusal) return KESTRA_OK;
+    log_answer(host, request, *refusal);
+    return write_response(*res, *refusal);
+  } catch (const std::exception& e) {
+    return answer_exception(*res, host, e.what());
+  } catch (...) {
+    return answer_exception(*res, host, nullptr);
+  }
+}
+
 
 }  // namespace kestra::plugin

@@ -48,4 +48,9 @@ kestra_status write_response(const kestra_response& res, const http::Response& r
 kestra_status dispatch(const http::Handler& handler, const kestra_request* req, const kestra_response* res,
                        const HostBridge& host) noexcept;
 
+// The body of every admit trampoline: writes the refusal, if any; nothing
+// when the request may go on.  Never throws.
+kestra_status dispatch_admission(const http::Admission& admit, const kestra_request* req, const kestra_response* res,
+                                 const HostBridge& host) noexcept;
+
 }  // namespace kestra::plugin

@@ -37,6 +37,11 @@ kestra_status handle_route(void* handler_data, const kestra_request* req, const 
   return dispatch(binding->route.handler, req, res, binding->instance->bridge);
 }
 
+kestra_status admit_route(void* handler_data, const kestra_request* req, const kestra_response* res) {
+  const auto* binding = static_cast<const RouteBinding*>(handler_data);
+  return dispatch_admission(binding->route.admit, req, res, binding->instance->bridge);
+}
+
 kestra_status hook_result(Instance* instance, const Result<void>& result, std::string_view what) {
   if (result) return KESTRA_OK;
   instance->bridge.log(app::LogLevel::Error, "kestra-scim: " + std::string(what) + ": " + result.error().detail);
@@ -92,6 +97,7 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
     r.path_template = to_str(binding->route.path_template);
     r.handler = &handle_route;
     r.handler_data = binding.get();
+    r.admit = binding->route.admit ? &admit_route : nullptr;
     if (host->register_route(host, &r) != KESTRA_OK) {
       return Error::internal("the host refused route " + binding->route.method + " " + binding->route.path_template);
     }

@@ -146,7 +146,7 @@ void ScimApi::add_routes(std::vector<http::Route>& routes) {
   const std::string base(kScimBase);
   using enum ports::ScimResource;
   const auto add = [&](const char* path, Handler h, ports::ScimResource resource) {
-    routes.push_back({"*", base + path, false, endpoint(h, resource)});
+    routes.push_back({"*", base + path, false, endpoint(h, resource), admission(resource)});
   };
   add("/Users", &ScimApi::users, Users);
   add("/Users/.search", &ScimApi::users_search, Users);
@@ -197,6 +197,27 @@ http::Handler ScimApi::endpoint(Handler handler, ports::ScimResource resource) {
       return produced;
     };
     return res;
+  };
+}
+
+http::Admission ScimApi::admission(ports::ScimResource resource) {
+  return [this, resource](const http::Request& req) -> std::optional<http::Response> {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string tenant(req.param("tenant"));
+    const bool known = host_.tenant_exists(tenant);
+    std::optional<http::Response> refusal;
+    if (!known) {
+      refusal = fail(Error::not_found("tenant '" + tenant + "' does not exist"));
+    } else if (auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, req.param("integrationId"));
+               !caller) {
+      refusal = fail(caller.error());
+    }
+    if (!refusal) return std::nullopt;
+    // Counted as the handler would have counted it.
+    metrics_.scim_request({known ? std::string_view(tenant) : std::string_view(), resource, req.method,
+                           refusal->status,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+    return refusal;
   };
 }
 

@@ -44,6 +44,9 @@ class ScimApi {
   // Tenant check, authentication, the integration's rate limit, then the
   // handler; each request counted and timed as one of `resource`.
   http::Handler endpoint(Handler handler, ports::ScimResource resource);
+  // Before the body is read: the tenant and the bearer token, checked as
+  // endpoint() and authorized() do, with the same error answers.
+  http::Admission admission(ports::ScimResource resource);
   http::Response authorized(Handler handler, const http::Request& req, const std::string& tenant);
 
   http::Response users(Call& call);

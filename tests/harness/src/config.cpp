@@ -215,6 +215,11 @@ Settings Settings::from(const Config& config) {
         if (s.read_idle_timeout.count() < 1)
             throw ConfigError("micronaut.server.read-idle-timeout: must be at least 1 second");
     }
+    if (auto v = config.scalar("micronaut.server.write-idle-timeout")) {
+        s.write_idle_timeout = parse_seconds("micronaut.server.write-idle-timeout", *v);
+        if (s.write_idle_timeout.count() < 1)
+            throw ConfigError("micronaut.server.write-idle-timeout: must be at least 1 second");
+    }
     if (auto v = config.scalar("kestra.plugins.path")) {
         std::error_code ec;
         if (!std::filesystem::is_directory(*v, ec))
@@ -246,6 +251,19 @@ Settings Settings::from(const Config& config) {
         s.max_connections = parse_unsigned("kestra.harness.max-connections", *v);
         if (s.max_connections < 1 || s.max_connections > 100000)
             throw ConfigError("kestra.harness.max-connections: must be 1..100000");
+    }
+    s.max_body_bytes_in_flight = checked_multiply("micronaut.server.max-request-size", s.max_request_size, 4);
+    if (auto v = config.scalar("kestra.harness.max-body-bytes-in-flight")) {
+        s.max_body_bytes_in_flight = parse_bytes("kestra.harness.max-body-bytes-in-flight", *v);
+        if (s.max_body_bytes_in_flight < s.max_request_size)
+            throw ConfigError("kestra.harness.max-body-bytes-in-flight: must be at least "
+                              "micronaut.server.max-request-size");
+    }
+    if (auto v = config.scalar("kestra.harness.metrics-access")) {
+        if (*v == "open") s.metrics_access = MetricsAccess::open;
+        else if (*v == "loopback-or-admin") s.metrics_access = MetricsAccess::loopback_or_admin;
+        else if (*v == "admin") s.metrics_access = MetricsAccess::admin;
+        else throw ConfigError("kestra.harness.metrics-access: expected open, loopback-or-admin or admin, got '" + *v + "'");
     }
     if (auto v = config.scalar("kestra.harness.workers")) {
         s.workers = parse_unsigned("kestra.harness.workers", *v);

@@ -62,7 +62,15 @@ struct Settings {
     std::uint64_t max_request_size = 10485760;
     std::uint32_t max_header_size = 8192;
     std::chrono::seconds read_idle_timeout{60};
+    // A client that takes no bytes of a response for this long is closed.
+    std::chrono::seconds write_idle_timeout{30};
     std::size_t max_connections = 1024;
+    // Request body bytes being read or handled at once, over all connections
+    // (503 beyond); unset: 4 x max_request_size.
+    std::uint64_t max_body_bytes_in_flight = 0;
+    // Who may read GET /metrics.
+    enum class MetricsAccess { open, loopback_or_admin, admin };
+    MetricsAccess metrics_access = MetricsAccess::loopback_or_admin;
     // The Provisioning page's folder (kestra.ui.path), served at /ui/; unset: no page.
     std::optional<std::filesystem::path> ui_path;
 

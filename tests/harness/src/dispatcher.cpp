@@ -30,6 +30,7 @@ kestra_str str_of(std::string_view s) { return kestra_str{s.data(), s.size()}; }
 struct ResponseWriter {
     std::mutex mutex;
     bool open = true;           // only inside the handler call
+    bool answered = false;      // set_status or write_body was called
     bool body_started = false;  // status and headers are frozen after the first write_body
     HttpReply reply;
     BodyStream* stream = nullptr;  // null: hold the whole body
@@ -65,6 +66,7 @@ kestra_status writer_set_status(const kestra_response* res, uint32_t http_status
         if (!w->open || w->body_started) return KESTRA_ERR_STATE;
         if (http_status < 200 || http_status > 599) return KESTRA_ERR_INVALID_ARGUMENT;
         w->reply.status = http_status;
+        w->answered = true;
         return KESTRA_OK;
     } catch (...) {
         return KESTRA_ERR_INTERNAL;
@@ -96,6 +98,7 @@ kestra_status writer_write_body(const kestra_response* res, kestra_str chunk) {
         std::lock_guard lock(w->mutex);
         if (!w->open) return KESTRA_ERR_STATE;
         w->body_started = true;
+        w->answered = true;
         if (w->client_gone) return KESTRA_ERR_IO;
         if (chunk.len == 0) return KESTRA_OK;
         const std::string_view piece(chunk.ptr, chunk.len);
@@ -132,6 +135,17 @@ std::string_view method_label(std::string_view method) {
 HttpReply json_reply(unsigned status, const boost::json::value& value) {
     return HttpReply::json(status, boost::json::serialize(value));
 }
+
+// A 401 for missing or wrong super-admin credentials.  The Basic challenge
+// makes a browser ask for, and then cache, credentials: never on /api/,
+// which the Provisioning page calls with fetch and its own sign-in form.
+HttpReply unauthorized(std::string_view raw_path, std::string_view message) {
+    HttpReply reply = HttpReply::message(401, message);
+    if (!raw_path.starts_with("/api/")) reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"kestra\"");
+    return reply;
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
 }  // namespace
 
@@ -193,6 +207,28 @@ void Dispatcher::record(const RequestSummary& s) noexcept {
     }
 }
 
+std::optional<HttpReply> Dispatcher::admit(const HttpExchange& head) noexcept {
+    try {
+        const std::string_view raw_path = path_of(head.target);
+        if (ui_ && ui_->handles(raw_path)) return ui_->serve(head, raw_path);  // the page takes no body
+        Router::Match match;
+        if (auto refused = match_and_authenticate(head, raw_path, match)) return refused;
+        const RouteTarget& target = *match.target;
+        if (!target.admit) return std::nullopt;
+        const std::string_view query = head.target.substr(std::min(head.target.size(), raw_path.size() + 1));
+        return call_module(target, head, raw_path, query, match.params, true);
+    } catch (const std::exception& e) {
+        services_.logger.error(http_log, "admission failed", {{"requestId", head.request_id}, {"error", e.what()}});
+    } catch (...) {
+        services_.logger.error(http_log, "admission failed", {{"requestId", head.request_id}});
+    }
+    try {
+        return HttpReply::message(500, "Internal Server Error");
+    } catch (...) {
+        return HttpReply{500, {}, {}};
+    }
+}
+
 HttpReply Dispatcher::route(const HttpExchange& exchange) {
     const std::size_t question = exchange.target.find('?');
     const std::string_view raw_path = exchange.target.substr(0, question);
@@ -202,6 +238,14 @@ HttpReply Dispatcher::route(const HttpExchange& exchange) {
     if (ui_ && ui_->handles(raw_path)) return ui_->serve(exchange, raw_path);
 
     Router::Match match;
+    if (auto refused = match_and_authenticate(exchange, raw_path, match)) return std::move(*refused);
+    const RouteTarget& target = *match.target;
+    if (target.host_handler) return target.host_handler(HostCall{exchange, match.params, query});
+    return *call_module(target, exchange, raw_path, query, match.params, false);
+}
+
+std::optional<HttpReply> Dispatcher::match_and_authenticate(const HttpExchange& exchange, std::string_view raw_path,
+                                                            Router::Match& match) const {
     switch (services_.router.match(exchange.method, raw_path, match)) {
     case Router::Outcome::bad_path: return HttpReply::message(400, "Malformed request path");
     case Router::Outcome::not_found: return HttpReply::message(404, "Not Found");
@@ -216,15 +260,9 @@ HttpReply Dispatcher::route(const HttpExchange& exchange) {
     }
     case Router::Outcome::found: break;
     }
-
-    const RouteTarget& target = *match.target;
-    if ((target.flags & KESTRA_ROUTE_ADMIN) && !authenticated(exchange)) {
-        HttpReply reply = HttpReply::message(401, "Unauthorized");
-        reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"kestra\"");
-        return reply;
-    }
-    if (target.host_handler) return target.host_handler(HostCall{exchange, match.params, query});
-    return call_module(target, exchange, raw_path, query, match.params);
+    if ((match.target->flags & KESTRA_ROUTE_ADMIN) && !authenticated(exchange))
+        return unauthorized(raw_path, "Unauthorized");
+    return std::nullopt;
 }
 
 bool Dispatcher::authenticated(const HttpExchange& exchange) const {
@@ -246,8 +284,9 @@ bool Dispatcher::authenticated(const HttpExchange& exchange) const {
     return user_ok & password_ok;
 }
 
-HttpReply Dispatcher::call_module(const RouteTarget& target, const HttpExchange& exchange, std::string_view raw_path,
-                                  std::string_view query, const PathParams& params) {
+std::optional<HttpReply> Dispatcher::call_module(const RouteTarget& target, const HttpExchange& exchange,
+                                                std::string_view raw_path, std::string_view query,
+                                                const PathParams& params, bool admission) {
     const std::string path = percent_decode(raw_path).value_or(std::string(raw_path));
 
     std::vector<kestra_pair> headers;
@@ -273,7 +312,7 @@ HttpReply Dispatcher::call_module(const RouteTarget& target, const HttpExchange&
                                  str_of(exchange.method),
                                  str_of(path),
                                  str_of(query),
-                                 str_of(exchange.body),
+                                 str_of(admission ? std::string_view{} : exchange.body),
                                  headers.data(),
                                  headers.size(),
                                  path_params.data(),
@@ -283,16 +322,17 @@ HttpReply Dispatcher::call_module(const RouteTarget& target, const HttpExchange&
                                  str_of(exchange.remote_address),
                                  str_of("http")};
     ResponseWriter writer;
-    writer.stream = exchange.stream;
+    writer.stream = admission ? nullptr : exchange.stream;
     const kestra_response response{sizeof(kestra_response), &writer, &writer_set_status, &writer_add_header,
                                    &writer_write_body};
     kestra_status status;
     {
         ModuleManager::CallScope scope(modules_.call_counter());
-        status = target.handler(target.handler_data, &request, &response);
+        status = (admission ? target.admit : target.handler)(target.handler_data, &request, &response);
     }
     std::lock_guard lock(writer.mutex);
     writer.open = false;
+    if (admission && status == KESTRA_OK && !writer.answered) return std::nullopt;
     if (writer.streaming) {
         // The head is out: a failure now can only cut the body short.
         if (status != KESTRA_OK && !writer.client_gone)
@@ -305,7 +345,8 @@ HttpReply Dispatcher::call_module(const RouteTarget& target, const HttpExchange&
         return std::move(writer.reply);
     }
     if (status != KESTRA_OK && !writer.body_started) {
-        services_.logger.warn(http_log, "module handler failed without a response",
+        services_.logger.warn(http_log, admission ? "module admit failed without a response"
+                                                  : "module handler failed without a response",
                               {{"module", target.module ? target.module->id : std::string()},
                                {"status", status_name(status)},
                                {"requestId", exchange.request_id}});
@@ -372,7 +413,13 @@ HttpReply Dispatcher::list_events(const HostCall&) { return json_reply(200, serv
 // Liveness, and the transport ceiling of the benchmarks: no module, no store.
 HttpReply Dispatcher::health(const HostCall&) { return HttpReply::json(200, R"({"status":"UP"})"); }
 
-HttpReply Dispatcher::metrics(const HostCall&) {
+HttpReply Dispatcher::metrics(const HostCall& call) {
+    using Access = Settings::MetricsAccess;
+    const Access access = services_.settings.metrics_access;
+    const bool allowed = access == Access::open ||
+                         (access == Access::loopback_or_admin && loopback_address(call.exchange.remote_address)) ||
+                         authenticated(call.exchange);
+    if (!allowed) return unauthorized("/metrics", "Unauthorized: /metrics needs the super-admin credentials");
     HttpReply reply{200, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}, services_.metrics.render()};
     return reply;
 }

@@ -7,6 +7,7 @@
 #include "router.hpp"
 
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace kestra::harness {
@@ -24,13 +25,23 @@ public:
 
     // [any-thread]
     HttpReply handle(const HttpExchange& exchange) noexcept;
+    // [any-thread] Before a body is read, on the request's head: the answer
+    // when the request is refused anyway (no route, no credentials, the
+    // module's admit), nullopt to read the body.
+    std::optional<HttpReply> admit(const HttpExchange& head) noexcept;
     // [any-thread] Access log line and request metrics.
     void record(const RequestSummary& summary) noexcept;
 
 private:
     HttpReply route(const HttpExchange& exchange);
-    HttpReply call_module(const RouteTarget& target, const HttpExchange& exchange, std::string_view raw_path,
-                          std::string_view query, const PathParams& params);
+    // Matches the route and authenticates an admin route: the reply when either fails.
+    std::optional<HttpReply> match_and_authenticate(const HttpExchange& exchange, std::string_view raw_path,
+                                                    Router::Match& match) const;
+    // Calls the module's handler, or with `admission` its admit function (the
+    // body left out): then nullopt when it wrote no answer.
+    std::optional<HttpReply> call_module(const RouteTarget& target, const HttpExchange& exchange,
+                                         std::string_view raw_path, std::string_view query, const PathParams& params,
+                                         bool admission);
     bool authenticated(const HttpExchange& exchange) const;
 
     HttpReply list_tenants(const HostCall& call);

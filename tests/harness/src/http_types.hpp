@@ -18,8 +18,9 @@ public:
     virtual ~BodyStream() = default;
     // Sends the status line and headers.  False: the client is gone.
     virtual bool start(unsigned status, const std::vector<std::pair<std::string, std::string>>& headers) = 0;
-    // Queues one piece of the body, waiting while the connection is behind
-    // (a bounded amount is held).  False: the client is gone; stop writing.
+    // Queues one piece of the body and returns at once: a bounded amount
+    // waits in memory, the rest in a temporary file, until the client takes
+    // it.  False: the client is gone (or stopped reading); stop writing.
     virtual bool write(std::string_view chunk) = 0;
 };
 

@@ -98,10 +98,13 @@ int run(int argc, char** argv) {
     options.max_body = settings.max_request_size;
     options.max_header = settings.max_header_size;
     options.read_timeout = settings.read_idle_timeout;
+    options.write_timeout = settings.write_idle_timeout;
     options.max_connections = settings.max_connections;
+    options.max_body_in_flight = settings.max_body_bytes_in_flight;
     Server server(
         options, [&](const HttpExchange& exchange) { return dispatcher.handle(exchange); },
-        [&](const RequestSummary& summary) { dispatcher.record(summary); }, logger);
+        [&](const RequestSummary& summary) { dispatcher.record(summary); },
+        [&](const HttpExchange& head) { return dispatcher.admit(head); }, logger);
     const std::uint16_t port = server.start();
     const bool ipv6 = settings.host.find(':') != std::string::npos;
     std::printf("listening on http://%s%s%s:%u\n", ipv6 ? "[" : "", settings.host.c_str(), ipv6 ? "]" : "",

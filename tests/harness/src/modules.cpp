@@ -88,6 +88,7 @@ kestra_status host_register_route(const kestra_host* host, const kestra_route* r
         target.module = record;
         target.handler = route->handler;
         target.handler_data = route->handler_data;
+        if (KESTRA_HAS_FIELD(route, kestra_route, admit)) target.admit = route->admit;
         return record->services->router.add(view(route->method), view(route->path_template), std::move(target));
     } catch (...) {
         return KESTRA_ERR_INTERNAL;

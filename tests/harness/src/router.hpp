@@ -27,6 +27,7 @@ struct RouteTarget {
     std::uint32_t flags = 0;                // KESTRA_ROUTE_*
     ModuleRecord* module = nullptr;         // null for the host's own routes
     kestra_handler_fn handler = nullptr;
+    kestra_handler_fn admit = nullptr;      // optional: called on the head, before the body is read
     void* handler_data = nullptr;
     HostHandler host_handler;
 };

@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include "logger.hpp"
+#include "spool.hpp"
 #include "text.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -37,11 +38,12 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view server_log = "kestra.harness.server";
 constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t linger_limit = 64 * 1024 * 1024;
-// A streamed body: the worker waits while this much is queued for (or being
-// written to) a client, so that a slow client never makes the host hold the
-// whole body.
+// A streamed body: up to this much waits in memory for a client; the rest
+// goes to a temporary file, so that neither a worker nor memory waits on a
+// slow client.
 constexpr std::size_t stream_window = 256 * 1024;
-constexpr std::chrono::milliseconds stream_poll{100};
+constexpr std::size_t spool_piece = 64 * 1024;  // read back from the file at a time
+constexpr std::string_view retry_after_seconds = "5";
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -49,22 +51,34 @@ class Session;
 
 // State shared by the server and its sessions; outlives every session.
 struct Shared {
-    Shared(ServerOptions options_in, Server::Handler handler_in, Server::Observer observer_in, Logger& logger_in)
+    Shared(ServerOptions options_in, Server::Handler handler_in, Server::Observer observer_in,
+           Server::Admission admission_in, Logger& logger_in)
         : options(std::move(options_in)),
           handler(std::move(handler_in)),
           observer(std::move(observer_in)),
+          admission(std::move(admission_in)),
           logger(logger_in) {}
+
+    // Reserves n body bytes under max_body_in_flight; false when they do not fit.
+    bool reserve_body(std::uint64_t n) {
+        std::uint64_t now = body_bytes_in_flight.load();
+        do {
+            if (n > options.max_body_in_flight - std::min(now, options.max_body_in_flight)) return false;
+        } while (!body_bytes_in_flight.compare_exchange_weak(now, now + n));
+        return true;
+    }
 
     ServerOptions options;
     Server::Handler handler;
     Server::Observer observer;
+    Server::Admission admission;
     Logger& logger;
     std::mutex mutex;
     std::condition_variable changed;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
     bool stopping = false;
     bool stop_requested = false;
-    std::atomic<bool> halted{false};  // the IO threads are stopping: a streaming worker gives up
+    std::atomic<std::uint64_t> body_bytes_in_flight{0};
 };
 
 // Parse errors that mean "the peer went away", not "the peer sent garbage".
@@ -75,9 +89,9 @@ bool quiet_read_error(const beast::error_code& ec) {
 }
 
 // One connection.  Every member is touched only on the connection's strand,
-// except request_ / request_id_ / remote_address_ / head_, which the worker
-// reads while busy_ keeps the strand away from them, and the out_* members
-// (a streamed body), which out_mutex_ guards.
+// except parser_ / request_ / request_id_ / remote_address_ / head_ /
+// body_reserved_, which the worker uses while busy_ keeps the strand away
+// from them, and the out_* members (a streamed body), which out_mutex_ guards.
 class Session : public std::enable_shared_from_this<Session>, public BodyStream {
 public:
     Session(tcp::socket&& socket, Shared& shared, net::thread_pool& workers)
@@ -88,6 +102,7 @@ public:
     }
 
     ~Session() {
+        release_body();
         std::lock_guard lock(shared_.mutex);
         shared_.sessions.erase(this);
         shared_.changed.notify_all();
@@ -128,10 +143,56 @@ private:
         started_ = Clock::now();
         deadline_.cancel();
         if (ec) return on_read_error(ec);
+        const std::string_view incoming = sv(parser_->get()["X-Request-Id"]);
+        request_id_ = acceptable_request_id(incoming) ? std::string(incoming) : random_hex_id();
+        const auto length = parser_->content_length();
+        const bool body_buffered = length && buffer_.size() >= *length;
+        if (parser_->is_done() || body_buffered) return read_body();
+        admit();
+    }
+
+    // [strand] Route, credentials and the bytes in flight are checked on the
+    // head, before a byte of the body is read.
+    void admit() {
+        busy_ = true;
+        net::post(workers_, [self = shared_from_this()] {
+            std::optional<HttpReply> refusal;
+            try {
+                const auto& head = self->parser_->get();
+                HttpExchange exchange;
+                exchange.method = sv(head.method_string());
+                exchange.target = sv(head.target());
+                for (const auto& field : head) exchange.headers.emplace_back(sv(field.name_string()), sv(field.value()));
+                exchange.remote_address = self->remote_address_;
+                exchange.request_id = self->request_id_;
+                refusal = self->shared_.admission(exchange);
+            } catch (...) {
+                refusal = HttpReply::message(500, "Internal Server Error");
+            }
+            net::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)]() mutable {
+                self->on_admitted(std::move(refusal));
+            });
+        });
+    }
+
+    void on_admitted(std::optional<HttpReply> refusal) {
+        busy_ = false;
+        if (closing_) return close();
+        if (refusal) return refuse_unread(std::move(*refusal));
+        const std::uint64_t size = parser_->content_length().value_or(shared_.options.max_body);
+        if (!shared_.reserve_body(size)) {
+            shared_.logger.warn(server_log, "request refused: too many body bytes in flight",
+                                {{"requestId", request_id_},
+                                 {"maxBodyBytesInFlight", shared_.options.max_body_in_flight}});
+            HttpReply busy = HttpReply::message(503, "Too many request bodies in flight: retry later");
+            busy.headers.emplace_back("Retry-After", std::string(retry_after_seconds));
+            return refuse_unread(std::move(busy));
+        }
+        body_reserved_ = size;
         const auto& request = parser_->get();
-        if (!parser_->is_done() && beast::iequals(request[http::field::expect], "100-continue")) {
+        if (beast::iequals(request[http::field::expect], "100-continue")) {
             continue_ = http::response<http::empty_body>(http::status::continue_, request.version());
-            stream_.expires_after(shared_.options.read_timeout);
+            stream_.expires_after(shared_.options.write_timeout);
             http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code write_error, std::size_t) {
                 if (write_error) return self->close();
                 self->read_body();
@@ -152,8 +213,6 @@ private:
         if (ec) return on_read_error(ec);
         busy_ = true;
         request_ = parser_->release();
-        const std::string_view incoming = sv(request_["X-Request-Id"]);
-        request_id_ = acceptable_request_id(incoming) ? std::string(incoming) : random_hex_id();
         method_ = std::string(sv(request_.method_string()));
         head_ = request_.method() == http::verb::head;
         path_ = sv(request_.target()).substr(0, sv(request_.target()).find('?'));
@@ -181,6 +240,8 @@ private:
         } catch (...) {
             reply = HttpReply{500, {{"Content-Type", "application/json"}}, R"({"message":"Internal Server Error"})"};
         }
+        std::string().swap(request_.body());
+        release_body();
         bool started = false;
         {
             std::lock_guard lock(out_mutex_);
@@ -212,45 +273,77 @@ private:
         return true;
     }
 
+    // Never waits: memory holds the first stream_window bytes not yet
+    // written, the spool the rest (in order: memory only while the spool is empty).
     bool write(std::string_view chunk) override {
         if (chunk.empty()) return true;
-        std::unique_lock lock(out_mutex_);
-        while (!out_failed_ && out_bytes_ >= stream_window) {
-            if (shared_.halted) return false;
-            out_space_.wait_for(lock, stream_poll);
+        {
+            std::lock_guard lock(out_mutex_);
+            if (out_failed_) return false;
+            if (head_) return true;  // HEAD: the head only
+            if (out_spool_.pending() == 0 && out_bytes_ + chunk.size() <= stream_window) {
+                out_bytes_ += chunk.size();
+                out_queue_.push_back(OutPiece{OutPiece::Kind::data, {}, std::string(chunk), false});
+            } else if (!out_spool_.append(chunk)) {
+                shared_.logger.error(server_log, "cannot spool a streamed response: connection closed",
+                                     {{"requestId", request_id_}});
+                out_failed_ = true;
+                out_spool_.discard();
+                return false;
+            }
         }
-        if (out_failed_) return false;
-        if (head_) return true;  // HEAD: the head only
-        out_bytes_ += chunk.size();
-        lock.unlock();
-        queue_piece(OutPiece{OutPiece::Kind::data, {}, std::string(chunk), false});
+        kick_pump();
         return true;
     }
 
     void queue_piece(OutPiece piece) {
-        bool kick = false;
         {
             std::lock_guard lock(out_mutex_);
             out_queue_.push_back(std::move(piece));
+        }
+        kick_pump();
+    }
+
+    void kick_pump() {
+        bool kick = false;
+        {
+            std::lock_guard lock(out_mutex_);
             kick = !out_pumping_;
             out_pumping_ = true;
         }
         if (kick) net::post(stream_.get_executor(), [self = shared_from_this()] { self->pump(); });
     }
 
-    // [strand] Writes the queued pieces one at a time.
+    // [strand] Writes one piece at a time: the head, data held in memory,
+    // then data from the spool, and the end once both are empty.
     void pump() {
         std::optional<OutPiece> piece;
         bool failed = false;
         {
             std::lock_guard lock(out_mutex_);
-            if (out_queue_.empty()) {
+            failed = out_failed_;
+            if (!out_queue_.empty() && out_queue_.front().kind != OutPiece::Kind::end) {
+                piece.emplace(std::move(out_queue_.front()));
+                out_queue_.pop_front();
+                out_bytes_ -= std::min(out_bytes_, piece->data.size());
+            } else if (!failed && out_spool_.pending() > 0) {
+                piece.emplace(OutPiece{OutPiece::Kind::data, {}, {}, false});
+                if (!out_spool_.take(spool_piece, piece->data)) {
+                    shared_.logger.error(server_log, "cannot read a spooled response back: connection closed",
+                                         {{"requestId", request_id_}});
+                    out_failed_ = failed = true;
+                    out_spool_.discard();
+                    piece.reset();
+                }
+            }
+            if (!piece && !out_queue_.empty()) {
+                piece.emplace(std::move(out_queue_.front()));
+                out_queue_.pop_front();
+            }
+            if (!piece) {
                 out_pumping_ = false;
                 return;
             }
-            piece.emplace(std::move(out_queue_.front()));
-            out_queue_.pop_front();
-            failed = out_failed_;
         }
         const auto next = [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_piece_written(ec); };
         switch (piece->kind) {
@@ -270,12 +363,12 @@ private:
                 shared_.logger.error(server_log, "cannot build response", {{"error", e.what()}});
                 return on_piece_written(net::error::no_memory);
             }
-            stream_.expires_after(shared_.options.read_timeout);
+            stream_.expires_after(shared_.options.write_timeout);
             return http::async_write_header(stream_, *out_serializer_, next);
         case OutPiece::Kind::data:
             if (failed) return pump();
             out_current_ = std::move(piece->data);
-            stream_.expires_after(shared_.options.read_timeout);
+            stream_.expires_after(shared_.options.write_timeout);
             return net::async_write(stream_, http::make_chunk(net::buffer(out_current_)), next);
         case OutPiece::Kind::end:
             return end_stream(piece->complete && !failed);
@@ -283,20 +376,27 @@ private:
     }
 
     void on_piece_written(beast::error_code ec) {
-        {
+        if (ec) {
+            // The client is gone or stopped reading: the worker stops; what it queued is dropped.
             std::lock_guard lock(out_mutex_);
-            out_bytes_ -= std::min(out_bytes_, out_current_.size());
-            if (ec) {
-                // The client is gone: the worker stops; what it queued is dropped.
-                out_failed_ = true;
-                for (const auto& piece : out_queue_) out_bytes_ -= std::min(out_bytes_, piece.data.size());
-                std::erase_if(out_queue_, [](const OutPiece& p) { return p.kind != OutPiece::Kind::end; });
-            }
+            out_failed_ = true;
+            out_bytes_ = 0;
+            std::erase_if(out_queue_, [](const OutPiece& p) { return p.kind != OutPiece::Kind::end; });
+            out_spool_.discard();
         }
-        out_space_.notify_all();
         std::string().swap(out_current_);
-        if (ec) close();
+        if (ec) {
+            log_write_timeout(ec);
+            close();
+        }
         pump();
+    }
+
+    void log_write_timeout(beast::error_code ec) {
+        if (ec != beast::error::timeout) return;
+        shared_.logger.warn(server_log, "client took no response bytes within the write timeout: connection closed",
+                            {{"requestId", request_id_},
+                             {"writeIdleTimeoutSeconds", static_cast<std::int64_t>(shared_.options.write_timeout.count())}});
     }
 
     // [strand] The handler returned: the last chunk, or a close that tells
@@ -318,13 +418,14 @@ private:
             return close();
         }
         if (head_) return on_stream_written({});
-        stream_.expires_after(shared_.options.read_timeout);
+        stream_.expires_after(shared_.options.write_timeout);
         net::async_write(stream_, http::make_chunk_last(),
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_stream_written(ec); });
     }
 
     void on_stream_written(beast::error_code ec) {
         busy_ = false;
+        log_write_timeout(ec);
         if (ec || !out_response_.keep_alive()) return close();
         request_ = {};
         read_header();
@@ -359,16 +460,23 @@ private:
     // Answers a request that could not be read, then closes without
     // resetting the connection (so the client does see the answer).
     void reject(unsigned status, std::string_view message) {
+        request_id_ = random_hex_id();
+        refuse_unread(HttpReply::message(status, message));
+    }
+
+    // Answers without reading (the rest of) the body, then closes the same way.
+    void refuse_unread(HttpReply reply) {
         busy_ = true;
         linger_ = true;
         head_ = false;
-        request_id_ = random_hex_id();
         if (parser_) {
             method_ = std::string(sv(parser_->get().method_string()));
             path_ = sv(parser_->get().target()).substr(0, sv(parser_->get().target()).find('?'));
         }
-        send(HttpReply::message(status, message), false);
+        send(std::move(reply), false);
     }
+
+    void release_body() { shared_.body_bytes_in_flight -= std::exchange(body_reserved_, 0); }
 
     void send(HttpReply reply, bool keep_alive) {
         try {
@@ -388,12 +496,13 @@ private:
             shared_.logger.error(server_log, "cannot build response", {{"error", e.what()}});
             return close();
         }
-        stream_.expires_after(shared_.options.read_timeout);
+        stream_.expires_after(shared_.options.write_timeout);
         http::async_write(stream_, response_, beast::bind_front_handler(&Session::on_written, shared_from_this()));
     }
 
     void on_written(beast::error_code ec, std::size_t) {
         busy_ = false;
+        log_write_timeout(ec);
         if (ec) return close();
         if (linger_) return linger();
         if (!response_.keep_alive()) return close();
@@ -435,9 +544,9 @@ private:
     http::response<http::string_body> response_;
     // A streamed body.
     std::mutex out_mutex_;
-    std::condition_variable out_space_;
     std::deque<OutPiece> out_queue_;
-    std::size_t out_bytes_ = 0;  // queued or being written
+    std::size_t out_bytes_ = 0;  // data held in out_queue_
+    Spool out_spool_;            // data past stream_window
     bool out_pumping_ = false;
     bool out_started_ = false;
     bool out_failed_ = false;
@@ -447,6 +556,7 @@ private:
     std::optional<http::response_serializer<http::empty_body>> out_serializer_;
     std::array<char, 16384> discard_buffer_{};
     std::size_t discarded_ = 0;
+    std::uint64_t body_reserved_ = 0;  // of Shared::body_bytes_in_flight
     std::string remote_address_;
     std::string request_id_;
     std::string method_;
@@ -520,8 +630,8 @@ tcp::endpoint resolve_endpoint(net::io_context& ioc, const std::string& host, st
 }  // namespace
 
 struct Server::Impl {
-    Impl(ServerOptions options, Handler handler, Observer observer, Logger& logger)
-        : shared(std::move(options), std::move(handler), std::move(observer), logger),
+    Impl(ServerOptions options, Handler handler, Observer observer, Admission admission, Logger& logger)
+        : shared(std::move(options), std::move(handler), std::move(observer), std::move(admission), logger),
           ioc(static_cast<int>(shared.options.io_threads)),
           work(ioc.get_executor()),
           workers(shared.options.workers),
@@ -537,8 +647,9 @@ struct Server::Impl {
     std::vector<std::thread> threads;
 };
 
-Server::Server(ServerOptions options, Handler handler, Observer observer, Logger& logger)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(observer), logger)) {}
+Server::Server(ServerOptions options, Handler handler, Observer observer, Admission admission, Logger& logger)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(observer), std::move(admission),
+                                   logger)) {}
 
 Server::~Server() { stop(); }
 
@@ -603,7 +714,6 @@ bool Server::drain(std::chrono::steady_clock::time_point deadline) {
 }
 
 void Server::stop() {
-    impl_->shared.halted = true;
     impl_->ioc.stop();
     for (auto& thread : impl_->threads)
         if (thread.joinable()) thread.join();

@@ -116,4 +116,9 @@ std::string utc_timestamp() {
     return buffer;
 }
 
+bool loopback_address(std::string_view address) {
+    if (address.starts_with("::ffff:")) address.remove_prefix(7);
+    return address == "::1" || address.starts_with("127.");
+}
+
 }  // namespace kestra::harness

@@ -24,6 +24,9 @@ std::string random_hex_id();
 // A client-supplied X-Request-Id is honoured when it is 1..128 of [A-Za-z0-9._:-].
 bool acceptable_request_id(std::string_view id);
 
+// True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z as text (a peer address).
+bool loopback_address(std::string_view address);
+
 // "2024-05-01T12:34:56.789Z"
 std::string utc_timestamp();
 

@@ -82,6 +82,9 @@ public:
     // The exit code once the process has exited within timeout; nullopt otherwise.
     std::optional<int> wait_exit(std::chrono::milliseconds timeout);
     bool running() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
+    // The process's resident memory (VmRSS of /proc/PID/status), in bytes.
+    std::uint64_t rss_bytes() const;
 
     std::uint16_t port() const { return port_; }
     std::string base_url() const;  // "http://127.0.0.1:PORT"

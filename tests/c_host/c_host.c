@@ -307,7 +307,7 @@ int main(int argc, char **argv) {
         ok = 0;
     }
     if (!call("GET", "/ServiceProviderConfig", "nobody", integration, token, NULL, NULL, &response) ||
-        response.status != 404 || strstr(response.body, "urn:ietf:params:scim:api:messages:2.0:Error") == NULL) {
+        response.status != 401 || strstr(response.body, "urn:ietf:params:scim:api:messages:2.0:Error") == NULL) {
         fprintf(stderr, "unknown tenant: status %u body %s\n", (unsigned)response.status, response.body);
         ok = 0;
     }

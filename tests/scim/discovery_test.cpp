@@ -22,14 +22,25 @@ BOOST_AUTO_TEST_CASE(service_provider_config_over_http) {
   BOOST_TEST(body.at("meta").at("resourceType").as_string() == "ServiceProviderConfig");
 }
 
-BOOST_AUTO_TEST_CASE(unknown_tenant_is_a_scim_404) {
+// Issue 19: an unknown tenant answers exactly as a bad token does, so
+// that which tenants exist cannot be learnt without a token of theirs.
+BOOST_AUTO_TEST_CASE(unknown_tenant_answers_as_a_bad_token) {
   HarnessProcess harness(module_options());
-  auto res = request(harness.port(), "GET", scim_base("nobody", "demo") + "/ServiceProviderConfig");
-  BOOST_TEST(res.status == 404u);
-  auto body = json_body(res);
+  const auto integration = create_integration(harness, "acme", "demo");
+  auto unknown = request(harness.port(), "GET", scim_base("nobody", "demo") + "/ServiceProviderConfig",
+                         {{"Authorization", "Bearer not-a-token"}});
+  auto bad_token = request(harness.port(), "GET", integration.base + "/ServiceProviderConfig",
+                           {{"Authorization", "Bearer not-a-token"}});
+  BOOST_TEST(unknown.status == 401u);
+  auto body = json_body(unknown);
   BOOST_TEST(body.at("schemas").as_array()[0].as_string() == "urn:ietf:params:scim:api:messages:2.0:Error");
-  BOOST_TEST(body.at("status").as_string() == "404");
-  BOOST_TEST(std::string(body.at("detail").as_string()).find("nobody") != std::string::npos);
+  BOOST_TEST(std::string(body.at("detail").as_string()).find("nobody") == std::string::npos);
+  BOOST_TEST(unknown.body == bad_token.body);
+  // With the token of a tenant that exists, too.
+  auto with_token = request(harness.port(), "GET", scim_base("nobody", integration.id) + "/ServiceProviderConfig",
+                            integration.auth());
+  BOOST_TEST(with_token.status == 401u);
+  BOOST_TEST(with_token.body == bad_token.body);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_method_is_a_scim_405) {
@@ -68,7 +79,7 @@ BOOST_AUTO_TEST_CASE(tenant_created_hook_bootstraps_in_the_store) {
                          {{"Authorization", harness.admin_authorization()}});
   BOOST_TEST(deleted.status == 204u);
   res = request(harness.port(), "GET", integration.base + "/ServiceProviderConfig", integration.auth());
-  BOOST_TEST(res.status == 404u);
+  BOOST_TEST(res.status == 401u);  // as a bad token
   // Deleting the tenant removed its integrations and IAM objects from the store.
   created = request(harness.port(), "POST", "/api/v1/tenants", admin_headers(harness), R"({"id":"globex"})");
   BOOST_TEST(created.status == 201u);

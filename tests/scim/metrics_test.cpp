@@ -188,8 +188,8 @@ BOOST_AUTO_TEST_CASE(requests_are_counted_and_timed_by_resource_type_method_and_
   // A tenant the host does not know: no tenant label (its name is the caller's).
   Scim elsewhere = okta;
   elsewhere.integration.base = scim_base("no-such-tenant-3c", okta.integration.id);
-  BOOST_TEST(elsewhere.get("/Users").status == 404u);
-  tally.count("", "Users", "GET", 404);
+  BOOST_TEST(elsewhere.get("/Users").status == 401u);  // as a bad token
+  tally.count("", "Users", "GET", 401);
 
   const auto text = scrape(harness);
   BOOST_TEST(text.types.at(kRequests) == "counter");

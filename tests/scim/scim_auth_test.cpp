@@ -191,11 +191,15 @@ BOOST_DATA_TEST_CASE(disabled_integration_is_403_until_enabled_again, data::make
   BOOST_TEST(res.status == 200u, res.body);
 }
 
-BOOST_AUTO_TEST_CASE(unknown_tenant_is_404_whatever_the_token) {
+// Issue 19: an unknown tenant answers as a bad token does, whatever the token.
+BOOST_AUTO_TEST_CASE(unknown_tenant_is_401_whatever_the_token) {
   World w;
-  for (const auto& header : {std::optional<std::string>(), std::optional<std::string>("Bearer " + w.okta.token)}) {
+  const auto bad = send(w, "GET", w.path(w.okta.base), std::optional<std::string>("Bearer not-a-token"));
+  for (const auto& header : {std::optional<std::string>("Bearer not-a-token"),
+                             std::optional<std::string>("Bearer " + w.okta.token)}) {
     auto res = send(w, "GET", w.path(scim_base("nobody", w.okta.id)), header);
-    check_scim_error(res, 404);
+    check_scim_error(res, 401);
+    BOOST_TEST(res.body == bad.body);
   }
 }
 

@@ -132,7 +132,8 @@ bool log_count_reaches(const HarnessProcess& harness, std::string_view needle, s
 
 HarnessOptions two_workers_short_write_timeout() {
   auto options = module_options({"acme", "beta"});
-  options.extra_yaml += "kestra.harness.workers: 2\nmicronaut.server.write-idle-timeout: 2\n";
+  options.extra_yaml += "kestra.harness.workers: 2\nmicronaut.server.write-idle-timeout: 2\n"
+                        "kestra.scim.rate-limit.enabled: false\n";
   return options;
 }
 
@@ -180,7 +181,11 @@ BOOST_AUTO_TEST_CASE(clients_that_never_read_a_large_group_block_no_other_tenant
 }
 
 BOOST_AUTO_TEST_CASE(a_large_body_without_a_valid_token_is_401_before_it_is_read) {
-  HarnessProcess harness(module_options({"acme"}));
+  HarnessProcess harness([] {
+    auto options = module_options({"acme"});
+    options.extra_yaml += "kestra.scim.rate-limit.failed-auth-burst: 10000\n";  // many refusals on purpose
+    return options;
+  }());
   Scim acme = scim_client(harness, "acme", "okta");
   const std::vector<std::pair<std::string, Headers>> callers{
       {"no token", {}},

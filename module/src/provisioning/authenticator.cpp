@@ -50,6 +50,11 @@ Result<ScimCaller> Authenticator::authenticate(std::optional<std::string_view> a
   return caller;
 }
 
+Error Authenticator::refuse(std::string_view client) {
+  (void)failures_.acquire(client);
+  return unauthorized("invalid token");
+}
+
 Result<ScimCaller> Authenticator::check(std::optional<std::string_view> authorization, std::string_view tenant,
                                         std::string_view integration_id) {
   if (!authorization) return unauthorized("missing Authorization header: send 'Authorization: Bearer <token>'");

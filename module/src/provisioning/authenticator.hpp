@@ -39,6 +39,9 @@ class Authenticator {
   Result<ScimCaller> authenticate(std::optional<std::string_view> authorization, std::string_view tenant,
                                   std::string_view integration_id, std::string_view client = {});
 
+  // The answer to a bad token, counted against `client`.
+  Error refuse(std::string_view client);
+
   // How long `client` must wait, when it has failed to authenticate too
   // often and this token is none of the live ones (their prefixes are read
   // at most once a second): the request is refused (429) before any lookup

@@ -175,8 +175,7 @@ http::Handler ScimApi::endpoint(Handler handler, ports::ScimResource resource) {
     const std::string tenant(req.param("tenant"));
     // A tenant the host does not know is no label: its name is the caller's.
     const bool known = host_.tenant_exists(tenant);
-    auto res = known ? authorized(handler, req, tenant)
-                     : fail(Error::not_found("tenant '" + tenant + "' does not exist"));
+    auto res = authorized(handler, req, tenant, known);
     ports::ScimRequestSample sample{known ? std::string_view(tenant) : std::string_view(), resource, req.method,
                                     res.status, 0};
     if (!res.producer) {
@@ -205,36 +204,43 @@ http::Admission ScimApi::admission(ports::ScimResource resource) {
     const auto started = std::chrono::steady_clock::now();
     const std::string tenant(req.param("tenant"));
     const bool known = host_.tenant_exists(tenant);
-    std::optional<http::Response> refusal;
-    if (!known) {
-      refusal = fail(Error::not_found("tenant '" + tenant + "' does not exist"));
-    } else if (auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, req.param("integrationId"));
-               !caller) {
-      refusal = fail(caller.error());
-    }
+    auto who = identify(req, tenant, known);
+    auto* refusal = std::get_if<http::Response>(&who);
     if (!refusal) return std::nullopt;
     // Counted as the handler would have counted it.
     metrics_.scim_request({known ? std::string_view(tenant) : std::string_view(), resource, req.method,
                            refusal->status,
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
-    return refusal;
+    return std::move(*refusal);
   };
 }
 
-http::Response ScimApi::authorized(Handler handler, const http::Request& req, const std::string& tenant) {
-  const std::string integration(req.param("integrationId"));
+std::variant<provisioning::ScimCaller, http::Response> ScimApi::identify(const http::Request& req,
+                                                                        const std::string& tenant, bool known) {
   if (auto wait = authenticator_.throttled(req.remote_address, req.header("Authorization"))) {
     return too_many("too many failed authentications from this address", *wait);
   }
-  auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, integration, req.remote_address);
+  auto caller = authenticator_.authenticate(req.header("Authorization"), tenant, req.param("integrationId"),
+                                            req.remote_address);
   if (!caller) return fail(caller.error());
+  // A tenant the host does not know (any more) answers as a bad token does:
+  // which tenants exist is nobody's business but their admins'.
+  if (!known) return fail(authenticator_.refuse(req.remote_address));
+  return std::move(*caller);
+}
+
+http::Response ScimApi::authorized(Handler handler, const http::Request& req, const std::string& tenant, bool known) {
+  const std::string integration(req.param("integrationId"));
+  auto who = identify(req, tenant, known);
+  if (auto* refusal = std::get_if<http::Response>(&who)) return std::move(*refusal);
+  auto& caller = std::get<provisioning::ScimCaller>(who);
   // Authenticated: the integration exists, so its id is a bounded label.
   metrics_.integration_request(
       tenant, integration,
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   if (auto wait = rate_limiter_.acquire(integration)) return rate_limited(tenant, integration, *wait);
-  provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller->permissions};
-  Call call{req, std::move(*caller), ports::Scope{tenant, integration}, std::move(actor),
+  provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller.permissions};
+  Call call{req, std::move(caller), ports::Scope{tenant, integration}, std::move(actor),
             http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
                 "/scim/v2"};
   return (this->*handler)(call);

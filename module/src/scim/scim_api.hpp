@@ -47,7 +47,11 @@ class ScimApi {
   // Before the body is read: the tenant and the bearer token, checked as
   // endpoint() and authorized() do, with the same error answers.
   http::Admission admission(ports::ScimResource resource);
-  http::Response authorized(Handler handler, const http::Request& req, const std::string& tenant);
+  // The caller, or the answer that refuses the request: a throttled
+  // address (429), a bad token or an unknown tenant (the same 401).
+  std::variant<provisioning::ScimCaller, http::Response> identify(const http::Request& req,
+                                                                 const std::string& tenant, bool known);
+  http::Response authorized(Handler handler, const http::Request& req, const std::string& tenant, bool known);
 
   http::Response users(Call& call);
   http::Response user(Call& call);

@@ -412,3 +412,51 @@ BOOST_AUTO_TEST_CASE(lengths_count_characters_not_bytes) {
   check_error(w.okta.post("/Users", user_body(longest + "s")), 400, "invalidValue");
   BOOST_TEST(total_of(list(w.okta, "/Users")) == 2);
 }
+
+// Issue 19: control characters and bidi overrides in names and addresses
+// are refused (400 invalidValue) by every write, and nothing changes.
+BOOST_AUTO_TEST_CASE(names_and_addresses_with_controls_or_bidi_overrides_are_refused) {
+  World w;
+  const auto user = create_user(w.okta, "plain@example.com");
+  const auto group = create_group(w.okta, "Plain", {user});
+  const auto before = scim_state(w.okta, "acme");
+  const auto patch_op = [](const std::string& path, json::value value) {
+    return json::serialize(json::object{{"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+                                        {"Operations", json::array{json::object{{"op", "replace"}, {"path", path},
+                                                                                {"value", std::move(value)}}}}});
+  };
+  auto with_email = user_body("mail@example.com");
+  with_email["emails"] = json::array{json::object{{"value", "a\xe2\x80\xae" "moc.elpmaxe@b"}}};
+  auto with_display = user_body("display@example.com");
+  with_display["displayName"] = "Alice\r\nX-Injected: 1";
+  const std::vector<HttpResponse> refused = {
+      w.okta.post("/Users", user_body("new\nline@example.com")),
+      w.okta.post("/Users", user_body(std::string("nul\0@example.com", 16))),
+      w.okta.post("/Users", with_email),
+      w.okta.post("/Users", with_display),
+      w.okta.post("/Groups", group_body("Admins\xe2\x80\xae" "sresU")),
+      w.okta.put("/Users/" + user, user_body("tab\t@example.com")),
+      w.okta.call("PATCH", "/Users/" + user, patch_op("userName", json::string("cr\r@example.com"))),
+      w.okta.call("PATCH", "/Users/" + user, patch_op("emails", json::array{json::object{{"value", "x\x7f@example.com"}}})),
+      w.okta.call("PATCH", "/Groups/" + group, patch_op("displayName", json::string("Plain\xe2\x81\xa6"))),
+  };
+  for (const auto& res : refused) check_error(res, 400, "invalidValue");
+  check_unchanged(before, scim_state(w.okta, "acme"));
+}
+
+// Group membership cycles are allowed (a group may hold a group, RFC 7643
+// 4.2): reading, listing and deleting them terminates.
+BOOST_AUTO_TEST_CASE(group_membership_cycles_are_allowed_and_terminate) {
+  World w;
+  const auto user = create_user(w.okta, "cycle@example.com");
+  const auto a = create_group(w.okta, "A", {user});
+  const auto b = create_group(w.okta, "B", {a});
+  const auto closed = w.okta.put("/Groups/" + a, group_body("A", {user, b}));
+  BOOST_TEST_REQUIRE(closed.status == 200u, closed.body);
+  BOOST_TEST(member_ids(get_json(w.okta, "/Groups/" + a)) == (std::set<std::string>{user, b}));
+  BOOST_TEST(member_ids(get_json(w.okta, "/Groups/" + b)) == (std::set<std::string>{a}));
+  BOOST_TEST(total_of(list(w.okta, "/Groups")) == 3);  // with the world's own
+  BOOST_TEST(w.okta.get("/Users/" + user).status == 200u);
+  BOOST_TEST(w.okta.del("/Groups/" + a).status == 204u);
+  BOOST_TEST(member_ids(get_json(w.okta, "/Groups/" + b)).empty());
+}

@@ -479,3 +479,38 @@ const DateCase kDates[] = {
 BOOST_DATA_TEST_CASE(date_times, boost::unit_test::data::make(kDates), c) { BOOST_TEST(is_date_time(c.text) == c.valid); }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 19: names and addresses hold no control or bidi override characters.
+struct PlainTextCase {
+  const char* name;
+  std::string value;
+  bool accepted;
+};
+std::ostream& operator<<(std::ostream& out, const PlainTextCase& c) { return out << c.name; }
+
+const PlainTextCase kPlainText[] = {
+    {"ascii", "alice@example.com", true},
+    {"accents and CJK", "Zo\xc3\xab \xe5\xb1\xb1\xe7\x94\xb0", true},
+    {"space and emoji", "Team \xf0\x9f\x9a\x80 one", true},
+    {"right-to-left letters", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", true},
+    {"LF", "alice\n@example.com", false},
+    {"CR", "alice\r@example.com", false},
+    {"NUL", std::string("alice\0x", 7), false},
+    {"TAB", "alice\t", false},
+    {"DEL", "alice\x7f", false},
+    {"C1 NEL", "alice\xc2\x85", false},
+    {"RLO", "moc.elpmaxe\xe2\x80\xae@alice", false},
+    {"LRE", "\xe2\x80\xaa" "alice", false},
+    {"RLI", "\xe2\x81\xa7" "alice", false},
+    {"PDI", "alice\xe2\x81\xa9", false},
+    {"not UTF-8", "alice\xff", false},
+};
+
+BOOST_DATA_TEST_CASE(plain_text_refuses_controls_and_bidi_overrides, boost::unit_test::data::make(kPlainText), c) {
+  const auto checked = kestra::scim::schema::check_plain_text("userName", c.value);
+  BOOST_TEST(checked.has_value() == c.accepted);
+  if (!checked) {
+    BOOST_TEST(checked.error().scim_type == "invalidValue");
+    BOOST_TEST(checked.error().detail.find("userName") != std::string::npos);
+  }
+}

@@ -205,6 +205,7 @@ Result<GroupService::Write> GroupService::to_write(const ports::Scope& scope, js
     return Error::invalid("'displayName' is required", "invalidValue");
   }
   w.group.display_name = std::string(display_name->as_string());
+  if (auto ok = schema::check_plain_text("displayName", w.group.display_name); !ok) return ok.error();
   if (auto ok = schema::check_length("displayName", w.group.display_name, ports::kMaxGroupNameChars); !ok) {
     return ok.error();
   }

@@ -127,6 +127,12 @@ Result<ports::UserWrite> UserService::to_write(const ports::Scope& scope, json::
       return ok.error();
     }
   }
+  for (const auto& address : addresses_of(document)) {
+    if (auto ok = schema::check_plain_text(address.attribute, address.address); !ok) return ok.error();
+  }
+  if (auto* display = document.if_contains("displayName"); display && display->is_string()) {
+    if (auto ok = schema::check_plain_text("displayName", display->as_string()); !ok) return ok.error();
+  }
   write.user_name_key = schema::fold_key(write.user_name);
   write.resource_json = json::serialize(document);
   return write;

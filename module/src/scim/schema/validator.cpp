@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -364,6 +365,24 @@ bool is_date_time(std::string_view s) {
 Result<void> check_length(std::string_view name, std::string_view value, std::size_t max_chars) {
   if (utf8::length(value) <= max_chars) return {};
   return invalid_value("'" + std::string(name) + "' is longer than " + std::to_string(max_chars) + " characters");
+}
+
+Result<void> check_plain_text(std::string_view name, std::string_view value) {
+  for (std::size_t i = 0; i < value.size();) {
+    char32_t c = 0;
+    const std::size_t len = utf8::decode(value, i, c);
+    if (len == 0) return invalid_value("'" + std::string(name) + "' is not UTF-8");
+    const bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
+    const bool bidi = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+    if (control || bidi) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+      return invalid_value("'" + std::string(name) + "' holds the character " + code + " (" +
+                           (control ? "a control character" : "a bidirectional override") + "), which is not allowed");
+    }
+    i += len;
+  }
+  return {};
 }
 
 std::string fold_key(std::string_view text) {

@@ -68,5 +68,10 @@ bool is_date_time(std::string_view text);
 // invalidValue when `value` (the attribute `name`) has more than `max_chars`
 // characters.
 Result<void> check_length(std::string_view name, std::string_view value, std::size_t max_chars);
+// InvalidInput (invalidValue) when `value` holds a control character (C0,
+// DEL, C1: CR, LF, NUL among them) or a bidirectional embedding, override
+// or isolate (U+202A..U+202E, U+2066..U+2069): names and addresses people
+// read in logs, lists and mail must look like what they are.
+Result<void> check_plain_text(std::string_view name, std::string_view value);
 
 }  // namespace kestra::scim::schema

@@ -96,6 +96,7 @@ ports::ListPage<Row> read_page(soci::session& sql, StatementCache* statements, c
   bool total_known = false;
   if (query.count > 0) {
     std::optional<std::string> last_key;
+    std::size_t bytes = 0;  // of the page's stored documents
     run_statement<PageBuffers<Reader>>(
         sql, statements, page_sql, plan.where_params.shape() + "/" + plan.page_params.shape(),
         [&](PageBuffers<Reader>& made) {
@@ -107,11 +108,14 @@ ports::ListPage<Row> read_page(soci::session& sql, StatementCache* statements, c
           b.page_params.assign(plan.page_params);
         },
         [&](PageBuffers<Reader>& b) {
-          if (static_cast<long long>(page.items.size()) == query.count) {
+          const bool full = static_cast<long long>(page.items.size()) == query.count ||
+                            (query.max_bytes > 0 && bytes >= query.max_bytes);
+          if (full) {
             page.next_cursor = next_cursor(plan, last_key, page.items.back().id);
             return false;
           }
           page.items.push_back(b.reader.value());
+          bytes += page.items.back().resource_json.size();
           last_key = b.key_indicator == soci::i_null ? std::nullopt : std::optional<std::string>(b.key);
           return true;
         });

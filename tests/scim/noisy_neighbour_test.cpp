@@ -216,3 +216,48 @@ BOOST_AUTO_TEST_CASE(bulk_operations_and_failed_authentications_are_limited) {
   // The integrations that authenticated keep working from the same address.
   BOOST_TEST(quiet.get("/Users").status == 200u);
 }
+
+// Row 4: 100 users with a 0.9 MB title made a 90 MB page.  A string value
+// has a length limit, and a page ends early once its documents pass
+// list-max-bytes (RFC 7644 3.4.2.4 allows fewer than `count`): paging by
+// startIndex still returns every user once.
+BOOST_AUTO_TEST_CASE(string_values_and_list_pages_are_bounded) {
+  {
+    HarnessProcess harness(module_options({"acme"}));
+    const auto scim = scim_client(harness, "acme", "okta");
+    auto huge = user_body("huge@acme.example");
+    huge["title"] = std::string(900000, 't');
+    check_error(scim.post("/Users", huge), 400, "invalidValue");
+    auto at_limit = user_body("limit@acme.example");
+    at_limit["title"] = std::string(16384, 't');
+    const auto id = create_user(scim, at_limit);
+    const auto patch_op = json::object{{"op", "replace"}, {"path", "title"}, {"value", std::string(16385, 'u')}};
+    check_error(patch(scim, "/Users/" + id, json::array{patch_op}), 400, "invalidValue");
+    BOOST_TEST(str(get_json(scim, "/Users/" + id), "title").size() == 16384u);
+  }
+
+  auto options = module_options({"acme"});
+  options.extra_yaml +=
+      "kestra.scim.limits.string-max-length: 60000\n"
+      "kestra.scim.limits.list-max-bytes: 100000\n";
+  HarnessProcess harness(options);
+  const auto scim = scim_client(harness, "acme", "okta");
+  std::set<std::string> made;
+  for (int i = 0; i < 10; ++i) {
+    auto body = user_body("big" + std::to_string(i) + "@acme.example");
+    body["title"] = std::string(50000, static_cast<char>('a' + i));
+    made.insert(create_user(scim, body));
+  }
+  const auto first = list(scim, "/Users?count=10");
+  BOOST_TEST(total_of(first) == 10);
+  BOOST_TEST(first.at("itemsPerPage").as_int64() == 2);  // 2 x 50 kB reach the 100 kB
+  std::set<std::string> seen;
+  for (std::int64_t start = 1; start <= 10;) {
+    const auto page = list(scim, "/Users?count=10&startIndex=" + std::to_string(start));
+    const auto ids = ids_of(page);
+    BOOST_TEST_REQUIRE(!ids.empty());
+    for (const auto& id : ids) BOOST_TEST(seen.insert(id).second, "twice: " << id);
+    start += static_cast<std::int64_t>(ids.size());
+  }
+  BOOST_TEST(seen == made);
+}

@@ -5,6 +5,15 @@
 #include <boost/json.hpp>
 
 namespace kestra::app {
+namespace {
+
+scim::schema::Registry limited(scim::schema::Registry registry, std::size_t max_string_chars) {
+  registry.limit_strings(max_string_chars);
+  return registry;
+}
+
+}  // namespace
+
 Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const HostPort& host,
                          const ports::Metrics& metrics, scim::Discovery discovery, scim::schema::Registry registry)
     : config_(std::move(config)),
@@ -16,12 +25,12 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       claims_cache_(store_->domain_claims(), config_.domain_claims_refresh),
       claims_(claims_cache_, host_),
       admin_api_(admin_, claims_, host_, config_),
-      registry_(std::move(registry)),
+      registry_(limited(std::move(registry), config_.max_string_chars)),
       rate_limiter_(config_.rate_limit),
       roles_(store_->provisioning(), registry_, host_,
              scim::DefaultRole{config_.default_role, config_.default_role_tenant}, config_.filter),
-      users_(store_->users(), claims_cache_, registry_, roles_, config_.filter),
-      groups_(store_->groups(), registry_, roles_, config_.filter),
+      users_(store_->users(), claims_cache_, registry_, roles_, config_.filter, config_.list_max_bytes),
+      groups_(store_->groups(), registry_, roles_, config_.filter, config_.list_max_bytes),
       scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_,
                 rate_limiter_, metrics) {}
 

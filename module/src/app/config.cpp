@@ -123,6 +123,8 @@ Result<void> load_limits(const ConfigSource& source, ModuleConfig& config) {
       {"kestra.scim.limits.json-max-elements", kAnySize, config.json.max_elements},
       {"kestra.scim.limits.filter-max-length", kAnySize, config.filter.max_length},
       {"kestra.scim.limits.filter-max-nodes", 1000, config.filter.max_nodes},
+      {"kestra.scim.limits.string-max-length", kAnySize, config.max_string_chars},
+      {"kestra.scim.limits.list-max-bytes", kAnySize, config.list_max_bytes},
   };
   for (const auto& l : limits) {
     if (auto read = read_limit(source, l.key, l.most, l.limit); !read) return read;

@@ -29,6 +29,11 @@ struct ModuleConfig {
   std::string token_pepper;      // kestra.scim.token.pepper: HMAC key for token hashes
   ports::StoreConfig store;
   int max_results = 1000;        // kestra.scim.filter.max-results
+  // kestra.scim.limits.string-max-length: characters of any string value (400 invalidValue beyond).
+  std::size_t max_string_chars = 16384;
+  // kestra.scim.limits.list-max-bytes: stored bytes of the resources of one
+  // list page; a page that would hold more ends early (itemsPerPage < count).
+  std::size_t list_max_bytes = 8388608;
   int bulk_max_operations = 1000;         // kestra.scim.bulk.max-operations
   int bulk_max_payload_bytes = 1048576;   // kestra.scim.bulk.max-payload-size
   // kestra.scim.limits.max-body-size, .json-max-depth, .json-max-elements

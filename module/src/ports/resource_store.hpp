@@ -143,6 +143,9 @@ struct ListQuery {
   std::int64_t offset = 0;                     // startIndex - 1
   std::int64_t count = 100;                    // 0: totalResults only
   std::optional<std::string> cursor;           // RFC 9865: opaque, from a previous page
+  // The page ends early (fewer than `count`, at least one) once its rows'
+  // stored documents hold this many bytes; 0: no bound.
+  std::size_t max_bytes = 0;
 };
 
 template <class T>

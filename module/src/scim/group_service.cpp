@@ -160,12 +160,13 @@ Result<void> render_group_to(const ports::GroupRow& group, std::string_view base
 }
 
 GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry, RoleService& roles,
-                           filter::Limits filter_limits)
+                           filter::Limits filter_limits, std::size_t list_max_bytes)
     : store_(store),
       registry_(registry),
       roles_(roles),
       type_(registry.resource_type("Group")),
-      filter_limits_(filter_limits) {}
+      filter_limits_(filter_limits),
+      list_max_bytes_(list_max_bytes) {}
 
 json::object GroupService::document_of(const ports::GroupRow& row) const {
   json::object doc;
@@ -320,6 +321,7 @@ Result<ports::ListPage<ports::GroupRow>> GroupService::list(const ports::Scope& 
   filter::NodePtr filter;
   auto query = to_list_query(request, filter, filter_limits_);
   if (!query) return query.error();
+  query->max_bytes = list_max_bytes_;
   return store_.list(scope, *query);
 }
 

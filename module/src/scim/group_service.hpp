@@ -37,9 +37,10 @@ Result<void> render_group_to(const ports::GroupRow& group, std::string_view base
 
 class GroupService {
  public:
-  // `filter_limits` bound list filters and PATCH paths.
+  // `filter_limits` bound list filters and PATCH paths; a list page ends
+  // early once its stored documents hold `list_max_bytes` (0: never).
   GroupService(ports::GroupStore& store, const schema::Registry& registry, RoleService& roles,
-               filter::Limits filter_limits = {});
+               filter::Limits filter_limits = {}, std::size_t list_max_bytes = 0);
 
   Result<ports::GroupRow> create(const ports::Scope& scope, const boost::json::object& body,
                                  const provisioning::Actor& actor);
@@ -71,6 +72,7 @@ class GroupService {
   RoleService& roles_;
   const schema::ResourceType* type_;
   filter::Limits filter_limits_;
+  std::size_t list_max_bytes_;
 };
 
 }  // namespace kestra::scim

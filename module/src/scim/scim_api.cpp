@@ -54,23 +54,59 @@ Error not_in_tenant(std::string_view kind, std::string_view id) {
 
 std::optional<std::string_view> header(const http::Request& req, std::string_view name) { return req.header(name); }
 
-// A list envelope with resources already rendered as JSON text.
-std::string list_response(std::int64_t total, std::int64_t start_index, const std::vector<std::string>& resources,
-                          const std::optional<std::string>& next_cursor) {
+// A list envelope up to its first resource.
+std::string list_head(std::int64_t total, std::int64_t start_index, std::size_t items,
+                      const std::optional<std::string>& next_cursor) {
   json::object head{{"schemas", json::array{kListResponseSchema}},
                     {"totalResults", total},
                     {"startIndex", start_index},
-                    {"itemsPerPage", static_cast<std::int64_t>(resources.size())}};
+                    {"itemsPerPage", static_cast<std::int64_t>(items)}};
   if (next_cursor) head["nextCursor"] = *next_cursor;
   std::string text = json::serialize(head);
   text.pop_back();
   text += ",\"Resources\":[";
+  return text;
+}
+
+// A list envelope with resources already rendered as JSON text.
+std::string list_response(std::int64_t total, std::int64_t start_index, const std::vector<std::string>& resources,
+                          const std::optional<std::string>& next_cursor) {
+  std::string text = list_head(total, start_index, resources.size(), next_cursor);
   for (std::size_t i = 0; i < resources.size(); ++i) {
     if (i) text += ',';
     text += resources[i];
   }
   text += "]}";
   return text;
+}
+
+// Writes one resource of a list into the sink.
+using ResourceWriter = std::function<Result<void>(const http::BodySink&)>;
+
+ResourceWriter rendered(std::string text) {
+  return [text = std::move(text)](const http::BodySink& sink) -> Result<void> {
+    (void)sink(text);
+    return {};
+  };
+}
+
+// A list whose resources go out one after the other as they are rendered
+// (a group with its members is read while it is written), so that a page
+// is never held whole.
+http::Response streamed_list(std::int64_t total, std::int64_t start_index, std::vector<ResourceWriter> resources,
+                             const std::optional<std::string>& next_cursor) {
+  http::Response res = scim_json(200, std::string());
+  res.producer = [head = list_head(total, start_index, resources.size(), next_cursor),
+                  resources = std::move(resources)](const http::BodySink& sink) -> Result<void> {
+    if (!sink(head)) return {};
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+      if (i && !sink(",")) return {};
+      if (auto ok = resources[i](sink); !ok) return ok;
+    }
+    (void)sink("]}");
+    return {};
+  };
+  return res;
 }
 
 std::string user_location(const std::string& base, const std::string& id) { return base + "/Users/" + id; }
@@ -444,15 +480,19 @@ http::Response ScimApi::list_groups(Call& call, const ListRequest& request) {
   if (!projection) return fail(projection.error());
   auto page = groups_.list(call.scope, request);
   if (!page) return fail(page.error());
-  std::vector<std::string> resources;
+  std::vector<ResourceWriter> resources;
   resources.reserve(page->items.size());
-  for (const auto& row : page->items) {
-    auto text = render_group(row, call.base, *projection, &groups_.store(),
-                           call.scope, reads_bindings(call.caller));
-    if (!text) return fail(text.error());
-    resources.push_back(std::move(*text));
-  }
-  return scim_json(200, list_response(page->total, request.start_index, resources, page->next_cursor));
+  auto shared = std::make_shared<const schema::Projection>(std::move(*projection));
+  for (auto& row : page->items) resources.push_back(group_writer(call, std::move(row), shared));
+  return streamed_list(page->total, request.start_index, std::move(resources), page->next_cursor);
+}
+
+ScimApi::ResourceWriter ScimApi::group_writer(const Call& call, ports::GroupRow row,
+                                             std::shared_ptr<const schema::Projection> projection) {
+  return [row = std::move(row), projection = std::move(projection), base = call.base, store = &groups_.store(),
+          scope = call.scope, with_roles = reads_bindings(call.caller)](const http::BodySink& sink) {
+    return render_group_to(row, base, *projection, store, scope, with_roles, sink);
+  };
 }
 
 // ------------------------------------------------------------------ Roles
@@ -529,34 +569,32 @@ http::Response ScimApi::root_search(Call& call) {
   const std::int64_t user_total = users ? users->total : 0;
   const std::int64_t user_items = users ? static_cast<std::int64_t>(users->items.size()) : 0;
   group_request.start_index = std::max<std::int64_t>(1, request->start_index - user_total);
-  group_request.count = std::max<std::int64_t>(0, request->count - user_items);
+  // Groups follow the last user: none while a page of users ended early (list-max-bytes).
+  const bool users_done = request->start_index - 1 + user_items >= user_total;
+  group_request.count = users_done ? std::max<std::int64_t>(0, request->count - user_items) : 0;
   auto groups = groups_.list(call.scope, group_request);
   // An attribute one resource type lacks matches nothing of that type.
   if (!users && !groups) return fail(users.error());
   if (!users && users.error().scim_type != "invalidFilter") return fail(users.error());
   if (!groups && groups.error().scim_type != "invalidFilter") return fail(groups.error());
 
-  std::vector<std::string> resources;
+  std::vector<ResourceWriter> resources;
   if (users) {
     for (const auto& view : users->items) {
-      auto rendered = render_user(view, user_location(call.base, view.row.id), reads_bindings(call.caller));
-      schema::apply(*user_projection, rendered);
-      resources.push_back(json::serialize(rendered));
+      auto user = render_user(view, user_location(call.base, view.row.id), reads_bindings(call.caller));
+      schema::apply(*user_projection, user);
+      resources.push_back(rendered(json::serialize(user)));
     }
   }
   std::int64_t total = user_total;
   if (groups) {
     total += groups->total;
     if (request->start_index + user_items > user_total) {
-      for (const auto& row : groups->items) {
-        auto text = render_group(row, call.base, *group_projection, &groups_.store(),
-                           call.scope, reads_bindings(call.caller));
-        if (!text) return fail(text.error());
-        resources.push_back(std::move(*text));
-      }
+      auto shared = std::make_shared<const schema::Projection>(std::move(*group_projection));
+      for (auto& row : groups->items) resources.push_back(group_writer(call, std::move(row), shared));
     }
   }
-  return scim_json(200, list_response(total, request->start_index, resources, std::nullopt));
+  return streamed_list(total, request->start_index, std::move(resources), std::nullopt);
 }
 
 // ------------------------------------------------------------------ discovery

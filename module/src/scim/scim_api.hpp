@@ -13,6 +13,8 @@
 #include "scim/group_service.hpp"
 #include "scim/user_service.hpp"
 
+#include <functional>
+#include <memory>
 #include <vector>
 
 namespace kestra::scim {
@@ -36,6 +38,10 @@ class ScimApi {
     std::string base;  // absolute SCIM base URL of this integration
   };
   using Handler = http::Response (ScimApi::*)(Call&);
+  using ResourceWriter = std::function<Result<void>(const http::BodySink&)>;
+  // Renders a group of a list (its members read as they are written).
+  ResourceWriter group_writer(const Call& call, ports::GroupRow row,
+                              std::shared_ptr<const schema::Projection> projection);
 
   // 429 with Retry-After: the integration is past its rate.
   http::Response rate_limited(const std::string& tenant, const std::string& integration,

@@ -82,13 +82,14 @@ json::object render_user(const UserView& user, std::string_view location, bool w
 }
 
 UserService::UserService(ports::UserStore& store, ports::DomainClaimStore& claims, const schema::Registry& registry,
-                         RoleService& roles, filter::Limits filter_limits)
+                         RoleService& roles, filter::Limits filter_limits, std::size_t list_max_bytes)
     : store_(store),
       claims_(claims),
       registry_(registry),
       roles_(roles),
       type_(registry.resource_type("User")),
-      filter_limits_(filter_limits) {}
+      filter_limits_(filter_limits),
+      list_max_bytes_(list_max_bytes) {}
 
 boost::json::object UserService::document_of(const ports::UserRow& row) const {
   json::object doc;
@@ -292,6 +293,7 @@ Result<ports::ListPage<UserView>> UserService::list(const ports::Scope& scope, c
   filter::NodePtr filter;
   auto query = to_list_query(request, filter, filter_limits_);
   if (!query) return query.error();
+  query->max_bytes = list_max_bytes_;
   auto page = store_.list(scope, *query);
   if (!page) return page.error();
   ports::ListPage<UserView> out;

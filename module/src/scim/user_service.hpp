@@ -33,9 +33,10 @@ boost::json::object render_user(const UserView& user, std::string_view location,
 
 class UserService {
  public:
-  // `filter_limits` bound list filters and PATCH paths.
+  // `filter_limits` bound list filters and PATCH paths; a list page ends
+  // early once its stored documents hold `list_max_bytes` (0: never).
   UserService(ports::UserStore& store, ports::DomainClaimStore& claims, const schema::Registry& registry,
-              RoleService& roles, filter::Limits filter_limits = {});
+              RoleService& roles, filter::Limits filter_limits = {}, std::size_t list_max_bytes = 0);
 
   Result<UserView> create(const ports::Scope& scope, const boost::json::object& body,
                           const provisioning::Actor& actor);
@@ -75,6 +76,7 @@ class UserService {
   RoleService& roles_;
   const schema::ResourceType* type_;
   filter::Limits filter_limits_;
+  std::size_t list_max_bytes_;
 };
 
 }  // namespace kestra::scim

@@ -515,4 +515,20 @@ Result<json::object> Registry::resource_type_json(std::string_view id, std::stri
   return Error::not_found("No resource type " + std::string(id));
 }
 
+namespace {
+
+void limit_strings_of(std::vector<Attribute>& attributes, std::size_t max_chars) {
+  for (auto& a : attributes) {
+    if (a.type == Type::String || a.type == Type::Reference || a.type == Type::Binary) a.max_chars = max_chars;
+    limit_strings_of(a.sub_attributes, max_chars);
+  }
+}
+
+}  // namespace
+
+void Registry::limit_strings(std::size_t max_chars) {
+  if (common_) limit_strings_of(common_->attributes, max_chars);
+  for (auto& schema : schemas_) limit_strings_of(schema->attributes, max_chars);
+}
+
 }  // namespace kestra::scim::schema

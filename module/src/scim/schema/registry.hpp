@@ -46,6 +46,7 @@ struct Attribute {
   std::vector<std::string> canonical_values;
   std::vector<std::string> reference_types;
   std::vector<Attribute> sub_attributes;  // only for Type::Complex; never complex themselves
+  std::size_t max_chars = 0;              // strings, references, binaries: longest value (0: any)
 
   // Case-insensitive; nullptr when absent.
   const Attribute* sub_attribute(std::string_view name) const;
@@ -145,6 +146,10 @@ class Registry {
   Result<boost::json::object> schema_json(std::string_view urn, std::string_view location) const;
   boost::json::array resource_types_json(std::string_view base_location) const;
   Result<boost::json::object> resource_type_json(std::string_view id, std::string_view location) const;
+
+  // Sets Attribute::max_chars of every string, reference and binary
+  // attribute (kestra.scim.limits.string-max-length).
+  void limit_strings(std::size_t max_chars);
 
  private:
   Registry() = default;

@@ -104,14 +104,22 @@ Result<std::optional<json::value>> check_complex(const Attribute& a, const json:
   return std::optional<json::value>(std::move(out));
 }
 
+Result<void> check_chars(const Attribute& a, const json::value& v, const std::string& path) {
+  if (a.max_chars == 0 || v.get_string().size() <= a.max_chars || utf8::length(v.get_string()) <= a.max_chars) return {};
+  return invalid_value("Attribute " + quoted(path) + " is longer than " + std::to_string(a.max_chars) +
+                       " characters (kestra.scim.limits.string-max-length)");
+}
+
 Result<std::optional<json::value>> check_single(const Attribute& a, const json::value& v, const std::string& path) {
   switch (a.type) {
     case Type::String:
     case Type::Reference:
       if (!v.is_string()) return wrong_type(a, path);
+      if (auto ok = check_chars(a, v, path); !ok) return ok.error();
       return std::optional<json::value>(v);
     case Type::Binary:
       if (!v.is_string() || !is_base64(v.get_string())) return wrong_type(a, path);
+      if (auto ok = check_chars(a, v, path); !ok) return ok.error();
       return std::optional<json::value>(v);
     case Type::DateTime:
       if (!v.is_string() || !is_date_time(v.get_string())) return wrong_type(a, path);

@@ -89,12 +89,13 @@ constexpr std::string_view kMemberDisplay =
     "COALESCE((SELECT du.user_name FROM scim_users du WHERE {m}.member_type = 'User' AND du.id = {m}.member_id), "
     "(SELECT dg.display_name FROM scim_groups dg WHERE {m}.member_type = 'Group' AND dg.id = {m}.member_id))";
 
-// Direct columns of a membership row (FilterTarget::Members); display is
-// built by member_display_sql.
+// Columns of a membership row (FilterTarget::Members), as the derived
+// table `d` of member_rows_sql has them: the display is looked up once per
+// row there, not once per term of the filter.
 constexpr Column kMembershipColumns[] = {
-    {"value", "scim_group_members.member_id", Kind::Exact, false},
-    {"type", "scim_group_members.member_type", Kind::CaseIgnored, false},
-    {"display", "", Kind::CaseIgnored, true},
+    {"value", "d.member_id", Kind::Exact, false},
+    {"type", "d.member_type", Kind::CaseIgnored, false},
+    {"display", "d.display", Kind::CaseIgnored, true},
 };
 
 // Attributes stored in a child table, compared through a subquery on it: a
@@ -547,7 +548,7 @@ class Compiler {
   InColumn in_place(const Column& column) const {
     InColumn out{column, std::string(column.expression)};
     if (column.path == "display" && column.expression.empty()) {
-      out.expression = member_display_sql(target_ == FilterTarget::Members ? "scim_group_members" : "m");
+      out.expression = member_display_sql("m");
     }
     return out;
   }
@@ -824,6 +825,11 @@ int nesting(std::string_view sql) {
 }  // namespace
 
 std::string member_display_sql(std::string_view alias) { return replace_all(kMemberDisplay, "{m}", alias); }
+
+std::string member_rows_sql(std::string_view group_param) {
+  return "(SELECT m.member_id, m.member_type, " + member_display_sql("m") +
+         " AS display FROM scim_group_members m WHERE m.group_id = " + std::string(group_param) + ") d";
+}
 
 Result<std::string> compile_filter(const Dialect& dialect, FilterTarget target, const ports::Scope& scope,
                                    const scim::filter::Node& node, SqlParams& params) {

@@ -55,5 +55,8 @@ std::optional<std::string> normalise_date_time(std::string_view text);
 // Where the SQL of a membership display name reads it: the user's userName
 // or the group's displayName.  `alias` names the scim_group_members row.
 std::string member_display_sql(std::string_view alias);
+// The members of one group as the derived table `d` that a FilterTarget::Members
+// filter reads (member_id, member_type, display).
+std::string member_rows_sql(std::string_view group_param);
 
 }  // namespace kestra::adapters

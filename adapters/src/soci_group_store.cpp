@@ -378,7 +378,11 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
     change -= delete_members(sql, id, delta.remove);
     if (!match.empty()) {
       const std::string group_param = match_params.text(id);
-      change -= support::execute(sql, "DELETE FROM scim_group_members WHERE group_id = " + group_param + " AND " + match,
+      const std::string rows_param = match_params.text(id);
+      change -= support::execute(sql,
+                                 "DELETE FROM scim_group_members WHERE group_id = " + group_param +
+                                     " AND member_id IN (SELECT d.member_id FROM " + member_rows_sql(rows_param) +
+                                     " WHERE " + match + ")",
                                  [&](soci::statement& st) { match_params.bind(st); });
     }
     if (!delta.add.empty()) {

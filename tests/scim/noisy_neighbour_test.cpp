@@ -261,3 +261,48 @@ BOOST_AUTO_TEST_CASE(string_values_and_list_pages_are_bounded) {
   }
   BOOST_TEST(seen == made);
 }
+
+// Point 4: a tenant holds at most its share of the sessions at once
+// (kestra.scim.fair-share.tenant); past it, 429 with Retry-After for that
+// tenant alone, while the other tenant is served.
+BOOST_AUTO_TEST_CASE(a_tenant_past_its_share_is_refused_alone) {
+  auto options = module_options({"acme", "quiet"});
+  options.extra_yaml +=
+      "kestra.scim.datasource.pool-size: 4\n"
+      "kestra.scim.fair-share.tenant: 0.25\n"  // one request of a tenant at a time
+      "kestra.scim.limits.max-body-size: 9000000\n"
+      "kestra.scim.limits.json-max-elements: 1000000\n"
+      "kestra.scim.rate-limit.enabled: false\n";
+  HarnessProcess harness(options);
+  const auto noisy = scim_client(harness, "acme", "okta");
+  const auto quiet = scim_client(harness, "quiet", "okta");
+  const auto group = create_group(noisy, "Busy");
+  json::array ids;
+  for (int i = 0; i < 200000; ++i) ids.push_back(json::object{{"value", "no-such-member-" + std::to_string(i)}});
+  const auto heavy_body = json::serialize(
+      patch_body(json::array{json::object{{"op", "add"}, {"path", "members"}, {"value", std::move(ids)}}}));
+
+  std::atomic<bool> done{false};
+  auto heavy = std::async(std::launch::async, [&] {
+    auto res = noisy.call("PATCH", "/Groups/" + group, heavy_body);
+    done = true;
+    return res;
+  });
+  unsigned refused_while_busy = 0;
+  while (!done) {
+    const auto mine = noisy.get("/Users");
+    const bool still_busy = !done;
+    if (mine.status == 429u && still_busy) {
+      ++refused_while_busy;
+      BOOST_TEST(mine.header("Retry-After").has_value());
+    } else {
+      BOOST_TEST((mine.status == 200u || mine.status == 429u), mine.body);
+    }
+    BOOST_TEST(quiet.get("/Users").status == 200u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto finished = heavy.get();
+  BOOST_TEST(finished.status == 400u, finished.body.substr(0, 200));
+  BOOST_TEST(refused_while_busy > 0u, "acme's requests were never refused while its PATCH ran");
+  BOOST_TEST(noisy.get("/Users").status == 200u);  // its slot came back
+}

@@ -27,12 +27,13 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
       admin_api_(admin_, claims_, host_, config_),
       registry_(limited(std::move(registry), config_.max_string_chars)),
       rate_limiter_(config_.rate_limit),
+      fair_share_(config_.fair_share),
       roles_(store_->provisioning(), registry_, host_,
              scim::DefaultRole{config_.default_role, config_.default_role_tenant}, config_.filter),
       users_(store_->users(), claims_cache_, registry_, roles_, config_.filter, config_.list_max_bytes),
       groups_(store_->groups(), registry_, roles_, config_.filter, config_.list_max_bytes),
       scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_,
-                rate_limiter_, metrics) {}
+                rate_limiter_, fair_share_, metrics) {}
 
 std::vector<http::Route> Application::routes() {
   std::vector<http::Route> routes;

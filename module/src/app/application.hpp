@@ -55,6 +55,7 @@ class Application {
   AdminApi admin_api_;
   scim::schema::Registry registry_;
   provisioning::RateLimiter rate_limiter_;
+  provisioning::FairShare fair_share_;
   scim::RoleService roles_;
   scim::UserService users_;
   scim::GroupService groups_;

@@ -57,6 +57,16 @@ Result<void> load_rate_limit(const ConfigSource& source, provisioning::RateLimit
   return {};
 }
 
+constexpr std::size_t kNoShareLimit = static_cast<std::size_t>(-1);
+
+// A fraction of the host's capacity: above 0, at most 1 (default 0.75).
+Result<double> share(const ConfigSource& source, std::string_view key) {
+  auto fraction = positive_number(source, key, 0.75);
+  if (!fraction) return fraction.error();
+  if (*fraction > 1) return Error::invalid(std::string(key) + " is a fraction of the sessions: at most 1");
+  return fraction;
+}
+
 // kestra.scim.rate-limit.failed-auth-*: failed authentications per client address.
 Result<void> load_failed_auth_limit(const ConfigSource& source, provisioning::RateLimit& limit) {
   auto rate = positive_number(source, "kestra.scim.rate-limit.failed-auth-per-second", limit.requests_per_second);
@@ -563,6 +573,15 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
     config.store.statement_timeout_ms = static_cast<int>(parsed->count());
   }
   config.store.pool_size = *pool;
+  auto tenant_share = share(source, "kestra.scim.fair-share.tenant");
+  if (!tenant_share) return tenant_share.error();
+  auto integration_share = share(source, "kestra.scim.fair-share.integration");
+  if (!integration_share) return integration_share.error();
+  auto fair = boolean(source, "kestra.scim.fair-share.enabled", true);
+  if (!fair) return fair.error();
+  config.fair_share =
+      *fair ? provisioning::fair_share_limits(static_cast<std::size_t>(*pool), *tenant_share, *integration_share)
+            : provisioning::FairShareLimits{kNoShareLimit, kNoShareLimit};
   config.max_results = *max_results;
   config.bulk_max_operations = *bulk_ops;
   config.bulk_max_payload_bytes = *bulk_bytes;

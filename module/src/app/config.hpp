@@ -4,6 +4,7 @@
 #include "core/result.hpp"
 #include "http/json_body.hpp"
 #include "ports/store.hpp"
+#include "provisioning/fair_share.hpp"
 #include "provisioning/rate_limiter.hpp"
 #include "scim/filter/parser.hpp"
 
@@ -50,6 +51,11 @@ struct ModuleConfig {
   // failed SCIM authentications per client address; past them, 429 with no
   // database lookup (tokens that authenticated lately still pass).
   provisioning::RateLimit failed_auth_limit{true, 1, 20};
+  // kestra.scim.fair-share.tenant, .integration: the fraction of the
+  // sessions (kestra.scim.datasource.pool-size) one tenant, one integration
+  // may use at once; past it, 429 with Retry-After for it alone.
+  // kestra.scim.fair-share.enabled: false lifts it.
+  provisioning::FairShareLimits fair_share;
   // kestra.scim.domain-claims: "TENANT=DOMAIN" items (iam/domain_claims),
   // the domain normalized.  The configuration's claims are applied at every
   // start: added when missing, and those it no longer lists removed.

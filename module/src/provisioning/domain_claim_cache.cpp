@@ -1,5 +1,7 @@
 #include "provisioning/domain_claim_cache.hpp"
 
+#include <unordered_set>
+
 #include <algorithm>
 
 namespace kestra::provisioning {
@@ -31,9 +33,10 @@ void DomainClaimCache::invalidate() {
 Result<std::vector<ports::DomainClaim>> DomainClaimCache::claims_on(const std::vector<std::string>& domains) {
   auto all = snapshot();
   if (!all) return all.error();
+  const std::unordered_set<std::string> wanted(domains.begin(), domains.end());
   std::vector<ports::DomainClaim> out;
   for (const auto& claim : **all) {
-    if (std::find(domains.begin(), domains.end(), claim.domain) != domains.end()) out.push_back(claim);
+    if (wanted.contains(claim.domain)) out.push_back(claim);
   }
   return out;
 }

@@ -166,7 +166,8 @@ bool not_modified(const http::Request& req, std::string_view etag) {
 ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
                  provisioning::Authenticator& authenticator, const schema::Registry& registry,
                  const Discovery& discovery, UserService& users, GroupService& groups, RoleService& roles,
-                 provisioning::RateLimiter& rate_limiter, const ports::Metrics& metrics)
+                 provisioning::RateLimiter& rate_limiter, provisioning::FairShare& fair_share,
+                 const ports::Metrics& metrics)
     : config_(config),
       host_(host),
       authenticator_(authenticator),
@@ -176,6 +177,7 @@ ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
       groups_(groups),
       roles_(roles),
       rate_limiter_(rate_limiter),
+      fair_share_(fair_share),
       metrics_(metrics) {}
 
 void ScimApi::add_routes(std::vector<http::Route>& routes) {
@@ -275,11 +277,29 @@ http::Response ScimApi::authorized(Handler handler, const http::Request& req, co
       tenant, integration,
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   if (auto wait = rate_limiter_.acquire(integration)) return rate_limited(tenant, integration, *wait);
+  // The request holds its slot until its last byte is produced.
+  auto slot = fair_share_.enter(tenant, integration);
+  if (!slot) {
+    metrics_.rate_limited(tenant, integration);
+    return too_many("this tenant or integration has as many requests in progress as its share of the host (" +
+                        std::to_string(fair_share_.limits().per_tenant) + " per tenant, " +
+                        std::to_string(fair_share_.limits().per_integration) + " per integration)",
+                    std::chrono::seconds(1));
+  }
   provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller.permissions};
   Call call{req, std::move(caller), ports::Scope{tenant, integration}, std::move(actor),
             http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
                 "/scim/v2"};
-  return (this->*handler)(call);
+  auto res = (this->*handler)(call);
+  if (res.producer) {
+    res.producer = [produce = std::move(res.producer),
+                    held = std::make_shared<provisioning::FairShare::Slot>(std::move(*slot))](
+                       const http::BodySink& sink) {
+      (void)held;  // released with the producer, after the last byte
+      return produce(sink);
+    };
+  }
+  return res;
 }
 
 http::Response ScimApi::rate_limited(const std::string& tenant, const std::string& integration,

@@ -8,6 +8,7 @@
 #include "http/http.hpp"
 #include "ports/metrics.hpp"
 #include "provisioning/authenticator.hpp"
+#include "provisioning/fair_share.hpp"
 #include "provisioning/rate_limiter.hpp"
 #include "scim/discovery.hpp"
 #include "scim/group_service.hpp"
@@ -25,7 +26,8 @@ class ScimApi {
  public:
   ScimApi(const app::ModuleConfig& config, const app::HostPort& host, provisioning::Authenticator& authenticator,
           const schema::Registry& registry, const Discovery& discovery, UserService& users, GroupService& groups,
-          RoleService& roles, provisioning::RateLimiter& rate_limiter, const ports::Metrics& metrics);
+          RoleService& roles, provisioning::RateLimiter& rate_limiter, provisioning::FairShare& fair_share,
+          const ports::Metrics& metrics);
 
   void add_routes(std::vector<http::Route>& routes);
 
@@ -89,6 +91,7 @@ class ScimApi {
   GroupService& groups_;
   RoleService& roles_;
   provisioning::RateLimiter& rate_limiter_;
+  provisioning::FairShare& fair_share_;
   const ports::Metrics& metrics_;
 };
 

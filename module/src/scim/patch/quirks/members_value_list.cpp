@@ -29,6 +29,7 @@ Result<std::vector<ports::MemberRef>> member_refs(const schema::Attribute& membe
     return detail::invalid_value("Each member of " + detail::quoted(path) + " needs a 'value': the member's id");
   std::vector<ports::MemberRef> out;
   if (!*checked) return out;
+  std::unordered_set<std::string> listed;  // a member listed twice is kept once
   for (const auto& item : (*checked)->get_array()) {
     const auto& element = item.get_object();
     const json::value* id = detail::get(element, "value");
@@ -45,9 +46,7 @@ Result<std::vector<ports::MemberRef>> member_refs(const schema::Attribute& membe
                                      detail::quoted(type->get_string()) + "; it must be 'User' or 'Group'");
       }
     }
-    bool seen = false;
-    for (const auto& r : out) seen = seen || r.value == ref.value;
-    if (!seen) out.push_back(std::move(ref));
+    if (listed.insert(ref.value).second) out.push_back(std::move(ref));
   }
   return out;
 }

@@ -305,6 +305,132 @@ BOOST_DATA_TEST_CASE(unknown_integration_or_role_is_404, data::make(kUnknownIds)
   BOOST_TEST(scim_get(w.harness, w.foreign) == 200u);
 }
 
+// --- cross-site writes and bodies not declared JSON (issue #19 point 5) ---
+
+namespace {
+
+bool is_write(const Route& r) { return std::string_view(r.method) != "GET"; }
+
+std::string integration_body(const std::string& name) { return R"({"name":")" + name + R"(","type":"SCIM"})"; }
+
+std::string instance_claims(const HarnessProcess& harness) {
+  return json::serialize(admin_get(harness, "/api/v1/scim-instance/domain-claims"));
+}
+
+struct CrossSite {
+  const char* name;
+  Headers headers;  // besides the admin's credentials and Content-Type: application/json
+};
+std::ostream& operator<<(std::ostream& out, const CrossSite& c) { return out << c.name; }
+
+const CrossSite kCrossSite[] = {
+    {"foreign Origin", {{"Origin", "https://evil.example"}}},
+    {"foreign Origin, same-origin claimed", {{"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "same-origin"}}},
+    {"Sec-Fetch-Site cross-site", {{"Sec-Fetch-Site", "cross-site"}}},
+    {"same-site sibling", {{"Origin", "http://sibling.localhost"}, {"Sec-Fetch-Site", "same-site"}}},
+    {"another port of this host", {{"Origin", "http://127.0.0.1:1"}}},
+    {"opaque Origin", {{"Origin", "null"}}},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(admin_writes_refuse_cross_site_requests, data::make(kCrossSite), c) {
+  World w;
+  const auto before = tenant_state(w.harness, kTenant);
+  const auto claims_before = instance_claims(w.harness);
+  auto headers = admin_headers(w.harness);
+  headers.insert(headers.end(), c.headers.begin(), c.headers.end());
+  for (const auto& route : kRoutes) {
+    if (!is_write(route)) continue;
+    BOOST_TEST_CONTEXT(route) {
+      auto res = request(w.harness.port(), route.method,
+                         expand(route.path, kTenant, w.okta.id, w.acme_role, w.acme_binding), headers, route.body);
+      check_admin_error(res, 403, "cross-site");
+    }
+  }
+  check_unchanged(before, tenant_state(w.harness, kTenant));
+  BOOST_TEST(instance_claims(w.harness) == claims_before);
+  BOOST_TEST(scim_get(w.harness, w.okta) == 200u);  // neither disabled, rotated nor deleted
+}
+
+namespace {
+
+struct NotJson {
+  const char* name;
+  const char* content_type;  // nullptr: none sent
+};
+std::ostream& operator<<(std::ostream& out, const NotJson& c) { return out << c.name; }
+
+const NotJson kNotJson[] = {
+    {"text/plain", "text/plain"},
+    {"a form", "application/x-www-form-urlencoded"},
+    {"multipart", "multipart/form-data; boundary=x"},
+    {"SCIM's media type", "application/scim+json"},
+    {"no Content-Type", nullptr},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(admin_writes_refuse_a_body_not_declared_json, data::make(kNotJson), c) {
+  World w;
+  const auto before = tenant_state(w.harness, kTenant);
+  const auto claims_before = instance_claims(w.harness);
+  Headers headers{{"Authorization", w.harness.admin_authorization()}};
+  if (c.content_type) headers.emplace_back("Content-Type", c.content_type);
+  for (const auto& route : kRoutes) {
+    if (!is_write(route) || !*route.body) continue;
+    BOOST_TEST_CONTEXT(route) {
+      auto res = request(w.harness.port(), route.method,
+                         expand(route.path, kTenant, w.okta.id, w.acme_role, w.acme_binding), headers, route.body);
+      check_admin_error(res, 415, "application/json");
+    }
+  }
+  check_unchanged(before, tenant_state(w.harness, kTenant));
+  BOOST_TEST(instance_claims(w.harness) == claims_before);
+}
+
+BOOST_AUTO_TEST_CASE(same_origin_and_non_browser_writes_are_allowed) {
+  HarnessProcess harness(module_options());
+  const std::string own = harness.base_url();
+  Headers browser{{"Authorization", harness.admin_authorization()},
+                  {"Origin", own},
+                  {"Sec-Fetch-Site", "same-origin"}};
+  auto json_browser = browser;
+  json_browser.emplace_back("Content-Type", "application/json; charset=UTF-8");
+  auto created = request(harness.port(), "POST", integrations_path(kTenant), json_browser, integration_body("from-the-page"));
+  BOOST_TEST_REQUIRE(created.status == 201u, created.body);
+  const auto id = id_of(json_body(created));
+  // Bodiless writes need no Content-Type: from the page, and from a script.
+  auto disabled = request(harness.port(), "POST", integrations_path(kTenant, "/" + id + "/disable"), browser);
+  BOOST_TEST(disabled.status == 200u, disabled.body);
+  auto enabled = request(harness.port(), "POST", integrations_path(kTenant, "/" + id + "/enable"),
+                         {{"Authorization", harness.admin_authorization()}});
+  BOOST_TEST(enabled.status == 200u, enabled.body);
+  auto removed = request(harness.port(), "DELETE", integrations_path(kTenant, "/" + id), browser);
+  BOOST_TEST(removed.status == 204u, removed.body);
+  BOOST_TEST(results(admin_get(harness, integrations_path(kTenant))).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_configured_allowed_origin_may_write) {
+  auto options = module_options();
+  options.extra_yaml += "kestra.scim.allowed-origins: [\"https://admin.localhost\"]\n";
+  HarnessProcess harness(options);
+  const auto from = [&](const char* origin) {
+    auto headers = admin_headers(harness);
+    headers.emplace_back("Origin", origin);
+    headers.emplace_back("Sec-Fetch-Site", "same-site");
+    return headers;
+  };
+  auto created = request(harness.port(), "POST", integrations_path(kTenant), from("https://admin.localhost"),
+                         integration_body("from-admin"));
+  BOOST_TEST(created.status == 201u, created.body);
+  // Any other origin still may not.
+  check_admin_error(request(harness.port(), "POST", integrations_path(kTenant), from("https://other.localhost"),
+                            integration_body("from-other")),
+                    403);
+  BOOST_TEST(results(admin_get(harness, integrations_path(kTenant))).size() == 1u);
+}
+
 // --- create ----------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(create_returns_the_integration_and_its_token_once) {
@@ -744,36 +870,53 @@ namespace {
 
 struct UriCase {
   const char* name;
-  const char* configured_url;  // kestra.url, or empty
+  const char* yaml;  // extra configuration (kestra.url, kestra.scim.trusted-proxies, .allowed-hosts)
   Headers headers;
-  const char* base;            // @PORT@ is the harness's port
+  const char* base;  // @PORT@ is the harness's port
 };
 std::ostream& operator<<(std::ostream& out, const UriCase& c) { return out << c.name; }
 
+// The harness is at 127.0.0.1: as a trusted proxy, it may name kestra.example.com.
+constexpr const char* kBehindProxy =
+    "kestra.scim.trusted-proxies: [127.0.0.1]\n"
+    "kestra.scim.allowed-hosts: [localhost, 127.0.0.1, kestra.example.com]\n";
+
 const UriCase kUriCases[] = {
     {"client's Host", "", {}, "http://127.0.0.1:@PORT@"},
-    {"Host header", "", {{"Host", "kestra.internal:8080"}}, "http://kestra.internal:8080"},
-    {"forwarded proto and host", "",
+    {"allowed Host header", "kestra.scim.allowed-hosts: [localhost, \"kestra.internal:8080\"]\n",
+     {{"Host", "kestra.internal:8080"}}, "http://kestra.internal:8080"},
+    {"Host not allowed: the fallback", "", {{"Host", "evil.example"}}, "http://localhost"},
+    {"Host not allowed: the first allowed host", "kestra.scim.allowed-hosts: [kestra.example.com, 127.0.0.1]\n",
+     {{"Host", "evil.example:8080"}}, "http://kestra.example.com"},
+    {"forwarded from an untrusted peer: ignored", "",
+     {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "kestra.example.com"}}, "http://127.0.0.1:@PORT@"},
+    {"forwarded proto and host from a trusted proxy", kBehindProxy,
      {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "kestra.example.com"}}, "https://kestra.example.com"},
-    {"forwarded lists use the first value", "",
+    {"forwarded lists use the first value", kBehindProxy,
      {{"X-Forwarded-Proto", "https, http"}, {"X-Forwarded-Host", "kestra.example.com, proxy.internal"}},
      "https://kestra.example.com"},
-    {"forwarded proto only", "", {{"X-Forwarded-Proto", "https"}}, "https://127.0.0.1:@PORT@"},
-    {"forwarded host over Host", "", {{"Host", "internal:8080"}, {"X-Forwarded-Host", "kestra.example.com"}},
+    {"forwarded proto only", kBehindProxy, {{"X-Forwarded-Proto", "https"}}, "https://127.0.0.1:@PORT@"},
+    {"forwarded host over Host", kBehindProxy, {{"Host", "localhost:8080"}, {"X-Forwarded-Host", "kestra.example.com"}},
      "http://kestra.example.com"},
-    {"unknown forwarded proto is ignored", "", {{"X-Forwarded-Proto", "gopher"}}, "http://127.0.0.1:@PORT@"},
-    {"configured kestra.url", "https://kestra.example.com", {}, "https://kestra.example.com"},
-    {"configured kestra.url wins over headers", "https://kestra.example.com",
+    {"trusted proxy naming a host not allowed: the fallback", kBehindProxy,
+     {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "evil.example"}}, "https://localhost"},
+    {"unknown forwarded proto is ignored", kBehindProxy, {{"X-Forwarded-Proto", "gopher"}}, "http://127.0.0.1:@PORT@"},
+    {"configured kestra.url", "kestra.url: \"https://kestra.example.com\"\n", {}, "https://kestra.example.com"},
+    {"configured kestra.url wins over headers", "kestra.url: \"https://kestra.example.com\"\n",
      {{"Host", "evil.example"}, {"X-Forwarded-Proto", "http"}, {"X-Forwarded-Host", "evil2.example"}},
      "https://kestra.example.com"},
-    {"configured kestra.url with a trailing slash", "https://kestra.example.com/", {}, "https://kestra.example.com"},
+    {"configured kestra.url wins over a trusted proxy",
+     "kestra.url: \"https://kestra.example.com\"\nkestra.scim.trusted-proxies: [127.0.0.1]\n",
+     {{"X-Forwarded-Proto", "http"}, {"X-Forwarded-Host", "localhost"}}, "https://kestra.example.com"},
+    {"configured kestra.url with a trailing slash", "kestra.url: \"https://kestra.example.com/\"\n", {},
+     "https://kestra.example.com"},
 };
 
 }  // namespace
 
 BOOST_DATA_TEST_CASE(uri_is_the_absolute_scim_endpoint, data::make(kUriCases), c) {
   auto options = module_options();
-  if (*c.configured_url) options.extra_yaml += std::string("kestra.url: \"") + c.configured_url + "\"\n";
+  options.extra_yaml += c.yaml;
   HarnessProcess harness(options);
   std::string base = c.base;
   if (auto at = base.find("@PORT@"); at != std::string::npos) base.replace(at, 6, std::to_string(harness.port()));

@@ -204,10 +204,51 @@ BOOST_AUTO_TEST_CASE(the_public_url_is_used_in_every_location) {
   BOOST_TEST(str(group.at("meta"), "location") == base + "/Groups/" + str(group, "id"));
 }
 
-BOOST_AUTO_TEST_CASE(forwarded_headers_shape_locations_without_a_public_url) {
+BOOST_AUTO_TEST_CASE(forwarded_headers_from_a_trusted_proxy_shape_locations_without_a_public_url) {
+  auto options = module_options();
+  // The harness's client is at 127.0.0.1: a trusted proxy that may name idp.example:9443.
+  options.extra_yaml += "kestra.scim.trusted-proxies: [127.0.0.1]\n"
+                        "kestra.scim.allowed-hosts: [127.0.0.1, \"idp.example:9443\"]\n";
+  HarnessProcess harness(options);
+  auto okta = scim_client(harness, "acme", "okta");
+  const Headers forwarded{{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "idp.example:9443"}};
+  const auto doc = require_json(okta.get("/ResourceTypes/Group", forwarded), 200, "GET");
+  BOOST_TEST(str(doc.at("meta"), "location") == "https://idp.example:9443" + okta.integration.base + "/ResourceTypes/Group");
+  const auto created = okta.post("/Users", user_body("proxied@example.com"), forwarded);
+  const auto user = require_json(created, 201, "POST");
+  const std::string location = "https://idp.example:9443" + okta.integration.base + "/Users/" + str(user, "id");
+  BOOST_TEST(created.header("Location").value_or("") == location);
+  BOOST_TEST(str(user.at("meta"), "location") == location);
+}
+
+// Issue #19 point 5: a client cannot choose where the module's absolute
+// URLs point, by Host or by X-Forwarded-* from a peer that is not a trusted proxy.
+BOOST_AUTO_TEST_CASE(host_and_forwarded_headers_of_a_client_do_not_steer_locations) {
   auto& w = world();
-  const auto res = w.okta.get("/ResourceTypes/Group", {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "idp.example:9443"}});
-  const auto doc = require_json(res, 200, "GET");
-  BOOST_TEST(str(doc.at("meta"), "location") ==
-             "https://idp.example:9443" + w.okta.integration.base + "/ResourceTypes/Group");
+  struct Steer {
+    const char* name;
+    Headers headers;
+    std::string base;
+  };
+  const Steer cases[] = {
+      {"Host not allowed", {{"Host", "evil.example"}}, "http://localhost"},
+      {"Host not allowed, with a port", {{"Host", "evil.example:8443"}}, "http://localhost"},
+      {"X-Forwarded-Host from an untrusted peer",
+       {{"X-Forwarded-Host", "evil.example"}, {"X-Forwarded-Proto", "https"}}, w.harness.base_url()},
+      {"X-Forwarded-Host naming an allowed host from an untrusted peer",
+       {{"X-Forwarded-Host", "localhost:1"}, {"X-Forwarded-Proto", "https"}}, w.harness.base_url()},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      const auto created = w.okta.post("/Users", user_body(std::string("steer-") + std::to_string(&c - cases) +
+                                                               "@example.com"), c.headers);
+      const auto user = require_json(created, 201, "POST");
+      const std::string location = c.base + w.okta.integration.base + "/Users/" + str(user, "id");
+      BOOST_TEST(created.header("Location").value_or("") == location);
+      BOOST_TEST(str(user.at("meta"), "location") == location);
+      BOOST_TEST(created.body.find("evil.example") == std::string::npos);
+      const auto spc = require_json(w.okta.get("/ServiceProviderConfig", c.headers), 200, "GET");
+      BOOST_TEST(str(spc.at("meta"), "location") == c.base + w.okta.integration.base + "/ServiceProviderConfig");
+    }
+  }
 }

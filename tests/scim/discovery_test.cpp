@@ -6,7 +6,9 @@
 using namespace kestra::test;
 
 BOOST_AUTO_TEST_CASE(service_provider_config_over_http) {
-  HarnessProcess harness(module_options());
+  auto options = module_options();
+  options.extra_yaml += "kestra.scim.allowed-hosts: [127.0.0.1, \"kestra.example:8443\"]\n";
+  HarnessProcess harness(options);
   auto integration = create_integration(harness, "acme", "okta");
   const auto path = integration.base + "/ServiceProviderConfig";
   auto headers = integration.auth();

@@ -73,6 +73,18 @@ const RefusedCase kRefused[] = {
      {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db/kestra?currentSchema=a,b"}},
      "currentSchema must name one schema"},
     {"bad escape", {kTenants, {"datasources.postgres.url", "jdbc:postgresql://db/kes%zztra"}}, "%-escape"},
+    {"trusted proxy not an address", {kTenants, {"kestra.scim.trusted-proxies", "10.0.0.5,proxy.internal"}},
+     "kestra.scim.trusted-proxies: 'proxy.internal' is not an IP address"},
+    {"trusted proxies naming nothing", {kTenants, {"kestra.scim.trusted-proxies", " , "}},
+     "kestra.scim.trusted-proxies is set but names nothing"},
+    {"allowed host with a path", {kTenants, {"kestra.scim.allowed-hosts", "kestra.example.com/x"}},
+     "kestra.scim.allowed-hosts: 'kestra.example.com/x'"},
+    {"allowed host with a bad port", {kTenants, {"kestra.scim.allowed-hosts", "kestra.example.com:0"}},
+     "kestra.scim.allowed-hosts"},
+    {"allowed origin with a path", {kTenants, {"kestra.scim.allowed-origins", "https://admin.example.com/ui"}},
+     "kestra.scim.allowed-origins: 'https://admin.example.com/ui' is not an origin"},
+    {"allowed origin without a scheme", {kTenants, {"kestra.scim.allowed-origins", "admin.example.com"}},
+     "kestra.scim.allowed-origins"},
     {"body limit not a number", {kTenants, {"kestra.scim.limits.max-body-size", "1MB"}},
      "kestra.scim.limits.max-body-size must be a positive whole number"},
     {"body limit zero", {kTenants, {"kestra.scim.limits.max-body-size", "0"}}, "kestra.scim.limits.max-body-size"},
@@ -136,10 +148,36 @@ BOOST_AUTO_TEST_CASE(defaults_and_overrides) {
   BOOST_TEST(config->store.statement_timeout_ms == 30000);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   BOOST_TEST(config->store.pool_size == std::max(4, 2 * cores));
-  BOOST_TEST(config->public_url == "https://kestra.example.com/");
+  BOOST_TEST(config->addresses.public_url == "https://kestra.example.com/");
   BOOST_TEST(config->max_results == 250);
   BOOST_TEST(config->bulk_max_operations == 1000);
   BOOST_TEST(config->bulk_max_payload_bytes == 1048576);
+}
+
+BOOST_AUTO_TEST_CASE(address_policy_has_local_defaults_and_can_be_set) {
+  MapConfig source;
+  source.values = {kTenants};
+  auto defaults = kestra::app::load_config(source);
+  BOOST_REQUIRE(defaults.has_value());
+  BOOST_TEST(defaults->addresses.public_url.empty());
+  BOOST_TEST(defaults->addresses.trusted_proxies.empty());
+  BOOST_TEST(defaults->addresses.allowed_hosts == (std::vector<std::string>{"localhost", "127.0.0.1", "[::1]"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(defaults->addresses.allowed_origins.empty());
+
+  source.values = {kTenants,
+                   {"kestra.scim.trusted-proxies", "10.0.0.5, ::FFFF:10.0.0.6,0:0::1"},
+                   {"kestra.scim.allowed-hosts", "Kestra.Example.com, kestra.internal:8080,[::1]"},
+                   {"kestra.scim.allowed-origins", "HTTPS://Admin.Example.com:443/"}};
+  auto set = kestra::app::load_config(source);
+  BOOST_REQUIRE(set.has_value());
+  BOOST_TEST(set->addresses.trusted_proxies == (std::vector<std::string>{"10.0.0.5", "10.0.0.6", "::1"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(set->addresses.allowed_hosts ==
+                 (std::vector<std::string>{"kestra.example.com", "kestra.internal:8080", "[::1]"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(set->addresses.allowed_origins == (std::vector<std::string>{"https://admin.example.com"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(domain_claims_are_tenant_domain_items) {

@@ -1,6 +1,7 @@
 #include "app/admin_api.hpp"
 
 #include "http/json_body.hpp"
+#include "http/public_address.hpp"
 #include "kestra/resources.hpp"
 #include "scim/error_response.hpp"
 
@@ -159,7 +160,7 @@ AdminApi::AdminApi(provisioning::AdminService& service, provisioning::DomainClai
     : service_(service), claims_(claims), host_(host), config_(config) {}
 
 std::string AdminApi::scim_uri(const http::Request& req, const std::string& tenant, const std::string& id) const {
-  return http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + id + "/scim/v2";
+  return http::base_url(req, config_.addresses) + "/api/v1/" + tenant + "/integrations/" + id + "/scim/v2";
 }
 
 http::Handler AdminApi::tenant_route(TenantHandler handler) {
@@ -229,6 +230,7 @@ std::vector<std::pair<std::string, std::string>> AdminApi::route_table() {
 }
 
 void AdminApi::add_routes(std::vector<http::Route>& routes) {
+  const std::size_t first = routes.size();
   for (const auto& r : tenant_routes()) {
     routes.push_back({std::string(r.method), std::string(r.path), true, tenant_route(r.handler)});
   }
@@ -236,6 +238,15 @@ void AdminApi::add_routes(std::vector<http::Route>& routes) {
     routes.push_back({std::string(r.method), std::string(r.path), true, instance_route(r.handler)});
   }
   routes.push_back({"GET", std::string(kOpenApiPath), true, [this](const http::Request& req) { return openapi(req); }});
+  // One rule for every admin route, before its handler: a write must not be
+  // cross-site, and its body must be JSON (http::check_admin_write).
+  for (std::size_t i = first; i < routes.size(); ++i) {
+    auto& route = routes[i];
+    route.handler = [this, handler = std::move(route.handler)](const http::Request& req) {
+      if (auto allowed = http::check_admin_write(req, config_.addresses); !allowed) return error(allowed.error());
+      return handler(req);
+    };
+  }
 }
 
 namespace {

@@ -119,6 +119,46 @@ Result<void> load_domain_claims(const ConfigSource& source, std::vector<ports::D
   return {};
 }
 
+// A list key (a sequence, or one comma-separated text): each item checked
+// and normalized by `normalize`.  Unset: `list` keeps its default; set, it
+// must name at least one item.
+template <class Normalize>
+Result<void> load_list(const ConfigSource& source, std::string_view key, Normalize normalize,
+                       std::vector<std::string>& list) {
+  const auto text = source.get(key);
+  if (!text) return {};
+  std::vector<std::string> items;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.empty()) continue;
+    auto normalized = normalize(item);
+    if (!normalized) return Error::invalid(std::string(key) + ": " + normalized.error().detail);
+    if (std::find(items.begin(), items.end(), *normalized) == items.end()) items.push_back(std::move(*normalized));
+  }
+  if (items.empty()) return Error::invalid(std::string(key) + " is set but names nothing");
+  list = std::move(items);
+  return {};
+}
+
+// kestra.url and kestra.scim.trusted-proxies, .allowed-hosts, .allowed-origins
+// (http/public_address.hpp).
+Result<void> load_addresses(const ConfigSource& source, http::AddressPolicy& policy) {
+  if (auto url = source.get("kestra.url")) policy.public_url = *url;
+  if (auto r = load_list(source, "kestra.scim.trusted-proxies", http::normalize_address, policy.trusted_proxies); !r) {
+    return r;
+  }
+  if (auto r = load_list(source, "kestra.scim.allowed-hosts", http::normalize_allowed_host, policy.allowed_hosts);
+      !r) {
+    return r;
+  }
+  return load_list(source, "kestra.scim.allowed-origins", http::normalize_origin, policy.allowed_origins);
+}
+
 // kestra.scim.limits.*: the module's own request limits.  The upper bounds
 // keep recursion over a document or a filter within a thread's stack.
 Result<void> load_limits(const ConfigSource& source, ModuleConfig& config) {
@@ -527,7 +567,7 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
                           ": true in the host configuration");
   }
   ModuleConfig config;
-  if (auto url = source.get("kestra.url")) config.public_url = *url;
+  if (auto addresses = load_addresses(source, config.addresses); !addresses) return addresses.error();
   if (auto path = source.get("kestra.scim.sqlite.path")) config.store.sqlite_path = *path;
   if (auto pepper = source.get("kestra.scim.token.pepper")) config.token_pepper = *pepper;
   auto datasource = load_datasource(source, config.store);

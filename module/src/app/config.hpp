@@ -3,6 +3,7 @@
 
 #include "core/result.hpp"
 #include "http/json_body.hpp"
+#include "http/public_address.hpp"
 #include "ports/store.hpp"
 #include "provisioning/fair_share.hpp"
 #include "provisioning/rate_limiter.hpp"
@@ -26,7 +27,9 @@ class ConfigSource {
 inline constexpr std::string_view kTenantsEnabledKey = "kestra.ee.tenants.enabled";
 
 struct ModuleConfig {
-  std::string public_url;        // kestra.url: public base URL, when set
+  // kestra.url, kestra.scim.trusted-proxies, .allowed-hosts, .allowed-origins:
+  // the base of absolute URLs, and the origins that may write to the admin API.
+  http::AddressPolicy addresses;
   std::string token_pepper;      // kestra.scim.token.pepper: HMAC key for token hashes
   ports::StoreConfig store;
   int max_results = 1000;        // kestra.scim.filter.max-results

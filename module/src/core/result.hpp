@@ -19,6 +19,7 @@ enum class ErrorKind {
   Conflict,            // 409
   PreconditionFailed,  // 412
   PayloadTooLarge,     // 413
+  UnsupportedMediaType,  // 415
   TooManyRequests,     // 429
   Internal,            // 500 (detail never shown to the client)
   NotImplemented,      // 501

@@ -36,14 +36,6 @@ std::string form_decode(std::string_view in) {
   return out;
 }
 
-// First value of a comma-separated forwarded header, trimmed.
-std::string_view first_token(std::string_view v) {
-  v = v.substr(0, v.find(','));
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  return v;
-}
-
 }  // namespace
 
 bool Principal::administers(std::string_view tenant) const {
@@ -79,26 +71,6 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     }
   }
   return out;
-}
-
-std::string base_url(const Request& req, std::string_view configured_public_url) {
-  if (!configured_public_url.empty()) {
-    std::string url(configured_public_url);
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    return url;
-  }
-  std::string_view scheme = req.scheme.empty() ? std::string_view("http") : req.scheme;
-  if (auto proto = req.header("X-Forwarded-Proto")) {
-    auto p = first_token(*proto);
-    if (p == "http" || p == "https") scheme = p;
-  }
-  std::string_view host;
-  if (auto fwd = req.header("X-Forwarded-Host")) host = first_token(*fwd);
-  if (host.empty()) {
-    if (auto h = req.header("Host")) host = first_token(*h);
-  }
-  if (host.empty()) host = "localhost";
-  return std::string(scheme) + "://" + std::string(host);
 }
 
 }  // namespace kestra::http

@@ -78,8 +78,4 @@ struct Route {
 // Decodes an application/x-www-form-urlencoded query into name/value pairs.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 
-// Absolute base URL ("https://host") of a request: the configured public URL
-// when set, else X-Forwarded-Proto/-Host, else scheme and Host.
-std::string base_url(const Request& req, std::string_view configured_public_url);
-
 }  // namespace kestra::http

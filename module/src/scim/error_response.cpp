@@ -33,6 +33,7 @@ int http_status(ErrorKind kind) {
     case ErrorKind::Conflict: return 409;
     case ErrorKind::PreconditionFailed: return 412;
     case ErrorKind::PayloadTooLarge: return 413;
+    case ErrorKind::UnsupportedMediaType: return 415;
     case ErrorKind::TooManyRequests: return 429;
     case ErrorKind::Internal: return 500;
     case ErrorKind::NotImplemented: return 501;

@@ -2,6 +2,7 @@
 
 #include "core/utf8.hpp"
 #include "http/json_body.hpp"
+#include "http/public_address.hpp"
 #include "scim/error_response.hpp"
 #include "scim/etag.hpp"
 #include "scim/filter/patch_path.hpp"
@@ -288,7 +289,7 @@ http::Response ScimApi::authorized(Handler handler, const http::Request& req, co
   }
   provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller.permissions};
   Call call{req, std::move(caller), ports::Scope{tenant, integration}, std::move(actor),
-            http::base_url(req, config_.public_url) + "/api/v1/" + tenant + "/integrations/" + integration +
+            http::base_url(req, config_.addresses) + "/api/v1/" + tenant + "/integrations/" + integration +
                 "/scim/v2"};
   auto res = (this->*handler)(call);
   if (res.producer) {

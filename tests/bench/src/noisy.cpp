@@ -178,8 +178,9 @@ class NoisyScenario final : public Scenario {
         break;
       }
       case kEmails: {
-        // named zz-…: after the large users in the userName order of kListLarge
-        std::string target = base_ + "/Users", body = small_user("zz-" + tag + "@bench.example");
+        // named zz-noisy-… (big-writes: zz-big-…, with the same step numbers):
+        // after the large users in the userName order of kListLarge
+        std::string target = base_ + "/Users", body = small_user("zz-noisy-" + tag + "@bench.example");
         const std::string user = co_await create(session, std::move(target), std::move(body), kSetup);
         if (user.empty()) break;
         std::size_t taken = 0;
@@ -302,7 +303,7 @@ class BigWritesScenario final : public Scenario {
       co_await session.send(std::move(unknown));
     }
 
-    std::string user_target = base_ + "/Users", user_body = small_user("zz-" + tag + "@bench.example");
+    std::string user_target = base_ + "/Users", user_body = small_user("zz-big-" + tag + "@bench.example");
     const std::string user = co_await create(session, std::move(user_target), std::move(user_body), kSetup);
     if (user.empty()) co_return;
     std::string emails =

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Runs the benchmark set of issue #6 against built binaries and prints a
-table, the targets, then one "name value unit" line per figure.
+"""Runs the benchmark set of issue #6 and the noisy-neighbour figure of
+issue #19 against built binaries and prints a table, the targets, then one
+"name value unit" line per figure.
 
 tests/bench/run.sh builds Release, starts the database servers and calls
 this; ctest's bench_smoke calls it at --profile toy on SQLite (--check).
 
   driver.py --build DIR [--backends sqlite,postgres,mysql] [--profile toy|quick|full]
-            [--runs N] [--no-peer] [--peer-script PATH] [--check] [--keep DIR]
+            [--runs N] [--only issue6,noisy] [--no-peer] [--peer-script PATH] [--check] [--keep DIR]
 
 Server backends need the environment tests/databases.sh writes
 (KESTRA_TEST_PG_PORT, KESTRA_TEST_MYSQL_PORT, KESTRA_TEST_DB_USER/PASSWORD).
@@ -39,19 +40,28 @@ SANITIZER_SUMMARY = re.compile(r"^SUMMARY: (Address|Leak|UndefinedBehavior|Threa
 FIGURE = re.compile(r"^([A-Za-z0-9_.]+) (-?[0-9.]+(?:e[-+]?[0-9]+)?|nan|inf) (\S+)$")
 MAIN_TENANT = "bench"
 SYNC_TENANT = "bench-sync"
+NOISY_A_TENANT = "noisy-a"  # issue #19: the tenant sending the worst shapes
+NOISY_B_TENANT = "noisy-b"  # and the one whose lookups should not suffer
+PARTS = ("issue6", "noisy")
 POOL = 4  # harness workers and module database sessions (the default on 2 cores)
 
 PROFILES = {
     # sizes chosen so that each load runs long enough to be measured
     "toy": dict(main_users=300, tenants=2, tenant_users=50, group_sizes=[10, 100], create=40, conc=[1, 4],
                 lookup_conc=[4], lookup_s=1, transport_s=1, patch_cycles=20, read_full=5, read_excluded=20,
-                sync_users=40, sync_groups=2, sync_members=10, sync_conc=4, runs=1),
+                sync_users=40, sync_groups=2, sync_members=10, sync_conc=4, runs=1,
+                noisy_a_users=300, noisy_b_users=100, noisy_group=100, noisy_bytes=100000, noisy_big=1,
+                noisy_rate=20, noisy_s=2, noisy_a_conc=4, noisy_hold=0.5, noisy_stall=2),
     "quick": dict(main_users=10000, tenants=10, tenant_users=1000, group_sizes=[10, 1000, 10000], create=500,
                   conc=[1, 8, 32], lookup_conc=[8, 32], lookup_s=3, transport_s=2, patch_cycles=200, read_full=10,
-                  read_excluded=200, sync_users=1000, sync_groups=10, sync_members=100, sync_conc=8, runs=1),
+                  read_excluded=200, sync_users=1000, sync_groups=10, sync_members=100, sync_conc=8, runs=1,
+                  noisy_a_users=22000, noisy_b_users=2000, noisy_group=2000, noisy_bytes=1000000, noisy_big=3,
+                  noisy_rate=50, noisy_s=10, noisy_a_conc=4, noisy_hold=2, noisy_stall=8),
     "full": dict(main_users=100000, tenants=10, tenant_users=10000, group_sizes=[10, 10000, 100000], create=3000,
                  conc=[1, 8, 32], lookup_conc=[8, 32], lookup_s=10, transport_s=5, patch_cycles=500, read_full=20,
-                 read_excluded=1000, sync_users=10000, sync_groups=100, sync_members=100, sync_conc=8, runs=3),
+                 read_excluded=1000, sync_users=10000, sync_groups=100, sync_members=100, sync_conc=8, runs=3,
+                 noisy_a_users=22000, noisy_b_users=10000, noisy_group=2000, noisy_bytes=1000000, noisy_big=10,
+                 noisy_rate=50, noisy_s=30, noisy_a_conc=4, noisy_hold=2, noisy_stall=8),
 }
 
 
@@ -216,7 +226,7 @@ class Harness:
         link = os.path.join(plugins, "libkestra-scim.so")
         if not os.path.exists(link):
             os.symlink(module, link)
-        tenants = [MAIN_TENANT, SYNC_TENANT] + [f"bench-{k}" for k in range(10)]
+        tenants = [MAIN_TENANT, SYNC_TENANT, NOISY_A_TENANT, NOISY_B_TENANT] + [f"bench-{k}" for k in range(10)]
         config = os.path.join(self.state, "application.yml")
         with open(config, "w") as out:
             out.write(f"micronaut.server.host: 127.0.0.1\nmicronaut.server.port: 0\n"
@@ -226,7 +236,10 @@ class Harness:
                       f"kestra.security.superAdmin.password: \"{self.password}\"\n"
                       f"kestra.harness.data-dir: {os.path.join(self.state, 'data')}\n"
                       f"kestra.harness.workers: {POOL}\nkestra.scim.datasource.pool-size: {POOL}\n"
-                      # The benchmark measures capacity, not the per-integration limit.
+                      # The benchmark measures capacity, not the per-integration limit
+                      # (the noisy tenant's shapes are served, not refused 429).  The
+                      # failed-auth limit per address stays at its default: the
+                      # noisy figure counts its 429s apart.
                       f"kestra.scim.rate-limit.enabled: false\n"
                       + self.database.harness_yaml())
         self.log_path = os.path.join(self.state, "harness.log")
@@ -328,21 +341,29 @@ class BackendRun:
 
     # -- tools --------------------------------------------------------------
 
-    def load(self, name, args, url=None, token=None, track_rss=True, timeout=3600):
-        """Runs kestra-bench-load; its figures, with the harness's peak RSS."""
+    def load_argv(self, name, args, url=None, token=None):
         argv = [os.path.join(self.bench_bin, "kestra-bench-load"), "--url", url or self.harness.url,
                 "--name", name] + [str(a) for a in args]
         if token:
             argv += ["--token", token]
+        return argv
+
+    def load_figures(self, name, returncode, stdout, stderr):
+        figures = parse_figures(stdout, check=self.options.check)
+        if returncode != 0 or f"{name}_rps" not in figures:
+            self.errors.append(f"{self.backend} {name}: {stderr.strip()[-600:]}")
+            log(f"ERRORS in {name}: {stderr.strip()[-600:]}")
+        return figures
+
+    def load(self, name, args, url=None, token=None, track_rss=True, timeout=3600):
+        """Runs kestra-bench-load; its figures, with the harness's peak RSS."""
+        argv = self.load_argv(name, args, url, token)
         measure = track_rss and url is None
         if measure:
             rss_before, _ = memory_mb(self.harness.pid)
             reset_peak(self.harness.pid)
         result = run_command(argv, timeout=timeout, check=False)
-        figures = parse_figures(result.stdout, check=self.options.check)
-        if result.returncode != 0 or f"{name}_rps" not in figures:
-            self.errors.append(f"{self.backend} {name}: {result.stderr.strip()[-600:]}")
-            log(f"ERRORS in {name}: {result.stderr.strip()[-600:]}")
+        figures = self.load_figures(name, result.returncode, result.stdout, result.stderr)
         if measure:
             rss_after, peak = memory_mb(self.harness.pid)
             figures[f"{name}_rss_peak"] = (peak, "MB")
@@ -350,6 +371,7 @@ class BackendRun:
         return figures
 
     def seed(self, tenant, integration, prefix, users, groups=(), ids_out=None, ids_count=100):
+        """Seeds `users` in `tenant` and `groups` (name, size); {group name: id}."""
         argv = [os.path.join(self.bench_bin, "kestra-bench-seed")] + self.store.tool_args() + [
             "--tenant", tenant, "--prefix", prefix, "--users", users,
             "--threads", 1 if self.backend == "sqlite" else POOL]
@@ -376,15 +398,22 @@ class BackendRun:
             self.raw_store.create()
             self.harness.start()
             log(f"{self.backend}: harness at {self.harness.url} (pid {self.harness.pid})")
-            self.base, self.token, integration_id = self.harness.integration(MAIN_TENANT, "bench")
-            self.sync_base, self.sync_token, _ = self.harness.integration(SYNC_TENANT, "bench-sync")
+            parts = self.options.only
             idle_start, _ = memory_mb(self.harness.pid)
-            self.prepare(integration_id)
+            if "issue6" in parts:
+                self.base, self.token, integration_id = self.harness.integration(MAIN_TENANT, "bench")
+                self.sync_base, self.sync_token, _ = self.harness.integration(SYNC_TENANT, "bench-sync")
+                self.prepare(integration_id)
+            if "noisy" in parts:
+                self.prepare_noisy()
             idle_seeded, _ = memory_mb(self.harness.pid)
             for run in range(1, self.options.runs + 1):
                 log(f"{self.backend}: run {run}/{self.options.runs}")
                 figures = {"rss_idle_start": (idle_start, "MB"), "rss_idle_seeded": (idle_seeded, "MB")}
-                self.measure(run, figures)
+                if "issue6" in parts:
+                    self.measure(run, figures)
+                if "noisy" in parts:
+                    self.measure_noisy(run, figures)
                 figures["rss_idle_after_run"] = (memory_mb(self.harness.pid)[0], "MB")
                 self.runs.append(figures)
         finally:
@@ -422,6 +451,72 @@ class BackendRun:
                                 url=self.peer.url, token=self.peer.token)
             log(f"{self.backend}: peer seeded with {p['main_users']} users in {time.time() - started:.0f} s "
                 f"({figures.get('peer_seed_rps', (0,))[0]:.0f} req/s)")
+
+    def prepare_noisy(self):
+        """Issue #19's two tenants, each with its own integration: A with
+        noisy_a_users users (their ids for the member PATCHes), a group of
+        noisy_group members and one of all of them (several MB to read);
+        B with noisy_b_users users to look up."""
+        p = self.p
+        started = time.time()
+        self.noisy_a_base, self.noisy_a_token, a_id = self.harness.integration(NOISY_A_TENANT, "noisy-a")
+        self.noisy_b_base, self.noisy_b_token, b_id = self.harness.integration(NOISY_B_TENANT, "noisy-b")
+        self.noisy_ids = os.path.join(self.state, "noisy-a-ids.txt")
+        groups = self.seed(NOISY_A_TENANT, a_id, "na", p["noisy_a_users"],
+                           [("noisy-small", p["noisy_group"]), ("noisy-large", p["noisy_a_users"])],
+                           ids_out=self.noisy_ids, ids_count=p["noisy_a_users"])
+        self.noisy_group_small, self.noisy_group_large = groups["noisy-small"], groups["noisy-large"]
+        self.seed(NOISY_B_TENANT, b_id, "nb", p["noisy_b_users"])
+        self.store.analyze()
+        log(f"{self.backend}: noisy tenants of {p['noisy_a_users']} and {p['noisy_b_users']} users "
+            f"in {time.time() - started:.0f} s")
+
+    def measure_noisy(self, run, figures):
+        """Issue #19: B's lookups idle and beside A's worst shapes; the 1 MB
+        PATCHes against a 1 MB POST."""
+        p = self.p
+        # 1. A's 1 MB writes, one at a time on an otherwise idle host.  Its
+        # POSTed users (1 MB of emails each) are the large users A's
+        # list_large shape pages through below.
+        big = self.load("noisy_big", ["--scenario", "big-writes", "--base", self.noisy_a_base, "--prefix", f"r{run}",
+                                      "--ids", self.noisy_ids, "--body-bytes", p["noisy_bytes"],
+                                      "--group-small", self.noisy_group_small, "--connections", 1,
+                                      "--requests", p["noisy_big"]], token=self.noisy_a_token)
+        figures.update(big)
+        for shape in ("patch_members_1mb", "patch_emails_1mb", "patch_unknown_members_1mb"):
+            ratio(figures, f"noisy_{shape}_vs_post", f"noisy_big_{shape}_p50", "noisy_big_post_1mb_p50")
+        # 2. B alone, at a steady modest rate.
+        lookup = ["--scenario", "lookup", "--base", self.noisy_b_base, "--prefix", "nb", "--users",
+                  p["noisy_b_users"], "--seed", run, "--connections", 2, "--rate", p["noisy_rate"]]
+        figures.update(self.load("noisy_b_idle", lookup + ["--duration", p["noisy_s"], "--warmup", 20],
+                                 token=self.noisy_b_token))
+        # 3. B again while A's clients loop over the shapes.
+        margin = 1.0
+        a_argv = self.load_argv("noisy_a", ["--scenario", "noisy", "--base", self.noisy_a_base,
+                                            "--prefix", f"r{run}", "--group-small", self.noisy_group_small,
+                                            "--group-large", self.noisy_group_large, "--ids", self.noisy_ids,
+                                            "--body-bytes", p["noisy_bytes"], "--hold", p["noisy_hold"],
+                                            "--stall-connections", p["noisy_stall"],
+                                            "--connections", p["noisy_a_conc"],
+                                            "--duration", p["noisy_s"] + 2 * margin], token=self.noisy_a_token)
+        rss_before, _ = memory_mb(self.harness.pid)
+        reset_peak(self.harness.pid)
+        noisy = subprocess.Popen(a_argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(margin)
+            figures.update(self.load("noisy_b_loaded", lookup + ["--duration", p["noisy_s"]],
+                                     token=self.noisy_b_token, track_rss=False))
+            out, err = noisy.communicate(timeout=600 + 10 * p["noisy_s"])
+        finally:
+            if noisy.poll() is None:
+                noisy.kill()
+                noisy.wait()
+        figures.update(self.load_figures("noisy_a", noisy.returncode, out, err))
+        _, peak = memory_mb(self.harness.pid)
+        figures["noisy_a_rss_peak"] = (peak, "MB")
+        figures["noisy_a_rss_growth"] = (max(0.0, peak - rss_before), "MB")
+        for q in ("p50", "p99"):
+            ratio(figures, f"noisy_b_{q}_loaded_vs_idle", f"noisy_b_loaded_{q}", f"noisy_b_idle_{q}")
 
     def measure(self, run, figures):
         p = self.p
@@ -511,6 +606,9 @@ TARGETS = [
     (r"group_read_excluded_\w+_p50", "<=", 2.0),
     (r"group_read_full_\w+_rss_growth", "<", 64.0),
     (r"(create|lookup)_c\d+_vs_peer", ">=", 10.0),
+    # issue #19: tenant B beside tenant A's worst shapes; 1 MB PATCH vs POST
+    (r"noisy_b_p(50|99)_loaded_vs_idle", "<=", 2.0),
+    (r"noisy_patch_(members|emails)_1mb_vs_post", "<=", 3.0),
 ]
 
 
@@ -574,7 +672,9 @@ def in_table(name, values):
     if name.endswith("_requests") or (name.endswith("_wall") and name != "okta_sync_wall"):
         return False
     if name.endswith("_rss_growth"):
-        return name.startswith("group_read_full_")
+        return name.startswith("group_read_full_") or name == "noisy_a_rss_growth"
+    if name.startswith("noisy_") and ("_rss_peak" in name or name.endswith("_rps")):
+        return name in ("noisy_b_idle_rps", "noisy_b_loaded_rps", "noisy_a_rss_peak")
     return True
 
 
@@ -638,6 +738,8 @@ def main():
     parser.add_argument("--backends", default="sqlite,postgres,mysql")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
     parser.add_argument("--runs", type=int)
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help="the parts to run: issue6 (the set of issue #6), noisy (issue #19's noisy neighbour)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--peer-script", default=os.path.join(os.path.dirname(ROOT), "shared", "peers",
                                                                "start-scimmy.sh"))
@@ -648,6 +750,9 @@ def main():
     profile = PROFILES[options.profile]
     options.runs = options.runs or profile["runs"]
     options.machine = machine()
+    options.only = {part.strip() for part in options.only.split(",") if part.strip()}
+    if not options.only or not options.only <= set(PARTS):
+        parser.error(f"--only takes some of {', '.join(PARTS)}")
     if options.no_peer or not os.path.exists(options.peer_script):
         if not options.no_peer:
             log(f"no SCIMMY peer script at {options.peer_script}: side-by-side figures skipped")
@@ -682,9 +787,14 @@ def main():
         if errors:
             status = 1
     if options.check and status == 0:
-        expected = [f"create_c{profile['conc'][0]}_rps", f"create_raw_c{profile['conc'][0]}_rps",
-                    f"lookup_c{profile['lookup_conc'][0]}_rps", f"transport_c{profile['lookup_conc'][0]}_rps",
-                    "okta_sync_wall"] + [f"group_read_excluded_{size_label(s)}_p50" for s in profile["group_sizes"]]
+        expected = []
+        if "issue6" in options.only:
+            expected += [f"create_c{profile['conc'][0]}_rps", f"create_raw_c{profile['conc'][0]}_rps",
+                         f"lookup_c{profile['lookup_conc'][0]}_rps", f"transport_c{profile['lookup_conc'][0]}_rps",
+                         "okta_sync_wall"] + [f"group_read_excluded_{size_label(s)}_p50" for s in profile["group_sizes"]]
+        if "noisy" in options.only:
+            expected += ["noisy_b_p50_loaded_vs_idle", "noisy_b_p99_loaded_vs_idle",
+                         "noisy_patch_members_1mb_vs_post", "noisy_patch_emails_1mb_vs_post"]
         for b, r in finished.items():
             missing = [n for n in expected if n not in r.runs[0]]
             if missing:

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The benchmark set of issue #6 on SQLite, PostgreSQL and MariaDB: builds
+# The benchmark set of issue #6, and issue #19's noisy-neighbour figure, on
+# SQLite, PostgreSQL and MariaDB: builds
 # Release in build-bench/, starts its own database servers (and the SCIMMY
 # peer, per backend), runs every load, prints a table, the targets and one
 # "name value unit" line per figure, and stops everything it started, also
 # on failure.  Not a test: nothing here is asserted in ctest.
 #   tests/bench/run.sh [--quick] [--backends sqlite,postgres,mysql] [--runs N] [--keep DIR]
+#                      [--only issue6,noisy]
 # --quick: small sizes, 1 run (development and smoke); default: the sizes of
 # the issue (100,000 users, groups up to 100,000 members), 3 runs.
+# --only noisy: only issue #19's noisy neighbour; --only issue6: only the set.
 # Environment: KESTRA_BENCH_BUILD (build dir), KESTRA_BENCH_PG_PORT /
 # KESTRA_BENCH_MYSQL_PORT (default 61440 / 61310), KESTRA_BENCH_PEER_DIR.
 set -euo pipefail
@@ -20,9 +23,10 @@ while [ $# -gt 0 ]; do
     --profile) profile=${2:?}; shift ;;
     --backends) backends=${2:?}; shift ;;
     --runs) driver_args+=(--runs "${2:?}"); shift ;;
+    --only) driver_args+=(--only "${2:?}"); shift ;;
     --keep) driver_args+=(--keep "$(realpath -m "${2:?}")"); shift ;;
     --no-peer) driver_args+=(--no-peer) ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift

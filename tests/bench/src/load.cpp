@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <optional>
 
 namespace {
@@ -35,12 +37,17 @@ using kestra::bench::Scenario;
 
 constexpr const char* kUsage =
     "usage: kestra-bench-load --url http://HOST:PORT --scenario NAME [--token T] [--connections N]\n"
-    "         [--requests N | --duration SECONDS] [--warmup N] [--name PREFIX]\n"
+    "         [--requests N | --duration SECONDS] [--warmup N] [--rate REQ_PER_S] [--name PREFIX]\n"
     "  get            --path /absolute/path?query [--expect STATUS]\n"
     "  create         --base SCIM_BASE --prefix P --body-file okta_create_user.json\n"
     "  lookup         --base SCIM_BASE --prefix P --users N [--seed S]\n"
     "  patch-members  --base SCIM_BASE --group ID --ids FILE [--ids-count N]   (a step: remove + add)\n"
-    "  okta-sync      --base SCIM_BASE --prefix P --body-file F --users U --groups G --members M\n";
+    "  okta-sync      --base SCIM_BASE --prefix P --body-file F --users U --groups G --members M\n"
+    "  noisy          --base SCIM_BASE --prefix P --group-small ID --group-large ID --ids FILE [--hold S]\n"
+    "                 [--body-bytes N] [--stall-connections N]   (tenant A's worst shapes, in turn)\n"
+    "  big-writes     --base SCIM_BASE --prefix P --ids FILE [--body-bytes N] [--group-small ID]\n"
+    "                 (a 1 MB POST and each 1 MB PATCH, one after the other)\n"
+    "  --rate: steps started per second over all connections (paced; default: as fast as answered)\n";
 
 constexpr std::uint64_t kBodyLimit = 1ULL << 30;
 
@@ -52,6 +59,11 @@ struct Recorder {
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
   std::string first_error;
+  std::map<std::pair<int, unsigned>, std::uint64_t> statuses;  // (label, status) -> answers
+
+  void status(int label, unsigned code) {
+    if (recording) ++statuses[{label, code}];
+  }
 
   void error(const std::string& why) {
     if (!recording) return;
@@ -81,7 +93,8 @@ class BeastSession final : public kestra::bench::Session {
     }
     http::request<http::string_body> message(http::string_to_verb(request.method), request.target, 11);
     message.set(http::field::host, host_);
-    if (!authorization_.empty()) message.set(http::field::authorization, authorization_);
+    const std::string& authorization = request.authorization.empty() ? authorization_ : request.authorization;
+    if (!authorization.empty()) message.set(http::field::authorization, authorization);
     if (!request.body.empty()) {
       message.set(http::field::content_type, "application/scim+json");
       message.body() = std::move(request.body);
@@ -100,7 +113,8 @@ class BeastSession final : public kestra::bench::Session {
 
     auto response = parser.release();
     Reply reply{response.result_int(), std::move(response.body()), false};
-    reply.ok = reply.status == request.expected;
+    reply.ok = reply.status == request.expected || (request.also_expected != 0 && reply.status == request.also_expected);
+    recorder_.status(request.label, reply.status);
     if (!response.keep_alive()) stream_.reset();
     if (recorder_.recording) {
       ++recorder_.requests;
@@ -114,6 +128,52 @@ class BeastSession final : public kestra::bench::Session {
   }
 
   void fail(const std::string& why) override { recorder_.error(why); }
+
+  net::awaitable<void> abandon(kestra::bench::Abandon abandon) override {
+    const Request& request = abandon.request;
+    const std::string& authorization = request.authorization.empty() ? authorization_ : request.authorization;
+    std::string raw = request.method + " " + request.target + " HTTP/1.1\r\nHost: " + host_ + "\r\n";
+    if (!authorization.empty()) raw += "Authorization: " + authorization + "\r\n";
+    const std::size_t length = abandon.declared_length ? abandon.declared_length : request.body.size();
+    if (length > 0) raw += "Content-Type: application/scim+json\r\nContent-Length: " + std::to_string(length) + "\r\n";
+    raw += "\r\n";
+    raw.append(request.body, 0, std::min(abandon.body_prefix, request.body.size()));
+    const auto hold = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(abandon.hold_s));
+    const auto until = Clock::now() + hold;
+
+    beast::error_code ec;
+    auto token = net::redirect_error(net::use_awaitable, ec);
+    std::vector<std::unique_ptr<beast::tcp_stream>> held;
+    for (int i = 0; i < abandon.connections; ++i) {
+      auto stream = std::make_unique<beast::tcp_stream>(io_);
+      co_await stream->async_connect(endpoints_, token);
+      if (ec) {
+        recorder_.error("abandon: connect: " + ec.message());
+        continue;
+      }
+      co_await net::async_write(stream->socket(), net::buffer(raw), token);
+      if (ec) {
+        recorder_.error("abandon: " + request.method + " " + request.target + ": write: " + ec.message());
+        continue;
+      }
+      if (abandon.read_answer) {
+        stream->expires_at(until);
+        beast::flat_buffer buffer;
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(kBodyLimit);
+        co_await http::async_read(*stream, buffer, parser, token);
+        stream->expires_never();
+        recorder_.status(request.label, ec ? 0 : parser.get().result_int());
+      } else {
+        recorder_.status(request.label, 0);
+      }
+      held.push_back(std::move(stream));
+    }
+    net::steady_timer timer(io_);
+    timer.expires_at(until);
+    co_await timer.async_wait(token);
+    if (recorder_.recording) recorder_.requests += static_cast<std::uint64_t>(abandon.connections);
+  }
 
  private:
   Reply failed(const std::string& why) {
@@ -144,14 +204,33 @@ struct Budget {
   }
 };
 
-net::awaitable<void> worker(kestra::bench::Session& session, Scenario& scenario, int phase, Budget& budget) {
-  while (const auto index = budget.take()) co_await scenario.step(session, phase, *index);
+// Paces steps: step K of a phase starts no earlier than K / rate seconds
+// after the phase began (rate 0: at once).
+struct Pace {
+  double rate = 0;
+  Clock::time_point started;
+  std::uint64_t first = 0;
+};
+
+net::awaitable<void> worker(kestra::bench::Session& session, Scenario& scenario, int phase, Budget& budget,
+                            Pace pace) {
+  while (const auto index = budget.take()) {
+    if (pace.rate > 0) {
+      net::steady_timer timer(co_await net::this_coro::executor);
+      timer.expires_at(pace.started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                          static_cast<double>(*index - pace.first) / pace.rate)));
+      beast::error_code ec;
+      co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+    co_await scenario.step(session, phase, *index);
+  }
 }
 
 // Runs steps of `phase` on every session until the budget is spent.
 void run_phase(net::io_context& io, std::vector<std::unique_ptr<BeastSession>>& sessions, Scenario& scenario,
-               int phase, Budget& budget) {
-  for (auto& session : sessions) net::co_spawn(io, worker(*session, scenario, phase, budget), net::detached);
+               int phase, Budget& budget, double rate) {
+  const Pace pace{rate, Clock::now(), budget.next};
+  for (auto& session : sessions) net::co_spawn(io, worker(*session, scenario, phase, budget, pace), net::detached);
   io.restart();
   io.run();
 }
@@ -177,9 +256,10 @@ int run(const Args& args) {
   const auto requests = args.number("requests", 0);
   const double duration = args.decimal("duration", 0);
   const auto warmup = args.number("warmup", 0);
+  const double rate = args.decimal("rate", 0);
   std::string name = args.text("name", args.required("scenario"));
   std::replace(name.begin(), name.end(), '-', '_');  // figure names are [A-Za-z0-9_.]
-  if (connections < 1 || requests < 0 || warmup < 0 || duration < 0) throw std::invalid_argument("counts must be positive");
+  if (connections < 1 || requests < 0 || warmup < 0 || duration < 0 || rate < 0) throw std::invalid_argument("counts must be positive");
   auto scenario = kestra::bench::make_scenario(args);
   const auto labels = scenario->labels();
   if (requests == 0 && duration == 0 && !scenario->phase_steps(0)) throw std::invalid_argument("give --requests or --duration");
@@ -201,7 +281,7 @@ int run(const Args& args) {
     const auto fixed = scenario->phase_steps(phase);
     if (phase == 0 && warmup > 0 && !fixed) {
       budget.end = static_cast<std::uint64_t>(warmup);
-      run_phase(io, sessions, *scenario, phase, budget);
+      run_phase(io, sessions, *scenario, phase, budget, rate);
     }
     recorder.recording = true;
     budget.end = fixed ? *fixed : (requests > 0 ? budget.next + static_cast<std::uint64_t>(requests) : UINT64_MAX);
@@ -209,7 +289,7 @@ int run(const Args& args) {
     if (!fixed && duration > 0) {
       budget.deadline = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
     }
-    run_phase(io, sessions, *scenario, phase, budget);
+    run_phase(io, sessions, *scenario, phase, budget, rate);
     wall_s += std::chrono::duration<double>(Clock::now() - started).count();
   }
 
@@ -222,6 +302,14 @@ int run(const Args& args) {
     print_figure(series + "_p50", kestra::bench::quantile(samples, 0.50) / 1000.0, "ms");
     print_figure(series + "_p99", kestra::bench::quantile(samples, 0.99) / 1000.0, "ms");
   }
+  if (scenario->counts_statuses()) {
+    for (const auto& [key, count] : recorder.statuses) {
+      const std::string& label = labels[static_cast<std::size_t>(key.first)];
+      print_figure((label.empty() ? name : name + "_" + label) + "_status_" + std::to_string(key.second),
+                   static_cast<double>(count), "count");
+    }
+  }
+  for (const auto& figure : scenario->figures()) print_figure(name + "_" + figure.name, figure.value, figure.unit);
   print_figure(name + "_wall", wall_s, "s");
   print_figure(name + "_requests", static_cast<double>(recorder.requests), "count");
   print_figure(name + "_errors", static_cast<double>(recorder.errors), "count");

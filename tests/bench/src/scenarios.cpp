@@ -1,6 +1,7 @@
 #include "scenarios.hpp"
 
 #include "naming.hpp"
+#include "scenario_util.hpp"
 
 #include <boost/json.hpp>
 
@@ -22,42 +23,11 @@ using boost::asio::awaitable;
 constexpr const char* kPatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 constexpr const char* kGroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
-std::string percent_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // Okta's existence check: GET ...?filter=ATTRIBUTE eq "VALUE"&startIndex=1&count=100.
 std::string eq_filter(const std::string& base, std::string_view resource, std::string_view attribute,
                       std::string_view value) {
   return base + "/" + std::string(resource) + "?filter=" +
          percent_encode(std::string(attribute) + " eq \"" + std::string(value) + "\"") + "&startIndex=1&count=100";
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// SplitMix64: a fixed, well-spread sequence of user picks per step index.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 // The total of a ListResponse, -1 when the body is not one.
@@ -67,14 +37,6 @@ std::int64_t total_results(const std::string& body) {
   const json::object* object = ec ? nullptr : doc.if_object();
   const json::value* total = object ? object->if_contains("totalResults") : nullptr;
   return total && total->is_int64() ? total->as_int64() : -1;
-}
-
-std::string id_of(const std::string& body) {
-  boost::system::error_code ec;
-  const json::value doc = json::parse(body, ec);
-  const json::object* object = ec ? nullptr : doc.if_object();
-  const json::value* id = object ? object->if_contains("id") : nullptr;
-  return id && id->is_string() ? std::string(id->as_string()) : std::string();
 }
 
 // Okta's POST /Users body (a captured payload) made unique per user.
@@ -271,6 +233,8 @@ std::unique_ptr<Scenario> make_scenario(const Args& args) {
   if (name == "lookup") return std::make_unique<LookupScenario>(args);
   if (name == "patch-members") return std::make_unique<PatchMembersScenario>(args);
   if (name == "okta-sync") return std::make_unique<OktaSyncScenario>(args);
+  if (name == "noisy") return make_noisy_scenario(args);
+  if (name == "big-writes") return make_big_writes_scenario(args);
   throw std::invalid_argument("unknown scenario '" + name + "'");
 }
 

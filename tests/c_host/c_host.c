@@ -147,7 +147,8 @@ static int call(const char *method, const char *suffix, const char *tenant, cons
     size_t i;
     const route_entry *route = NULL;
     kestra_pair params[3];
-    kestra_pair headers[2];
+    kestra_pair headers[3];
+    size_t header_count = 1;
     kestra_request req;
     kestra_response res;
     char path[512];
@@ -174,8 +175,16 @@ static int call(const char *method, const char *suffix, const char *tenant, cons
     params[2].value = str_of(integration);
     headers[0].name = str_of("Host");
     headers[0].value = str_of("c-host.example");
-    headers[1].name = str_of("Authorization");
-    headers[1].value = str_of(authorization ? authorization : "");
+    if (authorization) {
+        headers[header_count].name = str_of("Authorization");
+        headers[header_count].value = str_of(authorization);
+        ++header_count;
+    }
+    if (body && body[0] != '\0') {
+        headers[header_count].name = str_of("Content-Type");
+        headers[header_count].value = str_of("application/json");
+        ++header_count;
+    }
 
     memset(&req, 0, sizeof req);
     req.struct_size = sizeof req;
@@ -184,7 +193,7 @@ static int call(const char *method, const char *suffix, const char *tenant, cons
     req.query = str_of("");
     req.body = str_of(body ? body : "");
     req.headers = headers;
-    req.header_count = authorization ? 2 : 1;
+    req.header_count = header_count;
     req.path_params = params;
     req.path_param_count = 3;
     req.principal = (route->flags & KESTRA_ROUTE_ADMIN) ? principal : NULL;

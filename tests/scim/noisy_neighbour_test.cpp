@@ -66,28 +66,6 @@ HttpResponse patch(const Scim& scim, const std::string& path, json::array operat
   return scim.call("PATCH", path, json::serialize(patch_body(std::move(operations))));
 }
 
-// `count` users made through Bulk, 1000 at a time; their ids.
-std::vector<std::string> bulk_users(const Scim& scim, int count, const std::string& prefix) {
-  std::vector<std::string> ids;
-  for (int from = 0; from < count; from += 1000) {
-    json::array operations;
-    for (int i = from; i < std::min(count, from + 1000); ++i) {
-      operations.push_back(json::object{{"method", "POST"},
-                                        {"path", "/Users"},
-                                        {"bulkId", "u" + std::to_string(i)},
-                                        {"data", user_body(prefix + std::to_string(i) + "@acme.example")}});
-    }
-    const auto res = scim.post("/Bulk", json::object{{"schemas", json::array{kBulkRequestUrn}},
-                                                     {"Operations", std::move(operations)}});
-    const auto body = require_json(res, 200, "bulk users");
-    for (const auto& op : body.at("Operations").as_array()) {
-      BOOST_TEST_REQUIRE(str(op, "status") == "201", op);
-      const std::string location = str(op, "location");
-      ids.push_back(location.substr(location.rfind('/') + 1));
-    }
-  }
-  return ids;
-}
 
 // `members[display co "…" or …]` with `terms` terms.
 std::string display_filter(int terms, int salt) {
@@ -106,7 +84,7 @@ std::string display_filter(int terms, int salt) {
 // The node limit holds for the whole request: a PATCH and a Bulk.
 BOOST_AUTO_TEST_CASE(the_filter_node_limit_holds_for_a_whole_patch_and_bulk) {
   Neighbours n;
-  const auto members = bulk_users(n.noisy, 2000, "m");
+  const auto members = bulk_users(n.noisy, 2000, "m", "acme.example");
   const auto group = str(create(n.noisy, "/Groups", group_body("Everyone", members)), "id");
 
   json::array removes;
@@ -143,7 +121,7 @@ BOOST_AUTO_TEST_CASE(the_filter_node_limit_holds_for_a_whole_patch_and_bulk) {
 // reading them.
 BOOST_AUTO_TEST_CASE(a_patch_adding_many_values_is_linear) {
   Neighbours n;
-  const auto members = bulk_users(n.noisy, 50, "few");
+  const auto members = bulk_users(n.noisy, 50, "few", "acme.example");
   const auto group = str(create(n.noisy, "/Groups", group_body("Many", members)), "id");
 
   json::array ids;

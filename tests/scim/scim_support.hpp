@@ -155,6 +155,31 @@ inline std::string create_group(const Scim& scim, const std::string& name, const
   return str(create(scim, "/Groups", group_body(name, members)), "id");
 }
 
+// Creates n users (userName prefix<i>@domain) in Bulk requests of at most
+// 500 operations; their ids, in order.
+inline std::vector<std::string> bulk_users(const Scim& scim, int n, const std::string& prefix,
+                                           const std::string& domain = "example.com") {
+  std::vector<std::string> ids;
+  for (int from = 0; from < n; from += 500) {
+    boost::json::array operations;
+    for (int i = from; i < std::min(n, from + 500); ++i) {
+      operations.push_back(boost::json::object{{"method", "POST"},
+                                               {"path", "/Users"},
+                                               {"bulkId", "u" + std::to_string(i)},
+                                               {"data", user_body(prefix + std::to_string(i) + "@" + domain)}});
+    }
+    const auto res = scim.post("/Bulk", boost::json::object{{"schemas", boost::json::array{kBulkRequestUrn}},
+                                                            {"Operations", std::move(operations)}});
+    const auto body = require_json(res, 200, "POST /Bulk");
+    for (const auto& op : body.at("Operations").as_array()) {
+      BOOST_TEST_REQUIRE(str(op, "status") == "201", boost::json::serialize(op));
+      const std::string location = str(op, "location");
+      ids.push_back(location.substr(location.rfind('/') + 1));
+    }
+  }
+  return ids;
+}
+
 // GET that must answer 200 with a JSON object.
 inline boost::json::object get_json(const Scim& scim, const std::string& path) {
   return require_json(scim.get(path), 200, "GET " + path);

@@ -95,28 +95,6 @@ std::string get_head(const std::string& target, const Headers& headers = {}) {
   return head + "\r\n";
 }
 
-// Creates n users in Bulk requests of at most 500; their ids.
-std::vector<std::string> bulk_users(const Scim& scim, int n, const std::string& prefix) {
-  std::vector<std::string> ids;
-  for (int from = 0; from < n; from += 500) {
-    json::array operations;
-    for (int i = from; i < std::min(n, from + 500); ++i) {
-      operations.push_back(json::object{{"method", "POST"},
-                                        {"path", "/Users"},
-                                        {"bulkId", "u" + std::to_string(i)},
-                                        {"data", user_body(prefix + std::to_string(i) + "@example.com")}});
-    }
-    const auto res = scim.post("/Bulk", json::object{{"schemas", json::array{kBulkRequestUrn}},
-                                                     {"Operations", std::move(operations)}});
-    const auto body = require_json(res, 200, "POST /Bulk");
-    for (const auto& op : body.at("Operations").as_array()) {
-      BOOST_TEST_REQUIRE(str(op, "status") == "201", json::serialize(op));
-      const std::string location = str(op, "location");
-      ids.push_back(location.substr(location.rfind('/') + 1));
-    }
-  }
-  return ids;
-}
 
 bool log_count_reaches(const HarnessProcess& harness, std::string_view needle, std::size_t count) {
   const auto deadline = Clock::now() + 30s;

@@ -14,26 +14,6 @@ namespace {
 // Enough members for a body well past one 64 KiB piece.
 constexpr int kMembers = 700;
 
-// Creates n users in one Bulk request; their ids.
-std::vector<std::string> bulk_users(const Scim& scim, int n, const std::string& prefix) {
-  json::array operations;
-  for (int i = 0; i < n; ++i) {
-    operations.push_back(json::object{{"method", "POST"},
-                                      {"path", "/Users"},
-                                      {"bulkId", "u" + std::to_string(i)},
-                                      {"data", user_body(prefix + std::to_string(i) + "@example.com")}});
-  }
-  const auto res = scim.post("/Bulk", json::object{{"schemas", json::array{kBulkRequestUrn}},
-                                                   {"Operations", std::move(operations)}});
-  const auto body = require_json(res, 200, "POST /Bulk");
-  std::vector<std::string> ids;
-  for (const auto& op : body.at("Operations").as_array()) {
-    BOOST_TEST_REQUIRE(str(op, "status") == "201", json::serialize(op));
-    const std::string location = str(op, "location");
-    ids.push_back(location.substr(location.rfind('/') + 1));
-  }
-  return ids;
-}
 
 struct World {
   HarnessProcess harness{module_options({"acme"})};

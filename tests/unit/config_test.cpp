@@ -105,6 +105,16 @@ const RefusedCase kRefused[] = {
     {"rate not a number", {kTenants, {"kestra.scim.rate-limit.requests-per-second", "fast"}},
      "kestra.scim.rate-limit.requests-per-second"},
     {"burst below one", {kTenants, {"kestra.scim.rate-limit.burst", "0.5"}}, "kestra.scim.rate-limit.burst must be at least 1"},
+    {"failed-auth burst below one", {kTenants, {"kestra.scim.rate-limit.failed-auth-burst", "0"}},
+     "kestra.scim.rate-limit.failed-auth-burst"},
+    {"tenant share above one", {kTenants, {"kestra.scim.fair-share.tenant", "1.5"}},
+     "kestra.scim.fair-share.tenant is a fraction of the sessions: at most 1"},
+    {"integration share zero", {kTenants, {"kestra.scim.fair-share.integration", "0"}},
+     "kestra.scim.fair-share.integration"},
+    {"fair share switch not a boolean", {kTenants, {"kestra.scim.fair-share.enabled", "maybe"}},
+     "kestra.scim.fair-share.enabled must be true or false"},
+    {"string length zero", {kTenants, {"kestra.scim.limits.string-max-length", "0"}},
+     "kestra.scim.limits.string-max-length"},
     {"domain claim without a tenant", {kTenants, {"kestra.scim.domain-claims", "=acme.example"}}, "TENANT=DOMAIN"},
     {"domain claim without '='", {kTenants, {"kestra.scim.domain-claims", "acme.example"}}, "TENANT=DOMAIN"},
     {"domain claim of a bad domain", {kTenants, {"kestra.scim.domain-claims", "acme=acme..example"}},
@@ -246,6 +256,37 @@ BOOST_AUTO_TEST_CASE(rate_limit_has_a_default_and_can_be_set) {
   BOOST_TEST(!set->rate_limit.enabled);
   BOOST_TEST(set->rate_limit.requests_per_second == 0.5);
   BOOST_TEST(set->rate_limit.burst == 20.0);
+}
+
+BOOST_AUTO_TEST_CASE(noisy_neighbour_limits_have_defaults_and_can_be_set) {
+  MapConfig source;
+  source.values = {kTenants, {"kestra.scim.datasource.pool-size", "8"}};
+  auto defaults = kestra::app::load_config(source);
+  BOOST_REQUIRE(defaults.has_value());
+  BOOST_TEST(defaults->fair_share.per_tenant == 6u);  // 0.75 of 8
+  BOOST_TEST(defaults->fair_share.per_integration == 6u);
+  BOOST_TEST(defaults->failed_auth_limit.requests_per_second == 1.0);
+  BOOST_TEST(defaults->failed_auth_limit.burst == 20.0);
+  BOOST_TEST(defaults->max_string_chars == 16384u);
+  BOOST_TEST(defaults->list_max_bytes == 8388608u);
+  source.values = {kTenants,
+                   {"kestra.scim.datasource.pool-size", "8"},
+                   {"kestra.scim.fair-share.tenant", "0.5"},
+                   {"kestra.scim.fair-share.integration", "0.25"},
+                   {"kestra.scim.rate-limit.failed-auth-per-second", "0.5"},
+                   {"kestra.scim.rate-limit.failed-auth-burst", "5"},
+                   {"kestra.scim.limits.string-max-length", "100"},
+                   {"kestra.scim.limits.list-max-bytes", "1000"}};
+  auto set = kestra::app::load_config(source);
+  BOOST_REQUIRE(set.has_value());
+  BOOST_TEST(set->fair_share.per_tenant == 4u);
+  BOOST_TEST(set->fair_share.per_integration == 2u);
+  BOOST_TEST(set->failed_auth_limit.requests_per_second == 0.5);
+  BOOST_TEST(set->failed_auth_limit.burst == 5.0);
+  BOOST_TEST(set->max_string_chars == 100u);
+  BOOST_TEST(set->list_max_bytes == 1000u);
+  source.values["kestra.scim.fair-share.enabled"] = "false";
+  BOOST_TEST(kestra::app::load_config(source)->fair_share.per_tenant > 1000000u);
 }
 
 BOOST_AUTO_TEST_CASE(pool_follows_the_hosts_worker_count_unless_set) {

@@ -44,17 +44,25 @@ Result<bool> boolean(const ConfigSource& source, std::string_view key, bool fall
   return Error::invalid(std::string(key) + " must be true or false, not '" + *text + "'");
 }
 
+// A token bucket's rate and burst under two keys; the burst at least 1.
+Result<void> load_bucket(const ConfigSource& source, std::string_view rate_key, std::string_view burst_key,
+                         provisioning::RateLimit& limit) {
+  auto rate = positive_number(source, rate_key, limit.requests_per_second);
+  if (!rate) return rate.error();
+  auto burst = positive_number(source, burst_key, limit.burst);
+  if (!burst) return burst.error();
+  if (*burst < 1) return Error::invalid(std::string(burst_key) + " must be at least 1");
+  limit.requests_per_second = *rate;
+  limit.burst = *burst;
+  return {};
+}
+
 // kestra.scim.rate-limit.*: requests per integration (a token bucket each).
 Result<void> load_rate_limit(const ConfigSource& source, provisioning::RateLimit& limit) {
   auto enabled = boolean(source, "kestra.scim.rate-limit.enabled", limit.enabled);
   if (!enabled) return enabled.error();
-  auto rate = positive_number(source, "kestra.scim.rate-limit.requests-per-second", limit.requests_per_second);
-  if (!rate) return rate.error();
-  auto burst = positive_number(source, "kestra.scim.rate-limit.burst", limit.burst);
-  if (!burst) return burst.error();
-  if (*burst < 1) return Error::invalid("kestra.scim.rate-limit.burst must be at least 1");
-  limit = {*enabled, *rate, *burst};
-  return {};
+  limit.enabled = *enabled;
+  return load_bucket(source, "kestra.scim.rate-limit.requests-per-second", "kestra.scim.rate-limit.burst", limit);
 }
 
 constexpr std::size_t kNoShareLimit = static_cast<std::size_t>(-1);
@@ -69,13 +77,8 @@ Result<double> share(const ConfigSource& source, std::string_view key) {
 
 // kestra.scim.rate-limit.failed-auth-*: failed authentications per client address.
 Result<void> load_failed_auth_limit(const ConfigSource& source, provisioning::RateLimit& limit) {
-  auto rate = positive_number(source, "kestra.scim.rate-limit.failed-auth-per-second", limit.requests_per_second);
-  if (!rate) return rate.error();
-  auto burst = positive_number(source, "kestra.scim.rate-limit.failed-auth-burst", limit.burst);
-  if (!burst) return burst.error();
-  if (*burst < 1) return Error::invalid("kestra.scim.rate-limit.failed-auth-burst must be at least 1");
-  limit = {true, *rate, *burst};
-  return {};
+  return load_bucket(source, "kestra.scim.rate-limit.failed-auth-per-second", "kestra.scim.rate-limit.failed-auth-burst",
+                     limit);
 }
 
 // A limit: a whole number from 1 to `most` (never unlimited).

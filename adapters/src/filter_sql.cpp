@@ -827,7 +827,10 @@ int nesting(std::string_view sql) {
 std::string member_display_sql(std::string_view alias) { return replace_all(kMemberDisplay, "{m}", alias); }
 
 std::string member_rows_sql(std::string_view group_param) {
-  return "(SELECT m.member_id, m.member_type, " + member_display_sql("m") +
+  // DISTINCT (member_id is unique in a group, so it changes nothing) keeps
+  // PostgreSQL and SQLite from pulling the subquery up into its reader,
+  // which would copy the display lookup into every term again.
+  return "(SELECT DISTINCT m.member_id, m.member_type, " + member_display_sql("m") +
          " AS display FROM scim_group_members m WHERE m.group_id = " + std::string(group_param) + ") d";
 }
 

@@ -113,12 +113,15 @@ class BeastSession final : public kestra::bench::Session {
 
     auto response = parser.release();
     Reply reply{response.result_int(), std::move(response.body()), false};
-    reply.ok = reply.status == request.expected || (request.also_expected != 0 && reply.status == request.also_expected);
+    const bool refused = request.may_be_refused && reply.status == 429 && request.expected != 429 &&
+                         request.also_expected != 429;
+    reply.ok = reply.status == request.expected || (request.also_expected != 0 && reply.status == request.also_expected) ||
+               refused;
     recorder_.status(request.label, reply.status);
     if (!response.keep_alive()) stream_.reset();
     if (recorder_.recording) {
       ++recorder_.requests;
-      if (reply.ok) recorder_.latencies_us[static_cast<std::size_t>(request.label)].push_back(elapsed_us);
+      if (reply.ok && !refused) recorder_.latencies_us[static_cast<std::size_t>(request.label)].push_back(elapsed_us);
     }
     if (!reply.ok) {
       recorder_.error(request.method + " " + request.target + " answered " + std::to_string(reply.status) + ": " +

@@ -22,6 +22,8 @@ struct Request {
   unsigned expected = 200;
   unsigned also_expected = 0;  // a second accepted status (0: none), e.g. 429 beside 401
   std::string authorization{};  // replaces the session's own when not empty
+  // 429 (past the tenant's fair share) is an answer: counted, not timed, no error.
+  bool may_be_refused = false;
 };
 
 // Requests whose answers are not awaited: Session::abandon opens

@@ -31,6 +31,8 @@ class Dialect {
   // Whether a WITH clause may hold INSERTs (PostgreSQL): the rows of a new
   // resource then go in with one statement, one round trip, no BEGIN.
   virtual bool has_writable_ctes() const { return false; }
+  // json_to_recordset(CAST(:text AS json)): many rows in one bound parameter.
+  virtual bool reads_json_recordsets() const { return false; }
 
   // The database, for error messages (never a password).
   virtual std::string describe() const = 0;

@@ -76,6 +76,7 @@ class PostgresDialect final : public Dialect {
 
   std::string_view name() const override { return "postgres"; }
   bool has_writable_ctes() const override { return true; }
+  bool reads_json_recordsets() const override { return true; }
 
   std::string describe() const override { return description_; }
 
@@ -90,6 +91,9 @@ class PostgresDialect final : public Dialect {
     sql << "SELECT set_config('client_min_messages', 'warning', false)", soci::into(ignored);
     sql << "SELECT set_config('default_transaction_isolation', 'read committed', false)", soci::into(ignored);
     sql << "SELECT set_config('statement_timeout', :ms, false)", soci::use(timeout, "ms"), soci::into(ignored);
+    // Short statements only: compiling one with LLVM (a filter of many terms
+    // looks costly to the planner) took 10 s where running it takes 0.4 s.
+    sql << "SELECT set_config('jit', 'off', false)", soci::into(ignored);
     if (!schema_.empty()) {
       sql << "SELECT set_config('search_path', quote_ident(:schema), false)", soci::use(schema_, "schema"),
           soci::into(ignored);

@@ -221,12 +221,24 @@ struct ValueInsert {
   }
 };
 
+std::string values_json(const std::vector<UserValue>& values);
+
 // Replaces the user's rows in scim_user_values: one cached insert.  A
 // `fresh` user, inserted by this transaction, has no rows to delete.
-void write_values(StatementCache& statements, soci::session& sql, const std::string& id, const UserColumns& c,
-                  bool fresh = false) {
+void write_values(const Dialect& dialect, StatementCache& statements, soci::session& sql, const std::string& id,
+                  const UserColumns& c, bool fresh = false) {
   if (!fresh) sql << "DELETE FROM scim_user_values WHERE user_id = :id", soci::use(id, "id");
   if (c.values.empty()) return;
+  if (c.values.size() > 1 && dialect.reads_json_recordsets()) {
+    // Every row in one statement: 14,000 emails are one round trip, not 14,000.
+    const std::string rows = values_json(c.values);
+    sql << "INSERT INTO scim_user_values (user_id, attribute, position, value, value_key, type, is_primary, display) "
+           "SELECT :id, v.attribute, v.position, v.value, v.value_key, v.type, v.is_primary, v.display "
+           "FROM json_to_recordset(CAST(:user_values AS json)) AS v(attribute text, position integer, value text, "
+           "value_key text, type text, is_primary smallint, display text)",
+        soci::use(id, "id"), soci::use(rows, "user_values");
+    return;
+  }
   auto& insert = statements.get<ValueInsert>(
       sql,
       "INSERT INTO scim_user_values (user_id, attribute, position, value, value_key, type, is_primary, display) "
@@ -530,7 +542,7 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
         }
         if (stored_name != user.user_name || stored_resource != user.resource_json || owner.empty()) {
           update_user(sql, scope.tenant_id, id, user, *columns, now);
-          write_values(statements, sql, id, *columns);
+          write_values(dialect_, statements, sql, id, *columns);
         }
       } else {
         // A new id: no values, external id or binding to replace.
@@ -540,7 +552,7 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
           raced = true;
           return user_name_taken(user);
         }
-        write_values(statements, sql, id, *columns, true);
+        write_values(dialect_, statements, sql, id, *columns, true);
         insert_access(statements, sql, scope, id, user.active, now);
       }
       write_external_id(statements, sql, scope.integration_id, "User", id, user.external_id, !exists);
@@ -622,7 +634,7 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
       if (!support::unless_duplicate(dialect_, [&] { update_user(sql, scope.tenant_id, id, user, *columns, now); })) {
         return Error::conflict("userName '" + user.user_name + "' belongs to another user");
       }
-      write_values(session->statements(), sql, id, *columns);
+      write_values(dialect_, session->statements(), sql, id, *columns);
     }
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto roles = write_roles(sql, scope, id, user, false, now, entry);

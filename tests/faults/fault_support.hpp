@@ -81,9 +81,11 @@ inline HarnessOptions fault_options(std::shared_ptr<ScratchDatabase> database, c
       std::to_string(database->backend() == Backend::Postgres ? timeout_s : timeout_s * 1000);
   options.extra_yaml = database->harness_yaml(host_port, "connectTimeout=" + timeout + "&socketTimeout=" + timeout) +
                        "kestra.scim.datasource.statement-timeout: " + std::to_string(timeout_s) + "s\n"
-                       // Load and the check after it outrun the default 500 req/s:
-                       // a 429 there would read as a lost write.
-                       "kestra.scim.rate-limit.enabled: false\n";
+                       // Load and the check after it outrun the default 500 req/s
+                       // and one tenant's share of the sessions: a 429 there
+                       // would read as a lost write.
+                       "kestra.scim.rate-limit.enabled: false\n"
+                       "kestra.scim.fair-share.enabled: false\n";
   options.database = std::move(database);
   return options;
 }

@@ -28,6 +28,12 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 namespace data = boost::unit_test::data;
 
+#ifdef __SANITIZE_THREAD__
+constexpr bool kRssIsMeasurable = false;
+#else
+constexpr bool kRssIsMeasurable = true;
+#endif
+
 namespace {
 
 // Far below the 60 s read timeout a request stuck behind a slow client waits.
@@ -175,7 +181,7 @@ BOOST_AUTO_TEST_CASE(clients_that_do_not_read_hold_no_worker_and_are_closed_afte
     BOOST_TEST(stats.at("written").as_int64() == pieces);
     BOOST_TEST(stats.at("status").as_int64() == 0);
     // 128 MiB went out to clients that took almost none of it: not held in memory.
-    BOOST_TEST(harness.rss_bytes() < rss_before + 64 * mib);
+    if (kRssIsMeasurable) BOOST_TEST(harness.rss_bytes() < rss_before + 64 * mib);
 
     // The write timeout closes each stalled connection, its body cut short.
     BOOST_TEST(log_count_reaches(harness, write_timeout_log, stalled_count));
@@ -347,8 +353,11 @@ BOOST_AUTO_TEST_CASE(many_large_bodies_do_not_grow_memory_past_the_cap) {
     }
     BOOST_TEST(admitted <= 4);
     BOOST_TEST(busy >= 1);
-    // Thirty bodies read whole would be +297 MB.
-    BOOST_TEST(harness.rss_bytes() < rss_before + 100 * mib, "RSS grew by " << (harness.rss_bytes() - rss_before));
+    // Thirty bodies read whole would be +297 MB.  ThreadSanitizer's shadow
+    // memory multiplies what the harness touches: no measure there.
+    if (kRssIsMeasurable) {
+        BOOST_TEST(harness.rss_bytes() < rss_before + 100 * mib, "RSS grew by " << (harness.rss_bytes() - rss_before));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(an_in_flight_cap_below_the_body_limit_is_refused_at_start) {

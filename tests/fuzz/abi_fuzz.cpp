@@ -150,7 +150,7 @@ Reply Host::call(std::string_view method, std::string_view path, std::string_vie
     if ((route.method != "*" && route.method != method) || route.admin != admin) continue;
     if (!match(route.path_template, path, params)) continue;
     std::vector<kestra_pair> headers = {{str("Authorization"), str(authorization)},
-                                        {str("Content-Type"), str("application/scim+json")}};
+                                        {str("Content-Type"), str(admin ? "application/json" : "application/scim+json")}};
     std::vector<kestra_pair> path_params;
     for (const auto& [name, value] : params) path_params.push_back({str(name), str(value)});
     const kestra_str tenant = str("acme");

@@ -93,19 +93,26 @@ Result<void> read_limit(const ConfigSource& source, std::string_view key, std::s
   return {};
 }
 
+// The items of a comma-separated text, trimmed, empty ones left out.
+std::vector<std::string_view> list_items(std::string_view text) {
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
 // kestra.scim.domain-claims: a list of "TENANT=DOMAIN" (a sequence, or one
 // comma-separated text).
 Result<void> load_domain_claims(const ConfigSource& source, std::vector<ports::DomainClaim>& claims) {
   const auto text = source.get("kestra.scim.domain-claims");
   if (!text) return {};
-  std::string_view rest = *text;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.empty()) continue;
+  for (std::string_view item : list_items(*text)) {
     const auto equals = item.find('=');
     if (equals == std::string_view::npos || equals == 0) {
       return Error::invalid("kestra.scim.domain-claims: '" + std::string(item) +
@@ -131,14 +138,7 @@ Result<void> load_list(const ConfigSource& source, std::string_view key, Normali
   const auto text = source.get(key);
   if (!text) return {};
   std::vector<std::string> items;
-  std::string_view rest = *text;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.empty()) continue;
+  for (std::string_view item : list_items(*text)) {
     auto normalized = normalize(item);
     if (!normalized) return Error::invalid(std::string(key) + ": " + normalized.error().detail);
     if (std::find(items.begin(), items.end(), *normalized) == items.end()) items.push_back(std::move(*normalized));

@@ -4,12 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.hpp"
+#include "kestra/test/raw_client.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -20,46 +16,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// A client that sends bytes when told to, for slow and idle clients.
-class RawClient {
-public:
-    explicit RawClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-            throw std::runtime_error("cannot connect to the harness");
-    }
-    ~RawClient() { ::close(fd_); }
-    RawClient(const RawClient&) = delete;
-    RawClient& operator=(const RawClient&) = delete;
-
-    void send(std::string_view bytes) { (void)::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
-
-    // Whether the server has sent something (or closed) within `wait`.
-    bool readable(std::chrono::milliseconds wait) {
-        pollfd p{fd_, POLLIN, 0};
-        return ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
-    }
-
-    // Everything until the server closes, or `limit` passes.
-    std::string read_all(std::chrono::milliseconds limit) {
-        std::string out;
-        const auto deadline = Clock::now() + limit;
-        char chunk[4096];
-        while (Clock::now() < deadline && readable(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()))) {
-            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (n <= 0) break;
-            out.append(chunk, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-
-private:
-    int fd_;
-};
 
 HarnessOptions with_yaml(const std::string& yaml) {
     HarnessOptions options = echo_options();

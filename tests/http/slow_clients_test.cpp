@@ -8,12 +8,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.hpp"
+#include "kestra/test/raw_client.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,74 +35,6 @@ namespace {
 // Far below the 60 s read timeout a request stuck behind a slow client waits.
 constexpr auto prompt = 10s;
 constexpr std::uint64_t mib = 1024 * 1024;
-
-class RawClient {
-public:
-    // receive_buffer > 0: a small SO_RCVBUF, so that little of a response fits in the socket.
-    explicit RawClient(std::uint16_t port, int receive_buffer = 0) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        if (fd_ < 0) throw std::runtime_error("socket failed");
-        if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-        const timeval send_limit{20, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof send_limit);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-            throw std::runtime_error("cannot connect to the harness");
-    }
-    ~RawClient() { ::close(fd_); }
-    RawClient(const RawClient&) = delete;
-    RawClient& operator=(const RawClient&) = delete;
-
-    // False when the server closed (or stopped reading for 20 s) first.
-    bool send(std::string_view bytes) {
-        while (!bytes.empty()) {
-            const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (n <= 0) return false;
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return true;
-    }
-
-    // Everything until the server closes (closed = true) or `limit` passes.
-    std::string read_all(std::chrono::milliseconds limit, bool& closed) {
-        std::string out;
-        closed = false;
-        const auto deadline = Clock::now() + limit;
-        char chunk[65536];
-        while (Clock::now() < deadline) {
-            pollfd p{fd_, POLLIN, 0};
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            if (::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(1, left.count()))) <= 0) continue;
-            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (n <= 0) {
-                closed = true;
-                break;
-            }
-            out.append(chunk, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-
-    // Reads until the head of a response has arrived (or `limit` passes).
-    std::string read_head(std::chrono::milliseconds limit) {
-        std::string out;
-        const auto deadline = Clock::now() + limit;
-        char chunk[4096];
-        while (out.find("\r\n\r\n") == std::string::npos && Clock::now() < deadline) {
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, 50) <= 0) continue;
-            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (n <= 0) break;
-            out.append(chunk, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-
-private:
-    int fd_;
-};
 
 // The raw answer to GET target on a new connection, or "" when none came within `prompt`.
 std::string answer_of(std::uint16_t port, std::string_view target, const Headers& headers = {}) {
@@ -137,15 +65,6 @@ boost::json::object stats_of(const HarnessProcess& harness, std::string_view tar
 }
 
 // Waits (up to 30 s) until the log holds `count` lines with needle.
-bool log_count_reaches(const HarnessProcess& harness, std::string_view needle, std::size_t count) {
-    const auto deadline = Clock::now() + 30s;
-    while (count_of(harness.log(), needle) < count) {
-        if (Clock::now() > deadline) return false;
-        std::this_thread::sleep_for(50ms);
-    }
-    return true;
-}
-
 constexpr std::string_view write_timeout_log = "client took no response bytes within the write timeout";
 
 }  // namespace
@@ -184,7 +103,7 @@ BOOST_AUTO_TEST_CASE(clients_that_do_not_read_hold_no_worker_and_are_closed_afte
     if (kRssIsMeasurable) BOOST_TEST(harness.rss_bytes() < rss_before + 64 * mib);
 
     // The write timeout closes each stalled connection, its body cut short.
-    BOOST_TEST(log_count_reaches(harness, write_timeout_log, stalled_count));
+    BOOST_TEST(harness.wait_for_log(write_timeout_log, 30s, stalled_count));
     for (auto& client : stalled) {
         bool closed = false;
         const std::string wire = client->read_all(prompt, closed);

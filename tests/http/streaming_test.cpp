@@ -6,16 +6,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.hpp"
+#include "kestra/test/raw_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -43,68 +39,6 @@ std::string stream_target(int pieces, int size, bool fail = false) {
     return "/fixture/stream?pieces=" + std::to_string(pieces) + "&size=" + std::to_string(size) +
            (fail ? "&fail=1" : "");
 }
-
-// A client that sees the bytes on the wire.
-class RawClient {
-public:
-    explicit RawClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-            throw std::runtime_error("cannot connect to the harness");
-    }
-    ~RawClient() { close(); }
-    RawClient(const RawClient&) = delete;
-    RawClient& operator=(const RawClient&) = delete;
-
-    void send(std::string_view bytes) { (void)::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
-
-    void get(std::string_view target) {
-        send("GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    }
-
-    // Everything until the server closes (closed = true), or `limit` passes.
-    std::string read_all(std::chrono::milliseconds limit, bool& closed) {
-        std::string out;
-        closed = false;
-        const auto deadline = Clock::now() + limit;
-        char chunk[65536];
-        while (Clock::now() < deadline) {
-            pollfd p{fd_, POLLIN, 0};
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            if (::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(1, left.count()))) <= 0) continue;
-            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (n <= 0) {
-                closed = true;
-                break;
-            }
-            out.append(chunk, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-
-    // Reads at least n bytes (or until the server closes).
-    std::string read_some(std::size_t n) {
-        std::string out;
-        char chunk[4096];
-        while (out.size() < n) {
-            const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (got <= 0) break;
-            out.append(chunk, static_cast<std::size_t>(got));
-        }
-        return out;
-    }
-
-    void close() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
 
 boost::json::object stream_stats(const HarnessProcess& harness) {
     return json_object(get(harness, "/fixture/stream-stats"));

@@ -4,15 +4,11 @@
 // timeout closes them.  A request without a valid token is answered 401
 // before its (large) body is read.
 #define BOOST_TEST_MODULE scim_slow_client
+#include "kestra/test/raw_client.hpp"
 #include "scim_support.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -29,61 +25,9 @@ namespace {
 // Far below the 60 s read timeout a request stuck behind a slow client waits.
 constexpr auto prompt = 10s;
 
-class RawClient {
- public:
-  // A small receive buffer: little of a response fits in the socket.
-  explicit RawClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    if (fd_ < 0) throw std::runtime_error("socket failed");
-    const int receive_buffer = 4096;
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-    const timeval send_limit{20, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof send_limit);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-      throw std::runtime_error("cannot connect to the harness");
-  }
-  ~RawClient() { ::close(fd_); }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-
-  void send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return;
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
-
-  // Everything until the server closes (closed = true) or `limit` passes.
-  std::string read_all(std::chrono::milliseconds limit, bool& closed) {
-    std::string out;
-    closed = false;
-    const auto deadline = Clock::now() + limit;
-    char chunk[65536];
-    while (Clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(1, left.count()))) <= 0) continue;
-      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n <= 0) {
-        closed = true;
-        break;
-      }
-      out.append(chunk, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
-
- private:
-  int fd_;
-};
-
 // The raw answer to one request on a new connection ("" when none came within `prompt`).
 std::string answer_of(std::uint16_t port, const std::string& head) {
-  RawClient client(port);
+  RawClient client(port, 4096);
   client.send(head);
   bool closed = false;
   return client.read_all(prompt, closed);
@@ -95,18 +39,6 @@ std::string get_head(const std::string& target, const Headers& headers = {}) {
   return head + "\r\n";
 }
 
-
-bool log_count_reaches(const HarnessProcess& harness, std::string_view needle, std::size_t count) {
-  const auto deadline = Clock::now() + 30s;
-  while (true) {
-    const std::string log = harness.log();
-    std::size_t found = 0;
-    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++found;
-    if (found >= count) return true;
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-}
 
 HarnessOptions two_workers_short_write_timeout() {
   auto options = module_options({"acme", "beta"});
@@ -134,7 +66,7 @@ BOOST_AUTO_TEST_CASE(clients_that_never_read_a_large_group_block_no_other_tenant
   constexpr int stalled_count = 4;  // twice the workers
   std::vector<std::unique_ptr<RawClient>> stalled;
   for (int i = 0; i < stalled_count; ++i) {
-    stalled.push_back(std::make_unique<RawClient>(harness.port()));
+    stalled.push_back(std::make_unique<RawClient>(harness.port(), 4096));
     stalled.back()->send(stalled_request);
   }
 
@@ -148,7 +80,7 @@ BOOST_AUTO_TEST_CASE(clients_that_never_read_a_large_group_block_no_other_tenant
                  .starts_with("HTTP/1.1 200"));
 
   // The write timeout closes each stalled connection, its body cut short.
-  BOOST_TEST(log_count_reaches(harness, "client took no response bytes within the write timeout", stalled_count));
+  BOOST_TEST(harness.wait_for_log("client took no response bytes within the write timeout", 30s, stalled_count));
   for (auto& client : stalled) {
     bool closed = false;
     const std::string wire = client->read_all(prompt, closed);
@@ -187,7 +119,7 @@ BOOST_AUTO_TEST_CASE(a_large_body_without_a_valid_token_is_401_before_it_is_read
       BOOST_TEST_REQUIRE(reference.status == 401u);
       std::vector<std::unique_ptr<RawClient>> clients;
       for (int i = 0; i < 10; ++i) {
-        clients.push_back(std::make_unique<RawClient>(harness.port()));
+        clients.push_back(std::make_unique<RawClient>(harness.port(), 4096));
         std::string head = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/scim+json\r\n" +
                            "Content-Length: 10380902\r\n";  // 9.9 MB announced; 100 bytes sent
         for (const auto& [header, value] : headers) head += header + ": " + value + "\r\n";

@@ -277,9 +277,18 @@ std::string HarnessProcess::log() const { return stdout_text() + stderr_text(); 
 
 std::string HarnessProcess::full_log() const { return read_from(dir_ / "stdout.log", 0) + read_from(dir_ / "stderr.log", 0); }
 
-bool HarnessProcess::wait_for_log(std::string_view needle, std::chrono::milliseconds timeout) const {
+bool HarnessProcess::wait_for_log(std::string_view needle, std::chrono::milliseconds timeout,
+                                  std::size_t count) const {
     const auto deadline = Clock::now() + timeout;
-    while (log().find(needle) == std::string::npos) {
+    const auto occurrences = [&] {
+        const std::string text = log();
+        std::size_t found = 0;
+        for (auto at = text.find(needle); at != std::string::npos && found < count; at = text.find(needle, at + 1)) {
+            ++found;
+        }
+        return found;
+    };
+    while (occurrences() < count) {
         if (Clock::now() >= deadline) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }

@@ -1,4 +1,5 @@
 #include "app/config.hpp"
+#include "core/processors.hpp"
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -113,6 +114,11 @@ const RefusedCase kRefused[] = {
      "kestra.scim.fair-share.integration"},
     {"fair share switch not a boolean", {kTenants, {"kestra.scim.fair-share.enabled", "maybe"}},
      "kestra.scim.fair-share.enabled must be true or false"},
+    {"fair share cpus zero", {kTenants, {"kestra.scim.fair-share.cpus", "0"}}, "kestra.scim.fair-share.cpus"},
+    {"contention window not a duration", {kTenants, {"kestra.scim.fair-share.contention-window", "soon"}},
+     "kestra.scim.fair-share.contention-window must be a duration"},
+    {"run wait not a duration", {kTenants, {"kestra.scim.fair-share.run-wait", "-1s"}},
+     "kestra.scim.fair-share.run-wait must be a duration"},
     {"string length zero", {kTenants, {"kestra.scim.limits.string-max-length", "0"}},
      "kestra.scim.limits.string-max-length"},
     {"domain claim without a tenant", {kTenants, {"kestra.scim.domain-claims", "=acme.example"}}, "TENANT=DOMAIN"},
@@ -265,6 +271,9 @@ BOOST_AUTO_TEST_CASE(noisy_neighbour_limits_have_defaults_and_can_be_set) {
   BOOST_REQUIRE(defaults.has_value());
   BOOST_TEST(defaults->fair_share.per_tenant == 6u);  // 0.75 of 8
   BOOST_TEST(defaults->fair_share.per_integration == 6u);
+  BOOST_TEST(defaults->fair_share.cpus == kestra::available_processors());
+  BOOST_TEST(defaults->fair_share.contention_window.count() == 1000);
+  BOOST_TEST(defaults->fair_share.run_wait.count() == 1000);
   BOOST_TEST(defaults->failed_auth_limit.requests_per_second == 1.0);
   BOOST_TEST(defaults->failed_auth_limit.burst == 20.0);
   BOOST_TEST(defaults->max_string_chars == 16384u);
@@ -273,6 +282,9 @@ BOOST_AUTO_TEST_CASE(noisy_neighbour_limits_have_defaults_and_can_be_set) {
                    {"kestra.scim.datasource.pool-size", "8"},
                    {"kestra.scim.fair-share.tenant", "0.5"},
                    {"kestra.scim.fair-share.integration", "0.25"},
+                   {"kestra.scim.fair-share.cpus", "3"},
+                   {"kestra.scim.fair-share.contention-window", "250ms"},
+                   {"kestra.scim.fair-share.run-wait", "2s"},
                    {"kestra.scim.rate-limit.failed-auth-per-second", "0.5"},
                    {"kestra.scim.rate-limit.failed-auth-burst", "5"},
                    {"kestra.scim.limits.string-max-length", "100"},
@@ -281,12 +293,16 @@ BOOST_AUTO_TEST_CASE(noisy_neighbour_limits_have_defaults_and_can_be_set) {
   BOOST_REQUIRE(set.has_value());
   BOOST_TEST(set->fair_share.per_tenant == 4u);
   BOOST_TEST(set->fair_share.per_integration == 2u);
+  BOOST_TEST(set->fair_share.cpus == 3u);
+  BOOST_TEST(set->fair_share.contention_window.count() == 250);
+  BOOST_TEST(set->fair_share.run_wait.count() == 2000);
   BOOST_TEST(set->failed_auth_limit.requests_per_second == 0.5);
   BOOST_TEST(set->failed_auth_limit.burst == 5.0);
   BOOST_TEST(set->max_string_chars == 100u);
   BOOST_TEST(set->list_max_bytes == 1000u);
   source.values["kestra.scim.fair-share.enabled"] = "false";
   BOOST_TEST(kestra::app::load_config(source)->fair_share.per_tenant > 1000000u);
+  BOOST_TEST(kestra::app::load_config(source)->fair_share.cpus == 0u);  // no share of the processors
 }
 
 BOOST_AUTO_TEST_CASE(pool_follows_the_hosts_worker_count_unless_set) {

@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include "core/processors.hpp"
 #include "iam/domain_claims.hpp"
 
 #include <algorithm>
@@ -73,6 +74,35 @@ Result<double> share(const ConfigSource& source, std::string_view key) {
   if (!fraction) return fraction.error();
   if (*fraction > 1) return Error::invalid(std::string(key) + " is a fraction of the sessions: at most 1");
   return fraction;
+}
+
+// kestra.scim.fair-share.*: the share of the sessions (of `pool`) one
+// tenant and one integration may hold, and of the processors one tenant may
+// run on while others are active.
+Result<void> load_fair_share(const ConfigSource& source, std::size_t pool, provisioning::FairShareLimits& limits) {
+  auto tenant_share = share(source, "kestra.scim.fair-share.tenant");
+  if (!tenant_share) return tenant_share.error();
+  auto integration_share = share(source, "kestra.scim.fair-share.integration");
+  if (!integration_share) return integration_share.error();
+  auto fair = boolean(source, "kestra.scim.fair-share.enabled", true);
+  if (!fair) return fair.error();
+  auto cpus = positive_int(source, "kestra.scim.fair-share.cpus", static_cast<int>(available_processors()));
+  if (!cpus) return cpus.error();
+  if (!*fair) {
+    limits = provisioning::FairShareLimits{kNoShareLimit, kNoShareLimit};
+    return {};
+  }
+  limits = provisioning::fair_share_limits(pool, *tenant_share, *integration_share);
+  limits.cpus = static_cast<std::size_t>(*cpus);
+  for (auto [key, value] : {std::pair{"kestra.scim.fair-share.contention-window", &limits.contention_window},
+                            std::pair{"kestra.scim.fair-share.run-wait", &limits.run_wait}}) {
+    auto text = source.get(key);
+    if (!text) continue;
+    auto parsed = parse_duration(key, *text);
+    if (!parsed) return parsed.error();
+    *value = *parsed;
+  }
+  return {};
 }
 
 // kestra.scim.rate-limit.failed-auth-*: failed authentications per client address.
@@ -616,15 +646,9 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
     config.store.statement_timeout_ms = static_cast<int>(parsed->count());
   }
   config.store.pool_size = *pool;
-  auto tenant_share = share(source, "kestra.scim.fair-share.tenant");
-  if (!tenant_share) return tenant_share.error();
-  auto integration_share = share(source, "kestra.scim.fair-share.integration");
-  if (!integration_share) return integration_share.error();
-  auto fair = boolean(source, "kestra.scim.fair-share.enabled", true);
-  if (!fair) return fair.error();
-  config.fair_share =
-      *fair ? provisioning::fair_share_limits(static_cast<std::size_t>(*pool), *tenant_share, *integration_share)
-            : provisioning::FairShareLimits{kNoShareLimit, kNoShareLimit};
+  if (auto fair = load_fair_share(source, static_cast<std::size_t>(*pool), config.fair_share); !fair) {
+    return fair.error();
+  }
   config.max_results = *max_results;
   config.bulk_max_operations = *bulk_ops;
   config.bulk_max_payload_bytes = *bulk_bytes;

@@ -57,7 +57,10 @@ struct ModuleConfig {
   // kestra.scim.fair-share.tenant, .integration: the fraction of the
   // sessions (kestra.scim.datasource.pool-size) one tenant, one integration
   // may use at once; past it, 429 with Retry-After for it alone.
-  // kestra.scim.fair-share.enabled: false lifts it.
+  // .cpus (default: the processors available), .contention-window (1s),
+  // .run-wait (1s): while other tenants were active within the window, a
+  // tenant runs at most its equal share of the cpus at once, its other
+  // requests waiting up to run-wait.  .enabled: false lifts it all.
   provisioning::FairShareLimits fair_share;
   // kestra.scim.domain-claims: "TENANT=DOMAIN" items (iam/domain_claims),
   // the domain normalized.  The configuration's claims are applied at every

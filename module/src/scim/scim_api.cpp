@@ -282,9 +282,11 @@ http::Response ScimApi::authorized(Handler handler, const http::Request& req, co
   auto slot = fair_share_.enter(tenant, integration);
   if (!slot) {
     metrics_.rate_limited(tenant, integration);
+    const auto& limits = fair_share_.limits();
     return too_many("this tenant or integration has as many requests in progress as its share of the host (" +
-                        std::to_string(fair_share_.limits().per_tenant) + " per tenant, " +
-                        std::to_string(fair_share_.limits().per_integration) + " per integration)",
+                        std::to_string(limits.per_tenant) + " per tenant, " + std::to_string(limits.per_integration) +
+                        " per integration, " + std::to_string(fair_share_.share_of(tenant)) +
+                        " running per tenant while other tenants are active)",
                     std::chrono::seconds(1));
   }
   provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller.permissions};

@@ -102,7 +102,8 @@ public:
     std::string log() const;  // stdout then stderr
     // Output of every run since construction.
     std::string full_log() const;
-    bool wait_for_log(std::string_view needle, std::chrono::milliseconds timeout) const;
+    // Whether the log holds `needle` (`count` times) within `timeout`.
+    bool wait_for_log(std::string_view needle, std::chrono::milliseconds timeout, std::size_t count = 1) const;
 
 private:
     std::string read_from(const std::filesystem::path& file, std::uintmax_t offset) const;

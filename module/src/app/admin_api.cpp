@@ -156,7 +156,7 @@ json::object audit_json(const ports::AuditEntry& a) {
 }  // namespace
 
 AdminApi::AdminApi(provisioning::AdminService& service, provisioning::DomainClaimService& claims,
-                   const HostPort& host, const ModuleConfig& config)
+                   const ports::HostPort& host, const ModuleConfig& config)
     : service_(service), claims_(claims), host_(host), config_(config) {}
 
 std::string AdminApi::scim_uri(const http::Request& req, const std::string& tenant, const std::string& id) const {
@@ -404,7 +404,7 @@ http::Response AdminApi::instance_audit(const http::Request& req) {
 }
 
 http::Response AdminApi::roles(const http::Request&, const std::string& tenant) {
-  auto roles = service_.store().list_roles(tenant);
+  auto roles = service_.roles(tenant);
   if (!roles) return error(roles.error());
   return json_response(200, page_json(ports::Page<ports::Role>{*roles, static_cast<std::int64_t>(roles->size())},
                                       role_json));
@@ -516,7 +516,7 @@ http::Response AdminApi::assignable_roles(const http::Request& req, const std::s
 }
 
 http::Response AdminApi::service_accounts(const http::Request&, const std::string& tenant) {
-  auto accounts = service_.store().list_service_accounts(tenant);
+  auto accounts = service_.service_accounts(tenant);
   if (!accounts) return error(accounts.error());
   return json_response(200, page_json(ports::Page<ports::ServiceAccount>{
                                           *accounts, static_cast<std::int64_t>(accounts->size())},
@@ -524,7 +524,7 @@ http::Response AdminApi::service_accounts(const http::Request&, const std::strin
 }
 
 http::Response AdminApi::bindings(const http::Request&, const std::string& tenant) {
-  auto bindings = service_.store().list_bindings(tenant);
+  auto bindings = service_.bindings(tenant);
   if (!bindings) return error(bindings.error());
   return json_response(200, page_json(ports::Page<ports::Binding>{*bindings,
                                                                   static_cast<std::int64_t>(bindings->size())},

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/config.hpp"
-#include "app/host_port.hpp"
+#include "ports/host.hpp"
 #include "http/http.hpp"
 #include "provisioning/admin_service.hpp"
 #include "provisioning/domain_claim_service.hpp"
@@ -17,7 +17,7 @@ namespace kestra::app {
 
 class AdminApi {
  public:
-  AdminApi(provisioning::AdminService& service, provisioning::DomainClaimService& claims, const HostPort& host,
+  AdminApi(provisioning::AdminService& service, provisioning::DomainClaimService& claims, const ports::HostPort& host,
            const ModuleConfig& config);
 
   void add_routes(std::vector<http::Route>& routes);
@@ -74,7 +74,7 @@ class AdminApi {
 
   provisioning::AdminService& service_;
   provisioning::DomainClaimService& claims_;
-  const HostPort& host_;
+  const ports::HostPort& host_;
   const ModuleConfig& config_;
 };
 

@@ -14,7 +14,7 @@ scim::schema::Registry limited(scim::schema::Registry registry, std::size_t max_
 
 }  // namespace
 
-Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const HostPort& host,
+Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const ports::HostPort& host,
                          const ports::Metrics& metrics, scim::Discovery discovery, scim::schema::Registry registry)
     : config_(std::move(config)),
       store_(std::move(store)),
@@ -32,7 +32,7 @@ Application::Application(ModuleConfig config, std::unique_ptr<ports::Store> stor
              scim::DefaultRole{config_.default_role, config_.default_role_tenant}, config_.filter),
       users_(store_->users(), claims_cache_, registry_, roles_, config_.filter, config_.list_max_bytes),
       groups_(store_->groups(), registry_, roles_, config_.filter, config_.list_max_bytes),
-      scim_api_(config_, host_, authenticator_, registry_, discovery_, users_, groups_, roles_,
+      scim_api_(scim_settings(config_), host_, authenticator_, registry_, discovery_, users_, groups_, roles_,
                 rate_limiter_, fair_share_, metrics) {}
 
 std::vector<http::Route> Application::routes() {
@@ -49,7 +49,7 @@ Result<void> Application::tenant_created(const std::string& tenant) {
   if (!created) return created.error();
   if (auto role = admin_.bootstrap_tenant(tenant); !role) return role;
   if (*created) {
-    host_.log(LogLevel::Info, "kestra-scim: tenant '" + tenant + "' bootstrapped");
+    host_.log(ports::LogLevel::Info, "kestra-scim: tenant '" + tenant + "' bootstrapped");
     host_.emit_event("scim.tenant.bootstrapped", tenant, tenant, "{}");
   }
   return {};

@@ -4,7 +4,7 @@
 
 #include "app/admin_api.hpp"
 #include "app/config.hpp"
-#include "app/host_port.hpp"
+#include "ports/host.hpp"
 #include "http/http.hpp"
 #include "ports/metrics.hpp"
 #include "ports/store.hpp"
@@ -27,7 +27,7 @@ namespace kestra::app {
 class Application {
  public:
   // `host` and `metrics` outlive the application.
-  Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const HostPort& host,
+  Application(ModuleConfig config, std::unique_ptr<ports::Store> store, const ports::HostPort& host,
               const ports::Metrics& metrics, scim::Discovery discovery, scim::schema::Registry registry);
 
   // Every route the module serves; the plugin layer registers them with the host.
@@ -46,7 +46,7 @@ class Application {
  private:
   ModuleConfig config_;
   std::unique_ptr<ports::Store> store_;
-  const HostPort& host_;
+  const ports::HostPort& host_;
   scim::Discovery discovery_;
   provisioning::AdminService admin_;
   provisioning::Authenticator authenticator_;

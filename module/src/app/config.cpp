@@ -655,4 +655,9 @@ Result<ModuleConfig> load_config(const ConfigSource& source) {
   return config;
 }
 
+scim::ScimSettings scim_settings(const ModuleConfig& config) {
+  return {config.addresses, config.max_results, config.bulk_max_operations, config.bulk_max_payload_bytes, config.json,
+          config.filter};
+}
+
 }  // namespace kestra::app

@@ -8,6 +8,7 @@
 #include "provisioning/fair_share.hpp"
 #include "provisioning/rate_limiter.hpp"
 #include "scim/filter/parser.hpp"
+#include "scim/scim_settings.hpp"
 
 #include <chrono>
 #include <optional>
@@ -88,6 +89,9 @@ Result<ModuleConfig> load_config(const ConfigSource& source);
 // requireSSL, serverSslCert, connectTimeout, socketTimeout, localSocket.  Others are ignored.
 // InvalidInput saying what is wrong (never echoing a password).
 Result<ports::StoreConfig> store_config_from_jdbc(std::string_view url, ports::StoreConfig base = {});
+
+// The SCIM endpoint's part of `config`.
+scim::ScimSettings scim_settings(const ModuleConfig& config);
 
 // "30s", "500ms", "2m", "1h" or ISO-8601 "PT30S", "PT1M30S"; "0s" is zero.
 Result<std::chrono::milliseconds> parse_duration(std::string_view key, std::string_view text);

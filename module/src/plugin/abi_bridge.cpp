@@ -8,12 +8,12 @@
 namespace kestra::plugin {
 namespace {
 
-kestra_log_level to_level(app::LogLevel level) {
+kestra_log_level to_level(ports::LogLevel level) {
   switch (level) {
-    case app::LogLevel::Debug: return KESTRA_LOG_DEBUG;
-    case app::LogLevel::Info: return KESTRA_LOG_INFO;
-    case app::LogLevel::Warn: return KESTRA_LOG_WARN;
-    case app::LogLevel::Error: return KESTRA_LOG_ERROR;
+    case ports::LogLevel::Debug: return KESTRA_LOG_DEBUG;
+    case ports::LogLevel::Info: return KESTRA_LOG_INFO;
+    case ports::LogLevel::Warn: return KESTRA_LOG_WARN;
+    case ports::LogLevel::Error: return KESTRA_LOG_ERROR;
   }
   return KESTRA_LOG_INFO;
 }
@@ -22,7 +22,7 @@ kestra_log_level to_level(app::LogLevel level) {
 
 }  // namespace
 
-void HostBridge::log(app::LogLevel level, std::string_view message) const {
+void HostBridge::log(ports::LogLevel level, std::string_view message) const {
   host_->log(host_, to_level(level), to_str(message));
 }
 
@@ -103,7 +103,7 @@ kestra_status write_head(const kestra_response& res, const http::Response& respo
 
 void log_answer(const HostBridge& host, const http::Request& request, const http::Response& response) {
   if (response.log_detail.empty()) return;
-  host.log(response.status >= 500 && response.status != 503 ? app::LogLevel::Error : app::LogLevel::Warn,
+  host.log(response.status >= 500 && response.status != 503 ? ports::LogLevel::Error : ports::LogLevel::Warn,
            "kestra-scim: " + std::string(request.method) + " " + std::string(request.path) + " answered " +
                std::to_string(response.status) + ": " + response.log_detail);
 }
@@ -142,7 +142,7 @@ kestra_status write_produced(const kestra_response& res, const http::Response& r
       log_answer(host, request, error);
       return write_response(res, error);
     }
-    host.log(app::LogLevel::Error, "kestra-scim: " + std::string(request.method) + " " + std::string(request.path) +
+    host.log(ports::LogLevel::Error, "kestra-scim: " + std::string(request.method) + " " + std::string(request.path) +
                                        " failed after its response began (" + std::to_string(response.status) +
                                        " sent; body cut short): " + produced.error().detail);
     return KESTRA_ERR_INTERNAL;
@@ -165,7 +165,7 @@ namespace {
 kestra_status answer_exception(const kestra_response& res, const HostBridge& host, const char* what) noexcept {
   if (what) {
     try {
-      host.log(app::LogLevel::Error, std::string("kestra-scim: request failed: ") + what);
+      host.log(ports::LogLevel::Error, std::string("kestra-scim: request failed: ") + what);
       return write_response(res, scim::error_response(Error::internal(what)));
     } catch (...) {
       return KESTRA_ERR_INTERNAL;

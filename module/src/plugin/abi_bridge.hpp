@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/config.hpp"
-#include "app/host_port.hpp"
+#include "ports/host.hpp"
 #include "http/http.hpp"
 #include "kestra_plugin.h"
 
@@ -20,11 +20,11 @@ inline std::string_view to_view(kestra_str s) { return s.ptr ? std::string_view(
 inline bool has_field(uint32_t struct_size, std::size_t field_end) { return field_end <= struct_size; }
 
 // The host table seen as HostPort and ConfigSource.
-class HostBridge final : public app::HostPort, public app::ConfigSource {
+class HostBridge final : public ports::HostPort, public app::ConfigSource {
  public:
   explicit HostBridge(const kestra_host* host) : host_(host) {}
 
-  void log(app::LogLevel level, std::string_view message) const override;
+  void log(ports::LogLevel level, std::string_view message) const override;
   bool tenant_exists(std::string_view tenant) const override;
   void emit_event(std::string_view type, std::string_view tenant, std::string_view subject,
                   std::string_view payload_json) const override;

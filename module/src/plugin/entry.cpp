@@ -44,7 +44,7 @@ kestra_status admit_route(void* handler_data, const kestra_request* req, const k
 
 kestra_status hook_result(Instance* instance, const Result<void>& result, std::string_view what) {
   if (result) return KESTRA_OK;
-  instance->bridge.log(app::LogLevel::Error, "kestra-scim: " + std::string(what) + ": " + result.error().detail);
+  instance->bridge.log(ports::LogLevel::Error, "kestra-scim: " + std::string(what) + ": " + result.error().detail);
   return KESTRA_ERR_INTERNAL;
 }
 
@@ -71,20 +71,20 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
   auto instance = std::make_unique<Instance>(host);
   auto config = app::load_config(instance->bridge);
   if (!config) return config.error();
-  auto discovery = scim::Discovery::load(*config);
+  auto discovery = scim::Discovery::load(app::scim_settings(*config));
   if (!discovery) return discovery.error();
   auto registry = scim::schema::Registry::load();
   if (!registry) return registry.error();
   auto store = adapters::open_store(config->store, instance->metrics);
   if (!store) return store.error();
-  instance->bridge.log(app::LogLevel::Info, "kestra-scim " + std::string(kModuleVersion) + ": storage " +
+  instance->bridge.log(ports::LogLevel::Info, "kestra-scim " + std::string(kModuleVersion) + ": storage " +
                                                 config->store.backend + ", schema version " +
                                                 std::to_string((*store)->schema_version()));
   instance->app = std::make_unique<app::Application>(std::move(*config), std::move(*store), instance->bridge,
                                                      instance->metrics, std::move(*discovery), std::move(*registry));
   if (auto started = instance->app->start(); !started) return started.error();
   if (!instance->metrics.enabled()) {
-    instance->bridge.log(app::LogLevel::Info,
+    instance->bridge.log(ports::LogLevel::Info,
                          "kestra-scim: the host offers no " KESTRA_EXT_METRICS " extension; metrics are off");
   }
 
@@ -115,7 +115,7 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
       return Error::internal("the host refused the IAM bootstrap hooks");
     }
   } else {
-    instance->bridge.log(app::LogLevel::Warn,
+    instance->bridge.log(ports::LogLevel::Warn,
                          "kestra-scim: the host offers no " KESTRA_EXT_IAM_HOOKS
                          " extension; tenants are bootstrapped on first use");
   }

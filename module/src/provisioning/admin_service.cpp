@@ -70,7 +70,7 @@ std::string service_account_name(std::string_view integration_name) {
   return name + "-" + hash;
 }
 
-AdminService::AdminService(ports::ProvisioningStore& store, const app::HostPort& host, std::string token_pepper)
+AdminService::AdminService(ports::ProvisioningStore& store, const ports::HostPort& host, std::string token_pepper)
     : store_(store), host_(host), pepper_(std::move(token_pepper)) {}
 
 ports::AuditEntry make_audit(const std::string& tenant, const std::optional<std::string>& integration_id,

@@ -2,7 +2,7 @@
 // bootstraps (SCIMProvisioner role, service account, binding, API token).
 #pragma once
 
-#include "app/host_port.hpp"
+#include "ports/host.hpp"
 #include "core/result.hpp"
 #include "iam/permissions.hpp"
 #include "ports/provisioning_store.hpp"
@@ -72,7 +72,7 @@ std::string service_account_name(std::string_view integration_name);
 
 class AdminService {
  public:
-  AdminService(ports::ProvisioningStore& store, const app::HostPort& host, std::string token_pepper);
+  AdminService(ports::ProvisioningStore& store, const ports::HostPort& host, std::string token_pepper);
 
   Result<CreatedIntegration> create(const std::string& tenant, const IntegrationInput& input, const Actor& actor);
   Result<ports::Page<ports::Integration>> list(const std::string& tenant, const std::string& query,
@@ -115,7 +115,12 @@ class AdminService {
   // Tenant created: what a tenant needs before its first integration.
   Result<void> bootstrap_tenant(const std::string& tenant);
 
-  ports::ProvisioningStore& store() { return store_; }
+  // The tenant's IAM objects, as stored.
+  Result<std::vector<ports::Role>> roles(const std::string& tenant) { return store_.list_roles(tenant); }
+  Result<std::vector<ports::ServiceAccount>> service_accounts(const std::string& tenant) {
+    return store_.list_service_accounts(tenant);
+  }
+  Result<std::vector<ports::Binding>> bindings(const std::string& tenant) { return store_.list_bindings(tenant); }
 
  private:
   ports::AuditEntry audit_entry(const std::string& tenant, const std::optional<std::string>& integration_id,
@@ -125,7 +130,7 @@ class AdminService {
   void emit(std::string_view type, const std::string& tenant, const std::string& subject) const;
 
   ports::ProvisioningStore& store_;
-  const app::HostPort& host_;
+  const ports::HostPort& host_;
   std::string pepper_;
 };
 

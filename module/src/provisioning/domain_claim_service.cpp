@@ -22,7 +22,7 @@ ports::AuditEntry claim_audit(const std::string& tenant, const std::string& doma
 
 }  // namespace
 
-DomainClaimService::DomainClaimService(ports::DomainClaimStore& store, const app::HostPort& host)
+DomainClaimService::DomainClaimService(ports::DomainClaimStore& store, const ports::HostPort& host)
     : store_(store), host_(host) {}
 
 Result<void> DomainClaimService::apply_configuration(const std::vector<ports::DomainClaim>& configured) {
@@ -34,7 +34,7 @@ Result<void> DomainClaimService::apply_configuration(const std::vector<ports::Do
     row.created_at = now_iso8601();
     auto added = store_.add(row, claim_audit(row.tenant_id, row.domain, kConfiguration, kClaimAdded, kConfigSource));
     if (!added) return added.error();
-    if (*added) host_.log(app::LogLevel::Info, "kestra-scim: tenant '" + row.tenant_id + "' claims '" + row.domain + "'");
+    if (*added) host_.log(ports::LogLevel::Info, "kestra-scim: tenant '" + row.tenant_id + "' claims '" + row.domain + "'");
   }
   for (const auto& claim : *stored) {
     if (claim.source != kConfigSource) continue;
@@ -45,7 +45,7 @@ Result<void> DomainClaimService::apply_configuration(const std::vector<ports::Do
     auto removed = store_.remove(claim.tenant_id, claim.domain, std::string(kConfigSource),
                                  claim_audit(claim.tenant_id, claim.domain, kConfiguration, kClaimRemoved, kConfigSource));
     if (!removed) return removed.error();
-    host_.log(app::LogLevel::Info,
+    host_.log(ports::LogLevel::Info,
               "kestra-scim: tenant '" + claim.tenant_id + "' no longer claims '" + claim.domain + "'");
   }
   return {};

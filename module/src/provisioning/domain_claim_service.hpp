@@ -4,7 +4,7 @@
 // claims and cross-tenant links.
 #pragma once
 
-#include "app/host_port.hpp"
+#include "ports/host.hpp"
 #include "core/result.hpp"
 #include "ports/domain_claim_store.hpp"
 #include "provisioning/admin_service.hpp"
@@ -24,7 +24,7 @@ inline constexpr std::string_view kUserLinked = "user.link";
 class DomainClaimService {
  public:
   // `store` and `host` outlive the service.
-  DomainClaimService(ports::DomainClaimStore& store, const app::HostPort& host);
+  DomainClaimService(ports::DomainClaimStore& store, const ports::HostPort& host);
 
   // Makes the claims of source CONFIG exactly `configured`: adds the
   // missing ones, removes those no longer listed (an admin's stay).
@@ -43,7 +43,7 @@ class DomainClaimService {
 
  private:
   ports::DomainClaimStore& store_;
-  const app::HostPort& host_;
+  const ports::HostPort& host_;
 };
 
 }  // namespace kestra::provisioning

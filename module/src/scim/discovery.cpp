@@ -18,18 +18,18 @@ Result<boost::json::object> load_object(std::string_view path) {
 
 }  // namespace
 
-Result<Discovery> Discovery::load(const app::ModuleConfig& config) {
+Result<Discovery> Discovery::load(const ScimSettings& settings) {
   auto spc = load_object("scim/ServiceProviderConfig.json");
   if (!spc) return spc.error();
   Discovery d;
   d.service_provider_config_ = std::move(*spc);
   auto& bulk = d.service_provider_config_["bulk"].as_object();
   if (bulk["supported"].as_bool()) {
-    bulk["maxOperations"] = config.bulk_max_operations;
-    bulk["maxPayloadSize"] = config.bulk_max_payload_bytes;
+    bulk["maxOperations"] = settings.bulk_max_operations;
+    bulk["maxPayloadSize"] = settings.bulk_max_payload_bytes;
   }
   auto& filter = d.service_provider_config_["filter"].as_object();
-  if (filter["supported"].as_bool()) filter["maxResults"] = config.max_results;
+  if (filter["supported"].as_bool()) filter["maxResults"] = settings.max_results;
   return d;
 }
 

@@ -2,8 +2,8 @@
 // resources/scim/ and completed with the configured limits.
 #pragma once
 
-#include "app/config.hpp"
 #include "core/result.hpp"
+#include "scim/scim_settings.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -13,7 +13,7 @@ namespace kestra::scim {
 
 class Discovery {
  public:
-  static Result<Discovery> load(const app::ModuleConfig& config);
+  static Result<Discovery> load(const ScimSettings& settings);
 
   // The ServiceProviderConfig with meta.location set to `location`.
   boost::json::object service_provider_config(std::string_view location) const;

@@ -105,7 +105,7 @@ json::array roles_json(const std::vector<ports::RoleAssignment>& roles) {
   return out;
 }
 
-RoleService::RoleService(ports::ProvisioningStore& store, const schema::Registry& registry, const app::HostPort& host,
+RoleService::RoleService(ports::ProvisioningStore& store, const schema::Registry& registry, const ports::HostPort& host,
                          DefaultRole default_role, filter::Limits filter_limits)
     : store_(store),
       registry_(registry),
@@ -260,7 +260,7 @@ Result<std::optional<std::string>> RoleService::default_role_id(const ports::Sco
   auto roles = store_.list_roles(scope.tenant_id);
   if (!roles) return roles.error();
   if (const auto* role = iam::find_role(*roles, default_role_.role)) return std::optional<std::string>(role->id);
-  host_.log(app::LogLevel::Warn, "kestra-scim: the default role '" + default_role_.role +
+  host_.log(ports::LogLevel::Warn, "kestra-scim: the default role '" + default_role_.role +
                                      "' does not exist in tenant '" + scope.tenant_id +
                                      "'; users are provisioned without it");
   return std::optional<std::string>();

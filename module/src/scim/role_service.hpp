@@ -3,7 +3,7 @@
 // bindings they become.
 #pragma once
 
-#include "app/host_port.hpp"
+#include "ports/host.hpp"
 #include "core/result.hpp"
 #include "iam/role_policy.hpp"
 #include "ports/provisioning_store.hpp"
@@ -39,7 +39,7 @@ boost::json::array roles_json(const std::vector<ports::RoleAssignment>& roles);
 
 class RoleService {
  public:
-  RoleService(ports::ProvisioningStore& store, const schema::Registry& registry, const app::HostPort& host,
+  RoleService(ports::ProvisioningStore& store, const schema::Registry& registry, const ports::HostPort& host,
               DefaultRole default_role, filter::Limits filter_limits = {});
 
   Result<iam::AssignableRoles> assignable(const ports::Scope& scope);
@@ -78,7 +78,7 @@ class RoleService {
  private:
   ports::ProvisioningStore& store_;
   const schema::Registry& registry_;
-  const app::HostPort& host_;
+  const ports::HostPort& host_;
   DefaultRole default_role_;
   const schema::ResourceType* type_;
   filter::Limits filter_limits_;

@@ -164,12 +164,12 @@ bool not_modified(const http::Request& req, std::string_view etag) {
 
 }  // namespace
 
-ScimApi::ScimApi(const app::ModuleConfig& config, const app::HostPort& host,
+ScimApi::ScimApi(ScimSettings settings, const ports::HostPort& host,
                  provisioning::Authenticator& authenticator, const schema::Registry& registry,
                  const Discovery& discovery, UserService& users, GroupService& groups, RoleService& roles,
                  provisioning::RateLimiter& rate_limiter, provisioning::FairShare& fair_share,
                  const ports::Metrics& metrics)
-    : config_(config),
+    : settings_(std::move(settings)),
       host_(host),
       authenticator_(authenticator),
       registry_(registry),
@@ -291,7 +291,7 @@ http::Response ScimApi::authorized(Handler handler, const http::Request& req, co
   }
   provisioning::Actor actor{"INTEGRATION", integration, std::string(req.request_id), caller.permissions};
   Call call{req, std::move(caller), ports::Scope{tenant, integration}, std::move(actor),
-            http::base_url(req, config_.addresses) + "/api/v1/" + tenant + "/integrations/" + integration +
+            http::base_url(req, settings_.addresses) + "/api/v1/" + tenant + "/integrations/" + integration +
                 "/scim/v2"};
   auto res = (this->*handler)(call);
   if (res.producer) {
@@ -319,16 +319,16 @@ http::Response ScimApi::users(Call& call) {
   const auto& req = call.req;
   if (req.method == "GET") {
     if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "READ"); !ok) return fail(ok.error());
-    auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+    auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
     if (!request) return fail(request.error());
     return list_users(call, *request);
   }
   if (req.method != "POST") return fail(method_not_allowed(req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "CREATE"); !ok) return fail(ok.error());
-  auto body = http::parse_json_object(req.body, config_.json);
+  auto body = http::parse_json_object(req.body, settings_.json);
   if (!body) return fail(body.error());
   // attributes / excludedAttributes shape the response (RFC 7644 3.9).
-  auto query = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  auto query = parse_list_query(req.query, kDefaultCount, settings_.max_results);
   if (!query) return fail(query.error());
   auto projection = schema::parse_projection(registry_, users_.type(), query->attributes, query->excluded_attributes);
   if (!projection) return fail(projection.error());
@@ -357,7 +357,7 @@ http::Response ScimApi::user(Call& call) {
     return bodiless(204);
   }
 
-  auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
   auto projection = schema::parse_projection(registry_, users_.type(), request->attributes, request->excluded_attributes);
   if (!projection) return fail(projection.error());
@@ -367,7 +367,7 @@ http::Response ScimApi::user(Call& call) {
   if (req.method == "GET") {
     view = users_.get(call.scope, id, with_groups);
   } else {
-    auto body = http::parse_json_object(req.body, config_.json);
+    auto body = http::parse_json_object(req.body, settings_.json);
     if (!body) return fail(body.error());
     view = req.method == "PUT" ? users_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
                                : users_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
@@ -383,9 +383,9 @@ http::Response ScimApi::user(Call& call) {
 http::Response ScimApi::users_search(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "READ"); !ok) return fail(ok.error());
-  auto body = http::parse_json_object(call.req.body, config_.json);
+  auto body = http::parse_json_object(call.req.body, settings_.json);
   if (!body) return fail(body.error());
-  auto request = parse_search_body(*body, kDefaultCount, config_.max_results);
+  auto request = parse_search_body(*body, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
   return list_users(call, *request);
 }
@@ -412,15 +412,15 @@ http::Response ScimApi::groups(Call& call) {
   const auto& req = call.req;
   if (req.method == "GET") {
     if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "READ"); !ok) return fail(ok.error());
-    auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+    auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
     if (!request) return fail(request.error());
     return list_groups(call, *request);
   }
   if (req.method != "POST") return fail(method_not_allowed(req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "CREATE"); !ok) return fail(ok.error());
-  auto body = http::parse_json_object(req.body, config_.json);
+  auto body = http::parse_json_object(req.body, settings_.json);
   if (!body) return fail(body.error());
-  auto query = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  auto query = parse_list_query(req.query, kDefaultCount, settings_.max_results);
   if (!query) return fail(query.error());
   auto projection =
       schema::parse_projection(registry_, groups_.type(), query->attributes, query->excluded_attributes);
@@ -447,7 +447,7 @@ http::Response ScimApi::group(Call& call) {
     if (!removed) return fail(removed.error());
     return bodiless(204);
   }
-  auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
   auto projection =
       schema::parse_projection(registry_, groups_.type(), request->attributes, request->excluded_attributes);
@@ -457,7 +457,7 @@ http::Response ScimApi::group(Call& call) {
   if (req.method == "GET") {
     row = groups_.get(call.scope, id);
   } else {
-    auto body = http::parse_json_object(req.body, config_.json);
+    auto body = http::parse_json_object(req.body, settings_.json);
     if (!body) return fail(body.error());
     row = req.method == "PUT" ? groups_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
                               : groups_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
@@ -490,9 +490,9 @@ http::Response ScimApi::group(Call& call) {
 http::Response ScimApi::groups_search(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "READ"); !ok) return fail(ok.error());
-  auto body = http::parse_json_object(call.req.body, config_.json);
+  auto body = http::parse_json_object(call.req.body, settings_.json);
   if (!body) return fail(body.error());
-  auto request = parse_search_body(*body, kDefaultCount, config_.max_results);
+  auto request = parse_search_body(*body, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
   return list_groups(call, *request);
 }
@@ -528,7 +528,7 @@ http::Response ScimApi::roles(Call& call) {
     return fail({ErrorKind::MethodNotAllowed, "roles are read-only through SCIM: a tenant admin manages them", {}});
   }
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "BINDINGS", "READ"); !ok) return fail(ok.error());
-  auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
   auto projection =
       schema::parse_projection(registry_, roles_.type(), request->attributes, request->excluded_attributes);
@@ -552,7 +552,7 @@ http::Response ScimApi::role(Call& call) {
   if (auto ok = provisioning::Authenticator::authorize(call.caller, "BINDINGS", "READ"); !ok) return fail(ok.error());
   const std::string id(req.param("id"));
   if (!storable_id(id)) return fail(not_in_tenant("role", id));
-  auto request = parse_list_query(req.query, kDefaultCount, config_.max_results);
+  auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
   auto projection =
       schema::parse_projection(registry_, roles_.type(), request->attributes, request->excluded_attributes);
@@ -571,9 +571,9 @@ http::Response ScimApi::root_search(Call& call) {
   for (auto resource : {"USERS", "GROUPS"}) {
     if (auto ok = provisioning::Authenticator::authorize(call.caller, resource, "READ"); !ok) return fail(ok.error());
   }
-  auto body = http::parse_json_object(call.req.body, config_.json);
+  auto body = http::parse_json_object(call.req.body, settings_.json);
   if (!body) return fail(body.error());
-  auto request = parse_search_body(*body, kDefaultCount, config_.max_results);
+  auto request = parse_search_body(*body, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
   if (request->cursor) {
     return fail(Error::invalid("cursor paging is offered per resource type: use /Users/.search or /Groups/.search",
@@ -799,14 +799,14 @@ bool resolve_path(std::string& path, const std::map<std::string, std::string>& c
 http::Response ScimApi::bulk(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
   // Bulk has a size limit of its own, the one ServiceProviderConfig advertises.
-  http::JsonLimits limits = config_.json;
-  limits.max_bytes = static_cast<std::size_t>(config_.bulk_max_payload_bytes);
+  http::JsonLimits limits = settings_.json;
+  limits.max_bytes = static_cast<std::size_t>(settings_.bulk_max_payload_bytes);
   auto body = http::parse_json_object(call.req.body, limits);
   if (!body) return fail(body.error());
   std::int64_t fail_on_errors = 0;
-  auto ops = parse_bulk(*body, static_cast<std::size_t>(config_.bulk_max_operations), fail_on_errors);
+  auto ops = parse_bulk(*body, static_cast<std::size_t>(settings_.bulk_max_operations), fail_on_errors);
   if (!ops) return fail(ops.error());
-  if (auto nodes = check_filter_nodes(*ops, config_.filter); !nodes) return fail(nodes.error());
+  if (auto nodes = check_filter_nodes(*ops, settings_.filter); !nodes) return fail(nodes.error());
   // Each operation counts as a request (the Bulk itself was one already).
   if (ops->size() > 1) {
     if (auto wait = rate_limiter_.acquire(call.scope.integration_id, static_cast<double>(ops->size() - 1))) {

@@ -3,15 +3,15 @@
 // that authenticate, authorise, parse, call a service and render.
 #pragma once
 
-#include "app/config.hpp"
-#include "app/host_port.hpp"
 #include "http/http.hpp"
+#include "ports/host.hpp"
 #include "ports/metrics.hpp"
 #include "provisioning/authenticator.hpp"
 #include "provisioning/fair_share.hpp"
 #include "provisioning/rate_limiter.hpp"
 #include "scim/discovery.hpp"
 #include "scim/group_service.hpp"
+#include "scim/scim_settings.hpp"
 #include "scim/user_service.hpp"
 
 #include <functional>
@@ -24,7 +24,7 @@ inline constexpr std::string_view kScimBase = "/api/v1/{tenant}/integrations/{in
 
 class ScimApi {
  public:
-  ScimApi(const app::ModuleConfig& config, const app::HostPort& host, provisioning::Authenticator& authenticator,
+  ScimApi(ScimSettings settings, const ports::HostPort& host, provisioning::Authenticator& authenticator,
           const schema::Registry& registry, const Discovery& discovery, UserService& users, GroupService& groups,
           RoleService& roles, provisioning::RateLimiter& rate_limiter, provisioning::FairShare& fair_share,
           const ports::Metrics& metrics);
@@ -82,8 +82,8 @@ class ScimApi {
   http::Response list_users(Call& call, const ListRequest& request);
   http::Response list_groups(Call& call, const ListRequest& request);
 
-  const app::ModuleConfig& config_;
-  const app::HostPort& host_;
+  const ScimSettings settings_;
+  const ports::HostPort& host_;
   provisioning::Authenticator& authenticator_;
   const schema::Registry& registry_;
   const Discovery& discovery_;

@@ -8,7 +8,7 @@
 
 #include "core/crypto.hpp"
 #include "kestra/adapters/store_factory.hpp"
-#include "app/host_port.hpp"
+#include "ports/host.hpp"
 #include "scim/group_service.hpp"
 #include "scim/role_service.hpp"
 #include "scim/schema/registry.hpp"
@@ -59,9 +59,9 @@ json::object okta_user(const std::string& prefix, std::uint64_t index) {
 
 // The seeder writes through the services without a host: its log is stderr
 // and no one listens to its events.
-class SeedHost final : public kestra::app::HostPort {
+class SeedHost final : public kestra::ports::HostPort {
  public:
-  void log(kestra::app::LogLevel, std::string_view message) const override { std::cerr << message << '\n'; }
+  void log(kestra::ports::LogLevel, std::string_view message) const override { std::cerr << message << '\n'; }
   bool tenant_exists(std::string_view) const override { return true; }
   void emit_event(std::string_view, std::string_view, std::string_view, std::string_view) const override {}
 };

@@ -1,9 +1,10 @@
-// What the domain needs from the host, independent of the C ABI.
+// What the services need from the host, independent of the C ABI: plugin/
+// implements it over the host's callbacks.
 #pragma once
 
 #include <string_view>
 
-namespace kestra::app {
+namespace kestra::ports {
 
 enum class LogLevel { Debug, Info, Warn, Error };
 
@@ -16,4 +17,4 @@ class HostPort {
                           std::string_view payload_json) const = 0;
 };
 
-}  // namespace kestra::app
+}  // namespace kestra::ports

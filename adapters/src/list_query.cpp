@@ -1,4 +1,5 @@
 #include "list_query.hpp"
+#include "core/text.hpp"
 
 #include "core/crypto.hpp"
 #include "scim/filter/ast.hpp"
@@ -45,14 +46,6 @@ bool is_integer(std::string_view text) {
   long long value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   return ec == std::errc() && end == text.data() + text.size();
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
 }
 
 // `node` is an `eq` on an attribute no two rows of the target share within

@@ -55,14 +55,6 @@ void SqlParams::assign(const SqlParams& other) {
   }
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string like_pattern(std::string_view text, bool prefix_wildcard, bool suffix_wildcard) {
   std::string pattern;
   pattern.reserve(text.size() + 2);

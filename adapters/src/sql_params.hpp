@@ -3,6 +3,7 @@
 #pragma once
 
 #include <soci/statement.h>
+#include "core/text.hpp"
 
 #include <string>
 #include <string_view>
@@ -45,10 +46,6 @@ class SqlParams {
   std::string prefix_;
   std::vector<Value> values_;
 };
-
-// ASCII lower case: the folding of every *_key column and of case-insensitive
-// filter values compared with them.
-std::string ascii_lower(std::string_view text);
 
 // A LIKE pattern (ESCAPE '!') for `text`: %, _ and ! are escaped.
 std::string like_pattern(std::string_view text, bool prefix_wildcard, bool suffix_wildcard);

@@ -1,5 +1,7 @@
 #include "kestra/adapters/store_factory.hpp"
 
+#include "kestra/adapters/jdbc_url.hpp"
+
 #include "dialect_factory.hpp"
 #include "mysql_dialect.hpp"
 #include "postgres_dialect.hpp"
@@ -48,9 +50,11 @@ Result<std::unique_ptr<Dialect>> make_dialect(const ports::StoreConfig& config) 
 
 Result<std::unique_ptr<ports::Store>> open_store(const ports::StoreConfig& config, const ports::Metrics& metrics) {
   try {
-    auto dialect = make_dialect(config);
+    auto resolved = resolve_datasource(config);
+    if (!resolved) return resolved.error();
+    auto dialect = make_dialect(*resolved);
     if (!dialect) return dialect.error();
-    return SociStore::open(std::move(*dialect), config, metrics);
+    return SociStore::open(std::move(*dialect), *resolved, metrics);
   } catch (const std::exception& e) {
     return Error::internal(std::string("cannot open the store: ") + e.what());
   } catch (...) {

@@ -1,4 +1,5 @@
 #include "user_columns.hpp"
+#include "core/text.hpp"
 
 #include "scim/schema/validator.hpp"
 
@@ -29,7 +30,7 @@ constexpr MultiValued kMultiValued[] = {
 
 const json::value* member(const json::object& object, std::string_view name) {
   for (const auto& entry : object) {
-    if (scim::schema::iequals(entry.key(), name)) return &entry.value();
+    if (iequals(entry.key(), name)) return &entry.value();
   }
   return nullptr;
 }
@@ -55,7 +56,7 @@ bool flag(const json::object& object, std::string_view name) {
   const json::value* v = member(object, name);
   if (v == nullptr) return false;
   if (v->is_bool()) return v->get_bool();
-  return v->is_string() && scim::schema::iequals(v->get_string(), "true");
+  return v->is_string() && iequals(v->get_string(), "true");
 }
 
 }  // namespace

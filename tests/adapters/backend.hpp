@@ -14,8 +14,8 @@
 // kSkipExitCode, which CTest reports as skipped, never as passed.
 #pragma once
 
-#include "app/config.hpp"
 #include "dialect_factory.hpp"
+#include "kestra/adapters/jdbc_url.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -196,7 +196,7 @@ class TestDatabase {
     if (backend_ == Backend::Sqlite) {
       c.sqlite_path = file().string();
     } else {
-      auto parsed = app::store_config_from_jdbc(detail::server(backend_).jdbc);
+      auto parsed = adapters::store_config_from_jdbc(detail::server(backend_).jdbc);
       if (!parsed) throw std::runtime_error("the test JDBC URL is refused: " + parsed.error().detail);
       c = std::move(*parsed);
       c.user = env("KESTRA_TEST_DB_USER");

@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 #include "core/processors.hpp"
+#include "kestra/adapters/jdbc_url.hpp"
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -30,6 +31,17 @@ struct RefusedCase {
 std::ostream& operator<<(std::ostream& os, const RefusedCase& c) { return os << c.name; }
 
 const std::pair<std::string, std::string> kTenants{"kestra.ee.tenants.enabled", "true"};
+
+// The configuration as the module starts with it: loaded, then its
+// datasource resolved by the adapters.
+kestra::Result<kestra::app::ModuleConfig> start_config(const MapConfig& source) {
+  auto config = kestra::app::load_config(source);
+  if (!config) return config.error();
+  auto store = kestra::adapters::resolve_datasource(config->store);
+  if (!store) return store.error();
+  config->store = std::move(*store);
+  return config;
+}
 
 const RefusedCase kRefused[] = {
     {"tenants absent", {}, "kestra.ee.tenants.enabled"},
@@ -136,7 +148,7 @@ BOOST_AUTO_TEST_SUITE(config)
 BOOST_DATA_TEST_CASE(refused_configurations, boost::unit_test::data::make(kRefused), c) {
   MapConfig source;
   source.values = c.values;
-  auto config = kestra::app::load_config(source);
+  auto config = start_config(source);
   BOOST_REQUIRE(config.has_error());
   BOOST_TEST(config.error().detail.find(c.message_part) != std::string::npos, config.error().detail);
 }
@@ -146,7 +158,7 @@ BOOST_AUTO_TEST_CASE(refusals_never_echo_a_password) {
   source.values = {kTenants,
                    {"datasources.postgres.url", "jdbc:postgresql://u:s3cret@db:0/kestra?password=s3cret"},
                    {"datasources.postgres.password", "s3cret"}};
-  auto config = kestra::app::load_config(source);
+  auto config = start_config(source);
   BOOST_REQUIRE(config.has_error());
   BOOST_TEST(config.error().detail.find("s3cret") == std::string::npos, config.error().detail);
 }
@@ -409,7 +421,7 @@ BOOST_DATA_TEST_CASE(datasource_becomes_the_store_connection, boost::unit_test::
   MapConfig source;
   source.values = c.values;
   source.values.insert(kTenants);
-  auto config = kestra::app::load_config(source);
+  auto config = start_config(source);
   BOOST_REQUIRE_MESSAGE(config.has_value(), (config ? "" : config.error().detail));
   const auto& s = config->store;
   BOOST_TEST(s.backend == c.backend);
@@ -483,7 +495,7 @@ const SocketTimeoutCase kSocketTimeouts[] = {
 }  // namespace
 
 BOOST_DATA_TEST_CASE(socket_timeout_from_the_jdbc_url, boost::unit_test::data::make(kSocketTimeouts), c) {
-  auto store = kestra::app::store_config_from_jdbc(c.url);
+  auto store = kestra::adapters::store_config_from_jdbc(c.url);
   if (c.ms == -2) {
     BOOST_TEST_REQUIRE(store.has_error());
     BOOST_TEST(store.error().detail.find("socketTimeout") != std::string::npos);

@@ -82,14 +82,6 @@ struct ModuleConfig {
 // SQLite file kestra.scim.sqlite.path.
 Result<ModuleConfig> load_config(const ConfigSource& source);
 
-// A JDBC URL as the server connection of `base`: jdbc:postgresql://h1[:p1][,h2[:p2]]/db?k=v&...,
-// jdbc:mysql://[user[:password]@]host[:port]/db?k=v&... (or jdbc:mariadb:).  Honoured query
-// parameters, PostgreSQL: user, password, currentSchema, sslmode, ssl, sslrootcert, sslcert,
-// sslkey, connectTimeout, socketTimeout, ApplicationName, targetServerType; MySQL: user, password, sslMode,
-// requireSSL, serverSslCert, connectTimeout, socketTimeout, localSocket.  Others are ignored.
-// InvalidInput saying what is wrong (never echoing a password).
-Result<ports::StoreConfig> store_config_from_jdbc(std::string_view url, ports::StoreConfig base = {});
-
 // The SCIM endpoint's part of `config`.
 scim::ScimSettings scim_settings(const ModuleConfig& config);
 

@@ -1,6 +1,7 @@
 // The module's one exported symbol and its instance lifecycle.  Every
 // function here catches every exception: nothing crosses the C ABI.
 #include "app/application.hpp"
+#include "kestra/adapters/jdbc_url.hpp"
 #include "kestra/adapters/store_factory.hpp"
 #include "kestra_plugin.h"
 #include "plugin/abi_bridge.hpp"
@@ -75,6 +76,9 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
   if (!discovery) return discovery.error();
   auto registry = scim::schema::Registry::load();
   if (!registry) return registry.error();
+  auto store_config = adapters::resolve_datasource(config->store);
+  if (!store_config) return store_config.error();
+  config->store = std::move(*store_config);
   auto store = adapters::open_store(config->store, instance->metrics);
   if (!store) return store.error();
   instance->bridge.log(ports::LogLevel::Info, "kestra-scim " + std::string(kModuleVersion) + ": storage " +

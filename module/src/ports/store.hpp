@@ -38,6 +38,16 @@ struct StoreConfig {
   // sslkey, connect_timeout, read_timeout, write_timeout, unix_socket.
   std::vector<std::pair<std::string, std::string>> options;
 
+  // Kestra's datasource as configured (datasources.<name>.*), until the
+  // adapters turn it into the fields above (adapters/jdbc_url.hpp).
+  struct Datasource {
+    std::string name;  // postgres | mysql
+    std::string url;   // jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb:
+    std::optional<std::string> username;
+    std::optional<std::string> password;
+  };
+  std::optional<Datasource> datasource;
+
   int pool_size = 4;
   int busy_timeout_ms = 10000;         // waiting for a pooled session; SQLite's busy timeout
   int statement_timeout_ms = 30000;    // every backend (SQLite: the connection interrupts it); 0: none

@@ -1,4 +1,5 @@
 #include "scim/group_service.hpp"
+#include "core/text.hpp"
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -26,7 +27,7 @@ Error group_not_found(const std::string& id) {
 
 json::object* kestra_extension(json::object& doc) {
   for (auto& [key, value] : doc) {
-    if (schema::iequals(key, kKestraGroupSchema) && value.is_object()) return &value.get_object();
+    if (iequals(key, kKestraGroupSchema) && value.is_object()) return &value.get_object();
   }
   return nullptr;
 }
@@ -39,7 +40,7 @@ void list_schema(json::object& doc, bool listed) {
   }
   auto& list = schemas->get_array();
   const auto at = std::find_if(list.begin(), list.end(), [](const json::value& v) {
-    return v.is_string() && schema::iequals(v.get_string(), kKestraGroupSchema);
+    return v.is_string() && iequals(v.get_string(), kKestraGroupSchema);
   });
   if (listed && at == list.end()) list.emplace_back(kKestraGroupSchema);
   if (!listed && at != list.end()) list.erase(at);
@@ -52,7 +53,7 @@ json::value take_roles(json::object& doc) {
   auto* extension = kestra_extension(doc);
   if (!extension) return roles;
   for (auto it = extension->begin(); it != extension->end(); ++it) {
-    if (schema::iequals(it->key(), "roles")) {
+    if (iequals(it->key(), "roles")) {
       roles = it->value();
       extension->erase(it);
       break;
@@ -60,7 +61,7 @@ json::value take_roles(json::object& doc) {
   }
   if (extension->empty()) {
     for (auto it = doc.begin(); it != doc.end(); ++it) {
-      if (schema::iequals(it->key(), kKestraGroupSchema)) {
+      if (iequals(it->key(), kKestraGroupSchema)) {
         doc.erase(it);
         break;
       }

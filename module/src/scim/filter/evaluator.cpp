@@ -1,4 +1,5 @@
 #include "scim/filter/evaluator.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -16,20 +17,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kCoreSchemaPrefix = "urn:ietf:params:scim:schemas:core:";
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower(x) == lower(y);
-         });
-}
-
-std::string folded(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
-}
 
 const json::value* find_member(const json::object& object, std::string_view name) {
   if (auto it = object.find(name); it != object.end()) return &it->value();
@@ -208,8 +195,8 @@ bool compare_strings(std::string_view actual, CompareOp op, std::string_view exp
   }
   std::string actual_folded, expected_folded;
   if (!case_exact) {
-    actual_folded = folded(actual);
-    expected_folded = folded(expected);
+    actual_folded = ascii_lower(actual);
+    expected_folded = ascii_lower(expected);
     actual = actual_folded;
     expected = expected_folded;
   }

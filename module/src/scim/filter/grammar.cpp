@@ -1,4 +1,5 @@
 #include "scim/filter/grammar.hpp"
+#include "core/text.hpp"
 
 #include "core/utf8.hpp"
 
@@ -16,16 +17,6 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 bool is_name_char(char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '_'; }
 bool is_word_start(char c) { return is_alpha(c) || c == '$'; }
 bool is_word_char(char c) { return is_name_char(c) || c == ':' || c == '.' || c == '$'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // ATTRNAME = ALPHA *(nameChar), with "$ref"-style names allowed.
 bool valid_name(std::string_view name) {
   if (!name.empty() && name.front() == '$') name.remove_prefix(1);

@@ -1,4 +1,5 @@
 // Reading and writing the working document.
+#include "core/text.hpp"
 #include "scim/patch/detail.hpp"
 
 #include "scim/schema/validator.hpp"
@@ -22,13 +23,13 @@ bool is_true(const json::value& element) {
 const json::value* get(const json::object& object, std::string_view name) {
   if (auto* v = object.if_contains(name)) return v;
   for (const auto& kv : object)
-    if (schema::iequals(kv.key(), name)) return &kv.value();
+    if (iequals(kv.key(), name)) return &kv.value();
   return nullptr;
 }
 
 void erase(json::object& object, std::string_view name) {
   for (auto it = object.begin(); it != object.end();) {
-    if (schema::iequals(it->key(), name)) {
+    if (iequals(it->key(), name)) {
       it = object.erase(it);
     } else {
       ++it;
@@ -38,7 +39,7 @@ void erase(json::object& object, std::string_view name) {
 
 void put(json::object& object, std::string_view name, json::value value) {
   for (auto it = object.begin(); it != object.end();) {
-    if (it->key() != name && schema::iequals(it->key(), name)) {
+    if (it->key() != name && iequals(it->key(), name)) {
       it = object.erase(it);
     } else {
       ++it;
@@ -196,7 +197,7 @@ void list_extensions(Context& ctx) {
     const json::value* data = get(ctx.doc, ext.schema->id);
     if (absent(data)) continue;
     bool listed = false;
-    for (const auto& s : list) listed = listed || (s.is_string() && schema::iequals(s.get_string(), ext.schema->id));
+    for (const auto& s : list) listed = listed || (s.is_string() && iequals(s.get_string(), ext.schema->id));
     if (!listed) list.emplace_back(ext.schema->id);
   }
 }

@@ -1,4 +1,5 @@
 // Group members kept apart from the document: operations become a MemberDelta.
+#include "core/text.hpp"
 #include "scim/patch/members.hpp"
 
 #include "scim/filter/evaluator.hpp"
@@ -18,7 +19,7 @@ bool collect_ids(const filter::Node& node, std::vector<std::string>& out, std::u
   auto* compare = std::get_if<filter::Compare>(&node.value);
   if (!compare || compare->op != filter::CompareOp::Eq) return false;
   if (!compare->path.urn.empty() || !compare->path.sub_attribute.empty() ||
-      !schema::iequals(compare->path.attribute, "value"))
+      !iequals(compare->path.attribute, "value"))
     return false;
   if (compare->value.kind != filter::Literal::Kind::String) return false;
   if (seen.insert(compare->value.text).second) out.push_back(compare->value.text);

@@ -1,4 +1,5 @@
 // parse_patch_request: the PatchOp envelope (RFC 7644 3.5.2).
+#include "core/text.hpp"
 #include "scim/patch/patch.hpp"
 
 #include "scim/patch/quirks/case_insensitive_names.hpp"
@@ -28,7 +29,7 @@ Result<Operation> parse_operation(const json::value& item, std::size_t index, co
 
   const json::value* op_value = nullptr;
   for (const auto& kv : *object) {
-    if (!schema::iequals(kv.key(), "op")) continue;
+    if (!iequals(kv.key(), "op")) continue;
     if (op_value) return invalid_syntax(where(index) + " has more than one 'op'");
     op_value = &kv.value();
   }
@@ -74,7 +75,7 @@ Result<PatchRequest> parse_patch_request(const json::object& body, std::size_t m
     const json::value* schemas = quirks::find_any_case(body, "schemas");
     bool listed = false;
     if (schemas && schemas->is_array()) {
-      for (const auto& s : schemas->get_array()) listed = listed || (s.is_string() && schema::iequals(s.get_string(), kPatchOpUrn));
+      for (const auto& s : schemas->get_array()) listed = listed || (s.is_string() && iequals(s.get_string(), kPatchOpUrn));
     }
     if (!listed) return invalid_syntax("'schemas' must list " + std::string(kPatchOpUrn));
 

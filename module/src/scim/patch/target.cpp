@@ -1,4 +1,5 @@
 // Resolving a PATCH path against the schemas.
+#include "core/text.hpp"
 #include "scim/patch/detail.hpp"
 
 #include "scim/filter/render.hpp"
@@ -15,7 +16,7 @@ Result<void> check_filter_names(const filter::Node& node, const filter::AttrPath
   auto check = [&](const filter::AttrPath& path) -> Result<void> {
     if (lookup(path, &parent)) return {};
     // A primitive element is addressed as "value" (`tags[value eq "x"]`, RFC 7644 errata 7122).
-    if (primitive && path.urn.empty() && path.sub_attribute.empty() && schema::iequals(path.attribute, "value"))
+    if (primitive && path.urn.empty() && path.sub_attribute.empty() && iequals(path.attribute, "value"))
       return {};
     return invalid_path("The filter of " + quoted(text) + " names " + quoted(filter::to_string(path)) +
                         ", which is no sub-attribute of " + quoted(parent.attribute));
@@ -53,7 +54,7 @@ filter::AttrPath Target::parent_path() const {
 }
 
 const schema::Schema* schema_named(const schema::ResourceType& type, std::string_view text) {
-  if (schema::iequals(text, type.schema->id)) return type.schema;
+  if (iequals(text, type.schema->id)) return type.schema;
   if (auto* ext = type.extension(text)) return ext->schema;
   return nullptr;
 }

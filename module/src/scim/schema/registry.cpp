@@ -1,4 +1,5 @@
 #include "scim/schema/registry.hpp"
+#include "core/text.hpp"
 
 #include "kestra/resources.hpp"
 
@@ -10,12 +11,6 @@ namespace kestra::scim::schema {
 namespace {
 
 namespace json = boost::json;
-
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
 
 template <class T>
 const T* find_named(const std::vector<T>& items, std::string_view name) {
@@ -299,13 +294,6 @@ Result<json::object> parse_resource(std::string_view path) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
-  return true;
-}
 
 const Attribute* Attribute::sub_attribute(std::string_view n) const { return find_named(sub_attributes, n); }
 const Attribute* Schema::attribute(std::string_view n) const { return find_named(attributes, n); }

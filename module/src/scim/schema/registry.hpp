@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "core/text.hpp"
 #include "scim/filter/attribute_info.hpp"
 
 #include <boost/json/array.hpp>
@@ -89,9 +90,6 @@ struct Resolved {
 
   const Attribute& target() const { return sub_attribute ? *sub_attribute : *attribute; }
 };
-
-// ASCII case-insensitive equality (attribute names and URNs are ASCII).
-bool iequals(std::string_view a, std::string_view b);
 
 class Registry {
  public:

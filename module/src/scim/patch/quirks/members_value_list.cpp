@@ -1,4 +1,5 @@
 #include "scim/patch/quirks/members_value_list.hpp"
+#include "core/text.hpp"
 
 #include "scim/patch/detail.hpp"
 #include "scim/schema/validator.hpp"
@@ -39,9 +40,9 @@ Result<std::vector<ports::MemberRef>> member_refs(const schema::Attribute& membe
     ref.value = std::string(id->get_string());
     ref.type = "User";
     if (const json::value* type = detail::get(element, "type"); type && type->is_string()) {
-      if (schema::iequals(type->get_string(), "Group")) {
+      if (iequals(type->get_string(), "Group")) {
         ref.type = "Group";
-      } else if (!schema::iequals(type->get_string(), "User")) {
+      } else if (!iequals(type->get_string(), "User")) {
         return detail::invalid_value("Member " + detail::quoted(ref.value) + " has type " +
                                      detail::quoted(type->get_string()) + "; it must be 'User' or 'Group'");
       }

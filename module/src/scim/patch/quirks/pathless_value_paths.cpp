@@ -1,4 +1,5 @@
 #include "scim/patch/quirks/pathless_value_paths.hpp"
+#include "core/text.hpp"
 
 namespace kestra::scim::patch::quirks {
 
@@ -7,7 +8,7 @@ std::vector<PathValue> expand_pathless_value(const schema::ResourceType& type, c
   out.reserve(value.size());
   for (const auto& kv : value) {
     std::string_view key = kv.key();
-    if (schema::iequals(key, "schemas")) continue;
+    if (iequals(key, "schemas")) continue;
     const schema::SchemaExtension* ext = type.extension(key);
     if (ext && kv.value().is_object()) {
       for (const auto& inner : kv.value().get_object())

@@ -165,7 +165,9 @@ typedef struct kestra_route {
     uint32_t struct_size;
     uint32_t flags;                 /* KESTRA_ROUTE_* */
     kestra_str method;              /* "GET" ...; "*" = every method (the module answers 405 itself) */
-    kestra_str path_template;       /* "/api/v1/{tenant}/integrations/{integrationId}/scim/v2/Users/{id}" */
+    kestra_str path_template;       /* "/api/v1/{tenant}/integrations/{integrationId}/scim/v2/Users/{id}";
+                                     * literal segments match exactly (case too); a request path with one
+                                     * trailing slash matches as the path without it */
     kestra_handler_fn handler;
     void *handler_data;             /* OWNERSHIP: module's; must outlive the module instance */
 

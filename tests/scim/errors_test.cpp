@@ -138,7 +138,7 @@ const ErrorCase kCases[] = {
     {"unknown endpoint", "GET", "/Devices", nullptr, 404, ""},
     {"POST to an unknown endpoint", "POST", "/Devices", R"({"schemas": []})", 404, ""},
     {"unknown endpoint with an id", "DELETE", "/Devices/7", nullptr, 404, ""},
-    {"endpoint names are exact", "GET", "/users", nullptr, 404, ""},
+    {"an unknown endpoint name", "GET", "/Userz", nullptr, 404, ""},
     {"unknown resource type", "GET", "/ResourceTypes/Device", nullptr, 404, ""},
     // Methods.
     {"PUT on /Users", "PUT", "/Users", R"({)" USER_SCHEMAS R"(, "userName": "a@example.com"})", 405, ""},

@@ -18,6 +18,13 @@ const Case kAdd[] = {
      false,
      R"({"schemas":["$U"],"userName":"bjensen","nickName":"Babs","emails":[{"value":"bjensen@example.com","type":"work","primary":true},{"value":"babs@jensen.org","type":"home"}]})",
      nullptr, nullptr},
+    {"add: an extension value that repeats its schemas key is accepted (the key is dropped)", "User",
+     R"({"schemas":["$U"],"userName":"bjensen"})",
+     R"({"schemas":["$P"],"Operations":[{"op":"add","value":{"$E":{"schemas":["$E"],"employeeNumber":"701984"}}}]})",
+     false, R"({"schemas":["$U","$E"],"userName":"bjensen","$E":{"employeeNumber":"701984"}})", nullptr, nullptr},
+    {"add: an operation's unknown keys are ignored", "User", R"({"schemas":["$U"],"userName":"bjensen"})",
+     R"({"schemas":["$P"],"Operations":[{"op":"add","path":"title","value":"Tour Guide","id":"op-1","comment":"x"}]})",
+     false, R"({"schemas":["$U"],"userName":"bjensen","title":"Tour Guide"})", nullptr, nullptr},
     {"add: a single-valued attribute without a value is set", "User", R"({"schemas":["$U"],"userName":"bjensen"})",
      R"({"schemas":["$P"],"Operations":[{"op":"add","path":"title","value":"Tour Guide"}]})", false,
      R"({"schemas":["$U"],"userName":"bjensen","title":"Tour Guide"})", nullptr, nullptr},
@@ -166,6 +173,10 @@ const Case kAdd[] = {
 
 // ---- replace (RFC 7644 3.5.2.3) --------------------------------------------
 const Case kReplace[] = {
+    {"replace: an extension value with a schemas key, by path", "User",
+     R"({"schemas":["$U","$E"],"userName":"bjensen","$E":{"employeeNumber":"1"}})",
+     R"({"schemas":["$P"],"Operations":[{"op":"replace","path":"$E","value":{"schemas":["$E"],"employeeNumber":"2"}}]})",
+     false, R"({"schemas":["$U","$E"],"userName":"bjensen","$E":{"employeeNumber":"2"}})", nullptr, nullptr},
     {"replace: RFC 3.5.2.3 path-less example replaces emails and sets nickname", "User",
      R"({"schemas":["$U"],"userName":"bjensen","emails":[{"value":"old@example.com","type":"work","primary":true}]})",
      R"({"schemas":["$P"],"Operations":[{"op":"replace","value":{"emails":[{"value":"bjensen@example.com","type":"work","primary":true},{"value":"babs@jensen.org","type":"home"}],"nickname":"Babs"}}]})",

@@ -112,6 +112,9 @@ const Case kCases[] = {
          "name":{"formatted":"givenName familyName","familyName":"familyName","givenName":"givenName"},
          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":
            {"employeeNumber":"1","department":"Dept","manager":{"value":"a6c4b1b0-30ff-4b3c-9d1f-08bc7a1b8f11"}}})"},
+    {"schemas repeated inside an extension is dropped", "User",
+     R"({)" ENT_SCHEMAS R"(,"userName":"a",")" ENT R"(":{"schemas":[")" ENT R"("],"employeeNumber":"7"}})", Mode::Create,
+     nullptr, R"({)" ENT_SCHEMAS R"(,"userName":"a",")" ENT R"(":{"employeeNumber":"7"}})"},
     {"entra active False", "User", R"({)" USER_SCHEMAS R"(,"userName":"a","active":"False"})", Mode::Create, nullptr,
      R"({)" USER_SCHEMAS R"(,"userName":"a","active":false})"},
     {"active lower-case true", "User", R"({)" USER_SCHEMAS R"(,"userName":"a","active":"true"})", Mode::Create,

@@ -1,5 +1,6 @@
 #include "scim/scim_api.hpp"
 
+#include "core/text.hpp"
 #include "core/utf8.hpp"
 #include "http/json_body.hpp"
 #include "http/public_address.hpp"
@@ -181,77 +182,168 @@ ScimApi::ScimApi(ScimSettings settings, const ports::HostPort& host,
       fair_share_(fair_share),
       metrics_(metrics) {}
 
+namespace {
+
+// The SCIM endpoints under an integration's base: a collection, its items
+// (`item_param` names the item's path parameter), its /.search.
+struct EndpointName {
+  std::string_view name;
+  ports::ScimResource resource;
+  std::string_view item_param;  // empty: no items
+  bool searchable;
+};
+
+constexpr EndpointName kEndpoints[] = {
+    {"Users", ports::ScimResource::Users, "id", true},
+    {"Groups", ports::ScimResource::Groups, "id", true},
+    {"Roles", ports::ScimResource::Roles, "id", false},
+    {".search", ports::ScimResource::Other, "", false},
+    {"ServiceProviderConfig", ports::ScimResource::ServiceProviderConfig, "", false},
+    {"ResourceTypes", ports::ScimResource::ResourceTypes, "name", false},
+    {"Schemas", ports::ScimResource::Schemas, "urn", false},
+    {"Me", ports::ScimResource::Me, "", false},
+    {"Bulk", ports::ScimResource::Bulk, "", false},
+};
+
+constexpr std::string_view kSearch = ".search";
+
+}  // namespace
+
+ScimApi::Handler ScimApi::collection_handler(ports::ScimResource resource) {
+  using enum ports::ScimResource;
+  switch (resource) {
+    case Users: return &ScimApi::users;
+    case Groups: return &ScimApi::groups;
+    case Roles: return &ScimApi::roles;
+    case ServiceProviderConfig: return &ScimApi::service_provider_config;
+    case ResourceTypes: return &ScimApi::resource_types;
+    case Schemas: return &ScimApi::schemas;
+    case Me: return &ScimApi::me;
+    case Bulk: return &ScimApi::bulk;
+    case Other: return &ScimApi::root_search;
+  }
+  return &ScimApi::unknown_endpoint;
+}
+
+ScimApi::Handler ScimApi::item_handler(ports::ScimResource resource, bool search) {
+  using enum ports::ScimResource;
+  switch (resource) {
+    case Users: return search ? &ScimApi::users_search : &ScimApi::user;
+    case Groups: return search ? &ScimApi::groups_search : &ScimApi::group;
+    case Roles: return &ScimApi::role;
+    case ResourceTypes: return &ScimApi::resource_type;
+    case Schemas: return &ScimApi::schema;
+    default: return &ScimApi::unknown_endpoint;
+  }
+}
+
 void ScimApi::add_routes(std::vector<http::Route>& routes) {
   const std::string base(kScimBase);
-  using enum ports::ScimResource;
-  const auto add = [&](const char* path, Handler h, ports::ScimResource resource) {
+  const auto add = [&](const std::string& path, Handler h, ports::ScimResource resource) {
     routes.push_back({"*", base + path, false, endpoint(h, resource), admission(resource)});
   };
-  add("/Users", &ScimApi::users, Users);
-  add("/Users/.search", &ScimApi::users_search, Users);
-  add("/Users/{id}", &ScimApi::user, Users);
-  add("/Groups", &ScimApi::groups, Groups);
-  add("/Groups/.search", &ScimApi::groups_search, Groups);
-  add("/Groups/{id}", &ScimApi::group, Groups);
-  add("/Roles", &ScimApi::roles, Roles);
-  add("/Roles/{id}", &ScimApi::role, Roles);
-  add("/.search", &ScimApi::root_search, Other);  // Users and Groups at once
-  add("/ServiceProviderConfig", &ScimApi::service_provider_config, ServiceProviderConfig);
-  add("/ResourceTypes", &ScimApi::resource_types, ResourceTypes);
-  add("/ResourceTypes/{name}", &ScimApi::resource_type, ResourceTypes);
-  add("/Schemas", &ScimApi::schemas, Schemas);
-  add("/Schemas/{urn}", &ScimApi::schema, Schemas);
-  add("/Me", &ScimApi::me, Me);
-  add("/Bulk", &ScimApi::bulk, Bulk);
-  // Anything else under the base is a SCIM 404, not the host's.
-  add("/{resource}", &ScimApi::unknown_endpoint, Other);
-  add("/{resource}/{id}", &ScimApi::unknown_endpoint, Other);
+  for (const auto& e : kEndpoints) {
+    const std::string path = "/" + std::string(e.name);
+    add(path, collection_handler(e.resource), e.resource);
+    if (e.searchable) add(path + "/" + std::string(kSearch), item_handler(e.resource, true), e.resource);
+    if (!e.item_param.empty() && e.searchable) {
+      // "/Users/.SEARCH" is the search in another case, not an item
+      const auto item = item_handler(e.resource, false), search = item_handler(e.resource, true);
+      routes.push_back({"*", base + path + "/{" + std::string(e.item_param) + "}", false,
+                        [this, item, search, resource = e.resource](const http::Request& req) {
+                          return serve(iequals(req.param("id"), kSearch) ? search : item, resource, req);
+                        },
+                        admission(e.resource)});
+    } else if (!e.item_param.empty()) {
+      add(path + "/{" + std::string(e.item_param) + "}", item_handler(e.resource, false), e.resource);
+    }
+  }
+  // Anything else under the base: an endpoint name in another case
+  // ("/users", as some clients send), else a SCIM 404, not the host's.
+  for (const char* path : {"/{resource}", "/{resource}/{id}"}) {
+    routes.push_back({"*", base + path, false,
+                      [this](const http::Request& req) {
+                        auto named = by_name(req);
+                        auto res = serve(named.handler, named.resource, *named.request);
+                        if (res.producer) {
+                          // the renamed request is viewed until the body is produced
+                          res.producer = [produce = std::move(res.producer), keep = named.request](
+                                             const http::BodySink& sink) { return produce(sink); };
+                        }
+                        return res;
+                      },
+                      [this](const http::Request& req) {
+                        auto named = by_name(req);
+                        return admit(named.resource, *named.request);
+                      }});
+  }
+}
+
+ScimApi::NamedEndpoint ScimApi::by_name(const http::Request& req) const {
+  NamedEndpoint out{&ScimApi::unknown_endpoint, ports::ScimResource::Other, std::make_shared<http::Request>(req)};
+  const std::string_view resource = req.param("resource");
+  const std::string_view id = req.param("id");
+  const auto* e = std::find_if(std::begin(kEndpoints), std::end(kEndpoints),
+                               [&](const EndpointName& candidate) { return iequals(candidate.name, resource); });
+  if (e == std::end(kEndpoints)) return out;
+  const bool search = e->searchable && iequals(id, kSearch);
+  if (!id.empty() && !search && e->item_param.empty()) return out;
+  out.resource = e->resource;
+  out.handler = id.empty() ? collection_handler(e->resource) : item_handler(e->resource, search);
+  auto& params = out.request->params;
+  std::erase_if(params, [](const auto& p) { return p.first == "resource" || p.first == "id"; });
+  if (!id.empty() && !search) params.emplace_back(e->item_param, id);
+  return out;
 }
 
 http::Handler ScimApi::endpoint(Handler handler, ports::ScimResource resource) {
-  return [this, handler, resource](const http::Request& req) {
-    const auto started = std::chrono::steady_clock::now();
-    const std::string tenant(req.param("tenant"));
-    // A tenant the host does not know is no label: its name is the caller's.
-    const bool known = host_.tenant_exists(tenant);
-    auto res = authorized(handler, req, tenant, known);
-    ports::ScimRequestSample sample{known ? std::string_view(tenant) : std::string_view(), resource, req.method,
-                                    res.status, 0};
-    if (!res.producer) {
-      sample.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      metrics_.scim_request(sample);
-      return res;
-    }
-    // A streamed body is produced after this returns (plugin/): the request
-    // ends, and is counted, when the producer does.  sample.method views the
-    // request, which stays borrowed until the response is written.
-    res.producer = [produce = std::move(res.producer), sample, known, tenant, started,
-                    &metrics = metrics_](const http::BodySink& sink) mutable {
-      auto produced = produce(sink);
-      sample.tenant = known ? std::string_view(tenant) : std::string_view();
-      if (!produced) sample.status = http_status(produced.error().kind);
-      sample.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      metrics.scim_request(sample);
-      return produced;
-    };
+  return [this, handler, resource](const http::Request& req) { return serve(handler, resource, req); };
+}
+
+http::Response ScimApi::serve(Handler handler, ports::ScimResource resource, const http::Request& req) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string tenant(req.param("tenant"));
+  // A tenant the host does not know is no label: its name is the caller's.
+  const bool known = host_.tenant_exists(tenant);
+  auto res = authorized(handler, req, tenant, known);
+  ports::ScimRequestSample sample{known ? std::string_view(tenant) : std::string_view(), resource, req.method,
+                                  res.status, 0};
+  if (!res.producer) {
+    sample.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_.scim_request(sample);
     return res;
+  }
+  // A streamed body is produced after this returns (plugin/): the request
+  // ends, and is counted, when the producer does.  sample.method views the
+  // request, which stays borrowed until the response is written.
+  res.producer = [produce = std::move(res.producer), sample, known, tenant, started,
+                  &metrics = metrics_](const http::BodySink& sink) mutable {
+    auto produced = produce(sink);
+    sample.tenant = known ? std::string_view(tenant) : std::string_view();
+    if (!produced) sample.status = http_status(produced.error().kind);
+    sample.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics.scim_request(sample);
+    return produced;
   };
+  return res;
 }
 
 http::Admission ScimApi::admission(ports::ScimResource resource) {
-  return [this, resource](const http::Request& req) -> std::optional<http::Response> {
-    const auto started = std::chrono::steady_clock::now();
-    const std::string tenant(req.param("tenant"));
-    const bool known = host_.tenant_exists(tenant);
-    auto who = identify(req, tenant, known);
-    auto* refusal = std::get_if<http::Response>(&who);
-    if (!refusal) return std::nullopt;
-    // Counted as the handler would have counted it.
-    metrics_.scim_request({known ? std::string_view(tenant) : std::string_view(), resource, req.method,
-                           refusal->status,
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
-    return std::move(*refusal);
-  };
+  return [this, resource](const http::Request& req) { return admit(resource, req); };
+}
+
+std::optional<http::Response> ScimApi::admit(ports::ScimResource resource, const http::Request& req) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string tenant(req.param("tenant"));
+  const bool known = host_.tenant_exists(tenant);
+  auto who = identify(req, tenant, known);
+  auto* refusal = std::get_if<http::Response>(&who);
+  if (!refusal) return std::nullopt;
+  // Counted as the handler would have counted it.
+  metrics_.scim_request({known ? std::string_view(tenant) : std::string_view(), resource, req.method,
+                         refusal->status,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+  return std::move(*refusal);
 }
 
 std::variant<provisioning::ScimCaller, http::Response> ScimApi::identify(const http::Request& req,

@@ -52,9 +52,24 @@ class ScimApi {
   // Tenant check, authentication, the integration's rate limit, then the
   // handler; each request counted and timed as one of `resource`.
   http::Handler endpoint(Handler handler, ports::ScimResource resource);
+  http::Response serve(Handler handler, ports::ScimResource resource, const http::Request& req);
   // Before the body is read: the tenant and the bearer token, checked as
   // endpoint() and authorized() do, with the same error answers.
   http::Admission admission(ports::ScimResource resource);
+  std::optional<http::Response> admit(ports::ScimResource resource, const http::Request& req);
+
+  static Handler collection_handler(ports::ScimResource resource);
+  static Handler item_handler(ports::ScimResource resource, bool search);
+  // A request of the catch-all routes (/{resource}, /{resource}/{id}): the
+  // endpoint its name means, compared without regard to case, with the
+  // request's parameters as that endpoint's route names them; else
+  // unknown_endpoint.
+  struct NamedEndpoint {
+    Handler handler;
+    ports::ScimResource resource;
+    std::shared_ptr<http::Request> request;
+  };
+  NamedEndpoint by_name(const http::Request& req) const;
   // The caller, or the answer that refuses the request: a throttled
   // address (429), a bad token or an unknown tenant (the same 401).
   std::variant<provisioning::ScimCaller, http::Response> identify(const http::Request& req,

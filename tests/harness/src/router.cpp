@@ -80,6 +80,8 @@ void Router::remove_module(const ModuleRecord* module) {
 
 Router::Outcome Router::match(std::string_view method, std::string_view raw_path, Match& out) const {
     if (raw_path.empty() || raw_path.front() != '/') return Outcome::bad_path;
+    // "/x/Users/" is "/x/Users", as clients (and most servers) take it.
+    if (raw_path.size() > 1 && raw_path.back() == '/') raw_path.remove_suffix(1);
     std::vector<std::string> segments;
     for (std::string_view part : split_path(raw_path)) {
         auto decoded = percent_decode(part);

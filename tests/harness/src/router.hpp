@@ -1,5 +1,6 @@
 // Route table: "/a/{param}/b" templates, literal segments win over
-// parameters, method "*" matches every method.  Filled before serving,
+// parameters, method "*" matches every method, a path with one trailing
+// slash matches as the path without it.  Filled before serving,
 // read-only (and so thread-safe) afterwards.
 #pragma once
 

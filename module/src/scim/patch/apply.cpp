@@ -1,6 +1,7 @@
 // apply_patch: runs the operations in order on a working copy, then
 // normalises the result as a PUT would.
 #include "scim/patch/detail.hpp"
+#include "core/text.hpp"
 
 #include "scim/patch/quirks/okta_readonly_in_value.hpp"
 #include "scim/patch/quirks/pathless_value_paths.hpp"
@@ -55,8 +56,12 @@ Result<void> apply_keyed(Context& ctx, OpKind op, const std::string& path, const
 Result<void> apply_schema_urn(Context& ctx, OpKind op, const schema::Schema& schema, const json::value* value) {
   const bool core = &schema == ctx.type.schema;
   if (op != OpKind::Remove && value && value->is_object()) {
-    for (const auto& kv : value->get_object())
+    for (const auto& kv : value->get_object()) {
+      // Clients repeat the extension's "schemas" inside its value; it names
+      // no attribute, and the document's own list is kept by list_extensions.
+      if (iequals(kv.key(), "schemas")) continue;
       if (auto ok = apply_keyed(ctx, op, schema.id + ":" + std::string(kv.key()), kv.value()); !ok) return ok;
+    }
     return {};
   }
   if (op == OpKind::Add && detail::absent(value)) return {};

@@ -475,6 +475,7 @@ Result<json::object> validate_resource(const Registry& registry, const ResourceT
       if (!obj->empty() && !is_listed(ext))
         return invalid_syntax("Extension " + quoted(ext->schema->id) + " holds data but is not listed in 'schemas'");
       for (const auto& inner : *obj) {
+        if (iequals(inner.key(), "schemas")) continue;  // some clients repeat it inside the extension
         auto r = registry.resolve(type, ext->schema->id, inner.key());
         if (!r) return invalid_syntax("Unknown attribute " + quoted(ext->schema->id + ":" + std::string(inner.key())));
         if (auto ok = accept(*r, inner.value()); !ok) return ok.error();

@@ -11,8 +11,10 @@ std::vector<PathValue> expand_pathless_value(const schema::ResourceType& type, c
     if (iequals(key, "schemas")) continue;
     const schema::SchemaExtension* ext = type.extension(key);
     if (ext && kv.value().is_object()) {
-      for (const auto& inner : kv.value().get_object())
+      for (const auto& inner : kv.value().get_object()) {
+        if (iequals(inner.key(), "schemas")) continue;  // repeated inside the extension's value
         out.push_back({ext->schema->id + ":" + std::string(inner.key()), &inner.value()});
+      }
       continue;
     }
     out.push_back({std::string(key), &kv.value()});

@@ -180,10 +180,9 @@ Response run(const Request& request, const std::string& base, const Runner& run_
       } else {
         if (!result.contains("location") && !id.empty()) result["location"] = base + endpoint + "/" + id;
         if (op.method == "POST") {
-          boost::system::error_code ec;
-          auto resource = json::parse(res.body, ec);
-          if (!ec && resource.is_object() && resource.as_object().contains("id")) {
-            created[op.bulk_id] = std::string(resource.as_object().at("id").as_string());
+          // The created resource's id ends its Location.
+          for (const auto& [name, value] : res.headers) {
+            if (name == "Location") created[op.bulk_id] = value.substr(value.rfind('/') + 1);
           }
         }
       }

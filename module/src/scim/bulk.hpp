@@ -43,7 +43,8 @@ Result<Request> parse(const boost::json::object& body, std::size_t max_operation
 Result<void> check_filter_nodes(const std::vector<Operation>& ops, const filter::Limits& limits);
 
 // One operation, its references resolved: `endpoint` is "/Users" of
-// "/Users/{id}", `id` the rest ("" for a collection).
+// "/Users/{id}", `id` the rest ("" for a collection).  A POST answers its
+// resource's URL in a Location header, the id as its last segment.
 using Runner = std::function<http::Response(const Operation& op, const std::string& endpoint, const std::string& id)>;
 
 struct Response {

@@ -88,10 +88,10 @@ void put_roles(json::object& doc, const std::vector<ports::RoleAssignment>& role
 }  // namespace
 
 Result<std::string> render_group(const ports::GroupRow& group, std::string_view base,
-                                 const schema::Projection& projection, ports::GroupStore* member_store,
+                                 const schema::Projection& projection, GroupService* members,
                                  const ports::Scope& scope, bool with_roles) {
   std::string text;
-  auto rendered = render_group_to(group, base, projection, member_store, scope, with_roles,
+  auto rendered = render_group_to(group, base, projection, members, scope, with_roles,
                                   [&](std::string_view piece) {
                                     text.append(piece);
                                     return true;
@@ -101,7 +101,7 @@ Result<std::string> render_group(const ports::GroupRow& group, std::string_view 
 }
 
 Result<void> render_group_to(const ports::GroupRow& group, std::string_view base,
-                             const schema::Projection& projection, ports::GroupStore* member_store,
+                             const schema::Projection& projection, GroupService* members,
                              const ports::Scope& scope, bool with_roles,
                              const std::function<bool(std::string_view)>& sink) {
   json::object out;
@@ -123,7 +123,7 @@ Result<void> render_group_to(const ports::GroupRow& group, std::string_view base
     sink(text);
     return {};
   };
-  if (!member_store || group.member_count == 0 || !schema::wants(projection, "members")) return whole();
+  if (!members || group.member_count == 0 || !schema::wants(projection, "members")) return whole();
 
   // The member sub-attributes the projection keeps ("attributes=members.value").
   json::object probe{{"members", json::array{json::object{{"value", ""}, {"display", ""}, {"type", ""}, {"$ref", ""}}}}};
@@ -140,7 +140,7 @@ Result<void> render_group_to(const ports::GroupRow& group, std::string_view base
   bool open = sink(text);
   std::string item;
   bool first = true;
-  auto streamed = member_store->for_each_member(scope, group.id, kMemberPage, [&](const ports::MemberRef& m) {
+  auto streamed = members->for_each_member(scope, group.id, kMemberPage, [&](const ports::MemberRef& m) {
     if (!open) return false;
     item.clear();
     if (!first) item += ',';

@@ -20,18 +20,20 @@
 
 namespace kestra::scim {
 
-// Renders a group as SCIM JSON text.  When `member_store` is set, members
+class GroupService;
+
+// Renders a group as SCIM JSON text.  When `members` is set, members
 // are streamed from it into the text (never held as JSON values); a group
 // with no members has no "members" key.  `base` is the SCIM base URL.
 // Its roles (Kestra extension) only `with_roles` (BINDINGS READ).
 Result<std::string> render_group(const ports::GroupRow& group, std::string_view base,
-                                 const schema::Projection& projection, ports::GroupStore* member_store,
+                                 const schema::Projection& projection, GroupService* members,
                                  const ports::Scope& scope, bool with_roles = true);
 // The same text, handed to `sink` piece by piece as the members are read
 // (never held whole); `sink` returning false (the client went away) stops
 // the reading.
 Result<void> render_group_to(const ports::GroupRow& group, std::string_view base,
-                             const schema::Projection& projection, ports::GroupStore* member_store,
+                             const schema::Projection& projection, GroupService* members,
                              const ports::Scope& scope, bool with_roles,
                              const std::function<bool(std::string_view)>& sink);
 
@@ -55,7 +57,12 @@ class GroupService {
   Result<ports::ListPage<ports::GroupRow>> list(const ports::Scope& scope, const ListRequest& request);
 
   const schema::ResourceType& type() const { return *type_; }
-  ports::GroupStore& store() { return store_; }
+  // Streams the group's members in a stable order, `page` rows per query,
+  // until `sink` returns false.
+  Result<void> for_each_member(const ports::Scope& scope, const std::string& group_id, std::int64_t page,
+                               const std::function<bool(const ports::MemberRef&)>& sink) {
+    return store_.for_each_member(scope, group_id, page, sink);
+  }
 
  private:
   struct Write {

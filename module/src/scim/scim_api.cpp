@@ -37,9 +37,11 @@ http::Response scim_json(int status, const json::object& body) { return scim_jso
 
 http::Response fail(const Error& e) { return error_response(e); }
 
-Error method_not_allowed(const http::Request& req) {
-  return {ErrorKind::MethodNotAllowed, "method " + std::string(req.method) + " is not allowed on this endpoint", {}};
+Error method_not_allowed(std::string_view method) {
+  return {ErrorKind::MethodNotAllowed, "method " + std::string(method) + " is not allowed on this endpoint", {}};
 }
+
+Error method_not_allowed(const http::Request& req) { return method_not_allowed(req.method); }
 
 // An id from the URL that could name a stored resource: UTF-8 text without
 // control characters, within the stores' id width.  Any other is looked up
@@ -81,20 +83,21 @@ std::string list_response(std::int64_t total, std::int64_t start_index, const st
   return text;
 }
 
-// Writes one resource of a list into the sink.
-using ResourceWriter = std::function<Result<void>(const http::BodySink&)>;
-
-ResourceWriter rendered(std::string text) {
-  return [text = std::move(text)](const http::BodySink& sink) -> Result<void> {
-    (void)sink(text);
-    return {};
-  };
+// A resource's whole text.
+Result<std::string> written(const BodyWriter& body) {
+  std::string text;
+  auto ok = body([&](std::string_view piece) {
+    text.append(piece);
+    return true;
+  });
+  if (!ok) return ok.error();
+  return text;
 }
 
 // A list whose resources go out one after the other as they are rendered
 // (a group with its members is read while it is written), so that a page
 // is never held whole.
-http::Response streamed_list(std::int64_t total, std::int64_t start_index, std::vector<ResourceWriter> resources,
+http::Response streamed_list(std::int64_t total, std::int64_t start_index, std::vector<BodyWriter> resources,
                              const std::optional<std::string>& next_cursor) {
   http::Response res = scim_json(200, std::string());
   res.producer = [head = list_head(total, start_index, resources.size(), next_cursor),
@@ -109,8 +112,6 @@ http::Response streamed_list(std::int64_t total, std::int64_t start_index, std::
   };
   return res;
 }
-
-std::string user_location(const std::string& base, const std::string& id) { return base + "/Users/" + id; }
 
 // "500", "0.5": a configured rate as people write it.
 std::string rate_text(double rate) {
@@ -174,9 +175,9 @@ ScimApi::ScimApi(ScimSettings settings, const ports::HostPort& host,
       authenticator_(authenticator),
       registry_(registry),
       discovery_(discovery),
-      users_(users),
-      groups_(groups),
-      roles_(roles),
+      user_resource_(users),
+      group_resource_(groups),
+      role_resource_(roles),
       rate_limiter_(rate_limiter),
       fair_share_(fair_share),
       metrics_(metrics) {}
@@ -404,258 +405,144 @@ http::Response ScimApi::rate_limited(const std::string& tenant, const std::strin
                   wait);
 }
 
-// ------------------------------------------------------------------ Users
+// ------------------------------------------------------------------ resources
 
-http::Response ScimApi::users(Call& call) {
-  const auto& req = call.req;
-  if (req.method == "GET") {
-    if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "READ"); !ok) return fail(ok.error());
-    auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
-    if (!request) return fail(request.error());
-    return list_users(call, *request);
-  }
-  if (req.method != "POST") return fail(method_not_allowed(req));
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "CREATE"); !ok) return fail(ok.error());
-  auto body = http::parse_json_object(req.body, settings_.json);
-  if (!body) return fail(body.error());
-  // attributes / excludedAttributes shape the response (RFC 7644 3.9).
-  auto query = parse_list_query(req.query, kDefaultCount, settings_.max_results);
-  if (!query) return fail(query.error());
-  auto projection = schema::parse_projection(registry_, users_.type(), query->attributes, query->excluded_attributes);
-  if (!projection) return fail(projection.error());
-  auto created = users_.create(call.scope, *body, call.actor);
-  if (!created) return fail(created.error());
-  const auto location = user_location(call.base, created->row.id);
-  auto rendered = render_user(*created, location, reads_bindings(call.caller));
-  schema::apply(*projection, rendered);
-  return scim_json(201, rendered)
-      .with_header("Location", location)
-      .with_header("ETag", user_etag(created->row.version, created->row.access_version));
+ResourceContext ScimApi::context(const Call& call) const {
+  return {call.scope, call.actor, call.base, reads_bindings(call.caller)};
 }
 
-http::Response ScimApi::user(Call& call) {
-  const auto& req = call.req;
-  const std::string id(req.param("id"));
-  // Removing a user from a tenant is an update of the (global) user.
-  const auto action = action_for(req.method, "UPDATE");
-  if (!action) return fail(method_not_allowed(req));
-  if (auto ok = authorize_resource(call.caller, "USERS", req.method, *action); !ok) return fail(ok.error());
-  if (!storable_id(id)) return fail(not_in_tenant("user", id));
-
-  if (req.method == "DELETE") {
-    auto removed = users_.remove(call.scope, id, header(req, "If-Match"), call.actor);
-    if (!removed) return fail(removed.error());
-    return bodiless(204);
+Result<ScimApi::Outcome> ScimApi::act(ResourceHandler& handler, const Call& call, std::string_view method,
+                                      const std::string& id, const BodyReader& body, const IfMatch& if_match,
+                                      std::string_view query) {
+  const auto& caller = call.caller;
+  const std::string_view permission = handler.permission();
+  if (!handler.read_only().empty() && method != "GET") {
+    return Error{ErrorKind::MethodNotAllowed, std::string(handler.read_only()), {}};
   }
+  if (id.empty()) {  // the collection: a create
+    if (method != "POST") return method_not_allowed(method);
+    if (auto ok = provisioning::Authenticator::authorize(caller, permission, "CREATE"); !ok) return ok.error();
+  } else {
+    const auto action = action_for(method, handler.delete_action());
+    if (!action) return method_not_allowed(method);
+    if (auto ok = authorize_resource(caller, permission, method, *action); !ok) return ok.error();
+    if (!storable_id(id)) return not_in_tenant(handler.noun(), id);
+    if (method == "DELETE") {
+      if (auto removed = handler.remove(context(call), id, if_match); !removed) return removed.error();
+      return Outcome{204, {}, false};
+    }
+  }
+  const auto document = method == "GET" ? Result<json::object>(json::object()) : body();
+  if (!document) return document.error();
+  // attributes / excludedAttributes shape the answer (RFC 7644 3.9).
+  auto request = parse_list_query(query, kDefaultCount, settings_.max_results);
+  if (!request) return request.error();
+  auto projection =
+      schema::parse_projection(registry_, handler.type(), request->attributes, request->excluded_attributes);
+  if (!projection) return projection.error();
+  const auto ctx = context(call);
+  if (id.empty()) {
+    auto created = handler.create(ctx, *document, *projection);
+    if (!created) return created.error();
+    return Outcome{201, std::move(*created), true};
+  }
+  auto resource = method == "GET"   ? handler.get(ctx, id, *projection)
+                  : method == "PUT" ? handler.replace(ctx, id, *document, if_match, *projection)
+                                    : handler.patch(ctx, id, *document, if_match, *projection);
+  if (!resource) return resource.error();
+  const bool no_content = method == "PATCH" && handler.patch_answers_no_content() && request->attributes.empty() &&
+                          request->excluded_attributes.empty();
+  return Outcome{no_content ? 204 : 200, std::move(*resource), !no_content};
+}
 
+http::Response ScimApi::respond(ResourceHandler& handler, const Call& call, Result<Outcome> outcome) {
+  if (!outcome) return fail(outcome.error());
+  auto& o = *outcome;
+  if (!o.with_body) return bodiless(o.status, o.resource.etag);
+  if (not_modified(call.req, o.resource.etag)) return bodiless(304, o.resource.etag);
+  http::Response res = scim_json(o.status, std::string());
+  if (o.resource.streamed && call.req.method == "GET") {
+    // Written as it is read: a group of any size is never held whole.
+    res.producer = std::move(o.resource.body);
+  } else {
+    auto text = written(o.resource.body);
+    if (!text) return fail(text.error());
+    res.body = std::move(*text);
+  }
+  if (o.status == 201) {
+    res.with_header("Location", call.base + "/" + std::string(handler.endpoint()) + "/" + o.resource.id);
+  }
+  if (!o.resource.etag.empty()) res.with_header("ETag", o.resource.etag);
+  return res;
+}
+
+http::Response ScimApi::collection(ResourceHandler& handler, Call& call) {
+  const auto& req = call.req;
+  if (req.method != "GET") {
+    return respond(handler, call,
+                   act(handler, call, req.method, {}, request_body(call), header(req, "If-Match"), req.query));
+  }
+  if (auto ok = provisioning::Authenticator::authorize(call.caller, handler.permission(), "READ"); !ok) {
+    return fail(ok.error());
+  }
   auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
-  auto projection = schema::parse_projection(registry_, users_.type(), request->attributes, request->excluded_attributes);
-  if (!projection) return fail(projection.error());
-  const bool with_groups = schema::wants(*projection, "groups");
-
-  Result<UserView> view = Error::internal("unreachable");
-  if (req.method == "GET") {
-    view = users_.get(call.scope, id, with_groups);
-  } else {
-    auto body = http::parse_json_object(req.body, settings_.json);
-    if (!body) return fail(body.error());
-    view = req.method == "PUT" ? users_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
-                               : users_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
-  }
-  if (!view) return fail(view.error());
-  const auto etag = user_etag(view->row.version, view->row.access_version);
-  if (not_modified(req, etag)) return bodiless(304, etag);
-  auto rendered = render_user(*view, user_location(call.base, id), reads_bindings(call.caller));
-  schema::apply(*projection, rendered);
-  return scim_json(200, rendered).with_header("ETag", etag);
+  return list(handler, call, *request);
 }
 
-http::Response ScimApi::users_search(Call& call) {
+http::Response ScimApi::item(ResourceHandler& handler, Call& call) {
+  const auto& req = call.req;
+  return respond(handler, call,
+                 act(handler, call, req.method, std::string(req.param("id")), request_body(call),
+                     header(req, "If-Match"), req.query));
+}
+
+http::Response ScimApi::search(ResourceHandler& handler, Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "USERS", "READ"); !ok) return fail(ok.error());
+  if (auto ok = provisioning::Authenticator::authorize(call.caller, handler.permission(), "READ"); !ok) {
+    return fail(ok.error());
+  }
   auto body = http::parse_json_object(call.req.body, settings_.json);
   if (!body) return fail(body.error());
   auto request = parse_search_body(*body, kDefaultCount, settings_.max_results);
   if (!request) return fail(request.error());
-  return list_users(call, *request);
+  return list(handler, call, *request);
 }
 
-http::Response ScimApi::list_users(Call& call, const ListRequest& request) {
+http::Response ScimApi::list(ResourceHandler& handler, Call& call, const ListRequest& request) {
   auto projection =
-      schema::parse_projection(registry_, users_.type(), request.attributes, request.excluded_attributes);
+      schema::parse_projection(registry_, handler.type(), request.attributes, request.excluded_attributes);
   if (!projection) return fail(projection.error());
-  auto page = users_.list(call.scope, request, schema::wants(*projection, "groups"));
+  auto page = handler.list(context(call), request, *projection);
   if (!page) return fail(page.error());
+  if (page->streamed) {
+    return streamed_list(page->total, request.start_index, std::move(page->resources), page->next_cursor);
+  }
   std::vector<std::string> resources;
-  resources.reserve(page->items.size());
-  for (const auto& view : page->items) {
-    auto rendered = render_user(view, user_location(call.base, view.row.id), reads_bindings(call.caller));
-    schema::apply(*projection, rendered);
-    resources.push_back(json::serialize(rendered));
+  resources.reserve(page->resources.size());
+  for (const auto& resource : page->resources) {
+    auto text = written(resource);
+    if (!text) return fail(text.error());
+    resources.push_back(std::move(*text));
   }
   return scim_json(200, list_response(page->total, request.start_index, resources, page->next_cursor));
 }
 
-// ------------------------------------------------------------------ Groups
-
-http::Response ScimApi::groups(Call& call) {
-  const auto& req = call.req;
-  if (req.method == "GET") {
-    if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "READ"); !ok) return fail(ok.error());
-    auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
-    if (!request) return fail(request.error());
-    return list_groups(call, *request);
-  }
-  if (req.method != "POST") return fail(method_not_allowed(req));
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "CREATE"); !ok) return fail(ok.error());
-  auto body = http::parse_json_object(req.body, settings_.json);
-  if (!body) return fail(body.error());
-  auto query = parse_list_query(req.query, kDefaultCount, settings_.max_results);
-  if (!query) return fail(query.error());
-  auto projection =
-      schema::parse_projection(registry_, groups_.type(), query->attributes, query->excluded_attributes);
-  if (!projection) return fail(projection.error());
-  auto created = groups_.create(call.scope, *body, call.actor);
-  if (!created) return fail(created.error());
-  auto text = render_group(*created, call.base, *projection, &groups_.store(),
-                           call.scope, reads_bindings(call.caller));
-  if (!text) return fail(text.error());
-  return scim_json(201, std::move(*text))
-      .with_header("Location", call.base + "/Groups/" + created->id)
-      .with_header("ETag", group_etag(created->version));
+ScimApi::BodyReader ScimApi::request_body(const Call& call) const {
+  return [&call, limits = settings_.json] { return http::parse_json_object(call.req.body, limits); };
 }
 
-http::Response ScimApi::group(Call& call) {
-  const auto& req = call.req;
-  const std::string id(req.param("id"));
-  const auto action = action_for(req.method, "DELETE");
-  if (!action) return fail(method_not_allowed(req));
-  if (auto ok = authorize_resource(call.caller, "GROUPS", req.method, *action); !ok) return fail(ok.error());
-  if (!storable_id(id)) return fail(not_in_tenant("group", id));
-  if (req.method == "DELETE") {
-    auto removed = groups_.remove(call.scope, id, header(req, "If-Match"), call.actor);
-    if (!removed) return fail(removed.error());
-    return bodiless(204);
-  }
-  auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
-  if (!request) return fail(request.error());
-  auto projection =
-      schema::parse_projection(registry_, groups_.type(), request->attributes, request->excluded_attributes);
-  if (!projection) return fail(projection.error());
-
-  Result<ports::GroupRow> row = Error::internal("unreachable");
-  if (req.method == "GET") {
-    row = groups_.get(call.scope, id);
-  } else {
-    auto body = http::parse_json_object(req.body, settings_.json);
-    if (!body) return fail(body.error());
-    row = req.method == "PUT" ? groups_.replace(call.scope, id, *body, header(req, "If-Match"), call.actor)
-                              : groups_.patch(call.scope, id, *body, header(req, "If-Match"), call.actor);
-  }
-  if (!row) return fail(row.error());
-  const auto etag = group_etag(row->version);
-  // A group PATCH answers 204 unless the client asked for attributes.
-  if (req.method == "PATCH" && request->attributes.empty() && request->excluded_attributes.empty()) {
-    return bodiless(204, etag);
-  }
-  if (not_modified(req, etag)) return bodiless(304, etag);
-  if (req.method == "GET") {
-    // The members go out as they are read: a group of any size is never
-    // held whole (its JSON text is the same as render_group's).
-    http::Response res = scim_json(200, std::string());
-    res.with_header("ETag", etag);
-    res.producer = [group = std::move(*row), base = call.base, projection = std::move(*projection),
-                    store = &groups_.store(), scope = call.scope,
-                    with_roles = reads_bindings(call.caller)](const http::BodySink& sink) {
-      return render_group_to(group, base, projection, store, scope, with_roles, sink);
-    };
-    return res;
-  }
-  auto text = render_group(*row, call.base, *projection, &groups_.store(),
-                           call.scope, reads_bindings(call.caller));
-  if (!text) return fail(text.error());
-  return scim_json(200, std::move(*text)).with_header("ETag", etag);
-}
-
-http::Response ScimApi::groups_search(Call& call) {
-  if (call.req.method != "POST") return fail(method_not_allowed(call.req));
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "GROUPS", "READ"); !ok) return fail(ok.error());
-  auto body = http::parse_json_object(call.req.body, settings_.json);
-  if (!body) return fail(body.error());
-  auto request = parse_search_body(*body, kDefaultCount, settings_.max_results);
-  if (!request) return fail(request.error());
-  return list_groups(call, *request);
-}
-
-http::Response ScimApi::list_groups(Call& call, const ListRequest& request) {
-  auto projection =
-      schema::parse_projection(registry_, groups_.type(), request.attributes, request.excluded_attributes);
-  if (!projection) return fail(projection.error());
-  auto page = groups_.list(call.scope, request);
-  if (!page) return fail(page.error());
-  std::vector<ResourceWriter> resources;
-  resources.reserve(page->items.size());
-  auto shared = std::make_shared<const schema::Projection>(std::move(*projection));
-  for (auto& row : page->items) resources.push_back(group_writer(call, std::move(row), shared));
-  return streamed_list(page->total, request.start_index, std::move(resources), page->next_cursor);
-}
-
-ScimApi::ResourceWriter ScimApi::group_writer(const Call& call, ports::GroupRow row,
-                                             std::shared_ptr<const schema::Projection> projection) {
-  return [row = std::move(row), projection = std::move(projection), base = call.base, store = &groups_.store(),
-          scope = call.scope, with_roles = reads_bindings(call.caller)](const http::BodySink& sink) {
-    return render_group_to(row, base, *projection, store, scope, with_roles, sink);
-  };
-}
-
-// ------------------------------------------------------------------ Roles
-
-// The tenant's roles that this integration may assign: read-only, since
-// tenant admins manage roles (draft-ietf-scim-roles-entitlements).
+http::Response ScimApi::users(Call& call) { return collection(user_resource_, call); }
+http::Response ScimApi::user(Call& call) { return item(user_resource_, call); }
+http::Response ScimApi::users_search(Call& call) { return search(user_resource_, call); }
+http::Response ScimApi::groups(Call& call) { return collection(group_resource_, call); }
+http::Response ScimApi::group(Call& call) { return item(group_resource_, call); }
+http::Response ScimApi::groups_search(Call& call) { return search(group_resource_, call); }
 http::Response ScimApi::roles(Call& call) {
-  const auto& req = call.req;
-  if (req.method != "GET") {
-    return fail({ErrorKind::MethodNotAllowed, "roles are read-only through SCIM: a tenant admin manages them", {}});
-  }
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "BINDINGS", "READ"); !ok) return fail(ok.error());
-  auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
-  if (!request) return fail(request.error());
-  auto projection =
-      schema::parse_projection(registry_, roles_.type(), request->attributes, request->excluded_attributes);
-  if (!projection) return fail(projection.error());
-  auto page = roles_.list(call.scope, *request);
-  if (!page) return fail(page.error());
-  std::vector<std::string> resources;
-  for (const auto& role : page->items) {
-    auto rendered = render_role(role, call.base + "/Roles/" + role.id);
-    schema::apply(*projection, rendered);
-    resources.push_back(json::serialize(rendered));
-  }
-  return scim_json(200, list_response(page->total, request->start_index, resources, std::nullopt));
+  if (call.req.method != "GET") return fail(Error{ErrorKind::MethodNotAllowed, std::string(role_resource_.read_only()), {}});
+  return collection(role_resource_, call);
 }
-
-http::Response ScimApi::role(Call& call) {
-  const auto& req = call.req;
-  if (req.method != "GET") {
-    return fail({ErrorKind::MethodNotAllowed, "roles are read-only through SCIM: a tenant admin manages them", {}});
-  }
-  if (auto ok = provisioning::Authenticator::authorize(call.caller, "BINDINGS", "READ"); !ok) return fail(ok.error());
-  const std::string id(req.param("id"));
-  if (!storable_id(id)) return fail(not_in_tenant("role", id));
-  auto request = parse_list_query(req.query, kDefaultCount, settings_.max_results);
-  if (!request) return fail(request.error());
-  auto projection =
-      schema::parse_projection(registry_, roles_.type(), request->attributes, request->excluded_attributes);
-  if (!projection) return fail(projection.error());
-  auto role = roles_.get(call.scope, id);
-  if (!role) return fail(role.error());
-  auto rendered = render_role(*role, call.base + "/Roles/" + id);
-  const auto etag = std::string(rendered["meta"].as_object()["version"].as_string());
-  if (not_modified(req, etag)) return bodiless(304, etag);
-  schema::apply(*projection, rendered);
-  return scim_json(200, rendered).with_header("ETag", etag);
-}
+http::Response ScimApi::role(Call& call) { return item(role_resource_, call); }
 
 http::Response ScimApi::root_search(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
@@ -671,41 +558,35 @@ http::Response ScimApi::root_search(Call& call) {
                                "invalidValue"));
   }
   auto user_projection =
-      schema::parse_projection(registry_, users_.type(), request->attributes, request->excluded_attributes);
+      schema::parse_projection(registry_, user_resource_.type(), request->attributes, request->excluded_attributes);
   if (!user_projection) return fail(user_projection.error());
   auto group_projection =
-      schema::parse_projection(registry_, groups_.type(), request->attributes, request->excluded_attributes);
+      schema::parse_projection(registry_, group_resource_.type(), request->attributes, request->excluded_attributes);
   if (!group_projection) return fail(group_projection.error());
 
   // Users first, then groups: one ordered sequence paged by startIndex/count.
-  auto users = users_.list(call.scope, *request, schema::wants(*user_projection, "groups"));
+  const auto ctx = context(call);
+  auto users = user_resource_.list(ctx, *request, *user_projection);
   ListRequest group_request = *request;
   const std::int64_t user_total = users ? users->total : 0;
-  const std::int64_t user_items = users ? static_cast<std::int64_t>(users->items.size()) : 0;
+  const std::int64_t user_items = users ? static_cast<std::int64_t>(users->resources.size()) : 0;
   group_request.start_index = std::max<std::int64_t>(1, request->start_index - user_total);
   // Groups follow the last user: none while a page of users ended early (list-max-bytes).
   const bool users_done = request->start_index - 1 + user_items >= user_total;
   group_request.count = users_done ? std::max<std::int64_t>(0, request->count - user_items) : 0;
-  auto groups = groups_.list(call.scope, group_request);
+  auto groups = group_resource_.list(ctx, group_request, *group_projection);
   // An attribute one resource type lacks matches nothing of that type.
   if (!users && !groups) return fail(users.error());
   if (!users && users.error().scim_type != "invalidFilter") return fail(users.error());
   if (!groups && groups.error().scim_type != "invalidFilter") return fail(groups.error());
 
-  std::vector<ResourceWriter> resources;
-  if (users) {
-    for (const auto& view : users->items) {
-      auto user = render_user(view, user_location(call.base, view.row.id), reads_bindings(call.caller));
-      schema::apply(*user_projection, user);
-      resources.push_back(rendered(json::serialize(user)));
-    }
-  }
+  std::vector<BodyWriter> resources;
+  if (users) resources = std::move(users->resources);
   std::int64_t total = user_total;
   if (groups) {
     total += groups->total;
     if (request->start_index + user_items > user_total) {
-      auto shared = std::make_shared<const schema::Projection>(std::move(*group_projection));
-      for (auto& row : groups->items) resources.push_back(group_writer(call, std::move(row), shared));
+      for (auto& group : groups->resources) resources.push_back(std::move(group));
     }
   }
   return streamed_list(total, request->start_index, std::move(resources), std::nullopt);
@@ -777,25 +658,27 @@ http::Response ScimApi::bulk(Call& call) {
       return rate_limited(call.scope.tenant_id, call.scope.integration_id, *wait);
     }
   }
-  // An operation as a request to the same handlers.
+  // An operation as its endpoint would take it, its data as the body.
   const auto run_one = [&](const bulk::Operation& op, const std::string& endpoint, const std::string& id) {
-    const bool is_users = endpoint == "/Users";
-    if ((!is_users && endpoint != "/Groups") || id.empty() != (op.method == "POST") || id.find('/') != std::string::npos) {
+    ResourceHandler* handler = endpoint == "/Users" ? static_cast<ResourceHandler*>(&user_resource_)
+                               : endpoint == "/Groups" ? static_cast<ResourceHandler*>(&group_resource_)
+                                                       : nullptr;
+    if (!handler || id.empty() != (op.method == "POST") || id.find('/') != std::string::npos) {
       return fail(Error::invalid("unsupported operation path '" + op.path + "' for " + op.method, "invalidPath"));
     }
-    http::Request sub;
-    sub.method = op.method;
-    const std::string body_text = op.data.is_null() ? std::string() : json::serialize(op.data);
-    sub.body = body_text;
-    sub.path = op.path;
-    sub.request_id = call.req.request_id;
-    sub.scheme = call.req.scheme;
-    if (op.version) sub.headers.emplace_back("If-Match", *op.version);
-    sub.params = call.req.params;
-    sub.params.emplace_back("id", id);
-    Call sub_call{sub, call.caller, call.scope, call.actor, call.base};
-    return id.empty() ? (is_users ? this->users(sub_call) : this->groups(sub_call))
-                      : (is_users ? this->user(sub_call) : this->group(sub_call));
+    const BodyReader data = [&op]() -> Result<json::object> {
+      if (!op.data.is_object()) return Error::invalid("the operation's data must be a JSON object", "invalidSyntax");
+      return op.data.get_object();
+    };
+    const IfMatch if_match = op.version ? IfMatch(*op.version) : std::nullopt;
+    auto outcome = act(*handler, call, op.method, id, data, if_match, {});
+    if (!outcome) return fail(outcome.error());
+    // The BulkResponse carries status, location and version, not the resource.
+    http::Response res = bodiless(outcome->status, outcome->resource.etag);
+    if (outcome->status == 201) {
+      res.with_header("Location", call.base + endpoint + "/" + outcome->resource.id);
+    }
+    return res;
   };
   auto response = bulk::run(*request, call.base, run_one);
   auto res = scim_json(200, response.body);

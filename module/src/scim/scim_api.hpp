@@ -11,6 +11,9 @@
 #include "provisioning/rate_limiter.hpp"
 #include "scim/discovery.hpp"
 #include "scim/group_service.hpp"
+#include "scim/resources/groups.hpp"
+#include "scim/resources/roles.hpp"
+#include "scim/resources/users.hpp"
 #include "scim/scim_settings.hpp"
 #include "scim/user_service.hpp"
 
@@ -40,10 +43,28 @@ class ScimApi {
     std::string base;  // absolute SCIM base URL of this integration
   };
   using Handler = http::Response (ScimApi::*)(Call&);
-  using ResourceWriter = std::function<Result<void>(const http::BodySink&)>;
-  // Renders a group of a list (its members read as they are written).
-  ResourceWriter group_writer(const Call& call, ports::GroupRow row,
-                              std::shared_ptr<const schema::Projection> projection);
+  // The request's body as a JSON object, read only once the request is
+  // authorised (Bulk: an operation's data).
+  using BodyReader = std::function<Result<boost::json::object>()>;
+  // What a request on one resource came to, before its body is written.
+  struct Outcome {
+    int status = 200;
+    Representation resource;
+    bool with_body = true;
+  };
+
+  // The generic resource endpoint: a collection (GET lists, POST creates),
+  // an item (GET, PUT, PATCH, DELETE), a /.search.  act() is what HTTP and
+  // Bulk share: the method, the permission, the id, the projection, the call.
+  http::Response collection(ResourceHandler& handler, Call& call);
+  http::Response item(ResourceHandler& handler, Call& call);
+  http::Response search(ResourceHandler& handler, Call& call);
+  http::Response list(ResourceHandler& handler, Call& call, const ListRequest& request);
+  Result<Outcome> act(ResourceHandler& handler, const Call& call, std::string_view method, const std::string& id,
+                      const BodyReader& body, const IfMatch& if_match, std::string_view query);
+  http::Response respond(ResourceHandler& handler, const Call& call, Result<Outcome> outcome);
+  ResourceContext context(const Call& call) const;
+  BodyReader request_body(const Call& call) const;
 
   // 429 with Retry-After: the integration is past its rate.
   http::Response rate_limited(const std::string& tenant, const std::string& integration,
@@ -94,17 +115,15 @@ class ScimApi {
   http::Response bulk(Call& call);
   http::Response unknown_endpoint(Call& call);
 
-  http::Response list_users(Call& call, const ListRequest& request);
-  http::Response list_groups(Call& call, const ListRequest& request);
 
   const ScimSettings settings_;
   const ports::HostPort& host_;
   provisioning::Authenticator& authenticator_;
   const schema::Registry& registry_;
   const Discovery& discovery_;
-  UserService& users_;
-  GroupService& groups_;
-  RoleService& roles_;
+  UserResource user_resource_;
+  GroupResource group_resource_;
+  RoleResource role_resource_;
   provisioning::RateLimiter& rate_limiter_;
   provisioning::FairShare& fair_share_;
   const ports::Metrics& metrics_;

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Runs the benchmark set of issue #6 and the noisy-neighbour figure of
-issue #19 against built binaries and prints a table, the targets, then one
+"""Runs the capacity set (part "issue6": creates, lookups, member PATCHes,
+group reads, an Okta sync, the SCIMMY peer) and the noisy-neighbour figure
+(part "noisy": one tenant's worst requests beside another tenant's lookups)
+against built binaries and prints a table, the targets, then one
 "name value unit" line per figure.
 
 tests/bench/run.sh builds Release, starts the database servers and calls
@@ -40,7 +42,7 @@ SANITIZER_SUMMARY = re.compile(r"^SUMMARY: (Address|Leak|UndefinedBehavior|Threa
 FIGURE = re.compile(r"^([A-Za-z0-9_.]+) (-?[0-9.]+(?:e[-+]?[0-9]+)?|nan|inf) (\S+)$")
 MAIN_TENANT = "bench"
 SYNC_TENANT = "bench-sync"
-NOISY_A_TENANT = "noisy-a"  # issue #19: the tenant sending the worst shapes
+NOISY_A_TENANT = "noisy-a"  # noisy neighbour: the tenant sending the worst shapes
 NOISY_B_TENANT = "noisy-b"  # and the one whose lookups should not suffer
 PARTS = ("issue6", "noisy")
 POOL = 4  # harness workers and module database sessions (the default on 2 cores)
@@ -243,7 +245,7 @@ class Harness:
                       # failed-auth limit per address stays at its default: the
                       # noisy figure counts its 429s apart.
                       f"kestra.scim.rate-limit.enabled: false\n"
-                      # The issue #6 loads measure one tenant's capacity: its
+                      # The capacity set's loads measure one tenant's capacity: its
                       # share of the sessions is lifted; the noisy figure keeps it.
                       f"kestra.scim.fair-share.enabled: {'true' if fair_share else 'false'}\n"
                       + self.database.harness_yaml())
@@ -468,7 +470,7 @@ class BackendRun:
                 f"({figures.get('peer_seed_rps', (0,))[0]:.0f} req/s)")
 
     def prepare_noisy(self):
-        """Issue #19's two tenants, each with its own integration: A with
+        """The noisy neighbour's two tenants, each with its own integration: A with
         noisy_a_users users (their ids for the member PATCHes), a group of
         noisy_group members and one of all of them (several MB to read);
         B with noisy_b_users users to look up."""
@@ -487,7 +489,7 @@ class BackendRun:
             f"in {time.time() - started:.0f} s")
 
     def measure_noisy(self, run, figures):
-        """Issue #19: B's lookups idle and beside A's worst shapes; the 1 MB
+        """The noisy neighbour: B's lookups idle and beside A's worst shapes; the 1 MB
         PATCHes against a 1 MB POST."""
         p = self.p
         # 1. A's 1 MB writes, one at a time on an otherwise idle host.  Its
@@ -618,7 +620,7 @@ def ratio(figures, name, numerator, denominator):
         figures[name] = (figures[numerator][0] / figures[denominator][0], "ratio")
 
 
-# Targets of issue #6: (figure pattern, comparison, bound).
+# Targets of the capacity set: (figure pattern, comparison, bound).
 TARGETS = [
     (r"create_c\d+_vs_raw", ">=", 0.75),
     (r"lookup_c\d+_vs_transport", ">=", 0.5),
@@ -626,7 +628,7 @@ TARGETS = [
     (r"group_read_excluded_\w+_p50", "<=", 2.0),
     (r"group_read_full_\w+_rss_growth", "<", 64.0),
     (r"(create|lookup)_c\d+_vs_peer", ">=", 10.0),
-    # issue #19: tenant B beside tenant A's worst shapes; 1 MB PATCH vs POST
+    # the noisy neighbour: tenant B beside tenant A's worst shapes; 1 MB PATCH vs POST
     (r"noisy_b_p(50|99)_loaded_vs_idle", "<=", 2.0),
     (r"noisy_patch_(members|emails)_1mb_vs_post", "<=", 3.0),
 ]
@@ -759,7 +761,7 @@ def main():
     parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
     parser.add_argument("--runs", type=int)
     parser.add_argument("--only", default=",".join(PARTS),
-                        help="the parts to run: issue6 (the set of issue #6), noisy (issue #19's noisy neighbour)")
+                        help="the parts to run: issue6 (the capacity set), noisy (the noisy neighbour)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--peer-script", default=os.path.join(os.path.dirname(ROOT), "shared", "peers",
                                                                "start-scimmy.sh"))

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The benchmark set of issue #6, and issue #19's noisy-neighbour figure, on
-# SQLite, PostgreSQL and MariaDB: builds
-# Release in build-bench/, starts its own database servers (and the SCIMMY
-# peer, per backend), runs every load, prints a table, the targets and one
-# "name value unit" line per figure, and stops everything it started, also
-# on failure.  Not a test: nothing here is asserted in ctest.
+# The capacity set (creates, lookups, member PATCHes, group reads, an Okta
+# sync, the SCIMMY peer) and the noisy-neighbour figure (one tenant's worst
+# requests beside another tenant's lookups), on SQLite, PostgreSQL and
+# MariaDB: builds Release in build-bench/, starts its own database servers
+# (and the SCIMMY peer, per backend), runs every load, prints a table, the
+# targets and one "name value unit" line per figure, and stops everything it
+# started, also on failure.  Not a test: nothing here is asserted in ctest.
 #   tests/bench/run.sh [--quick] [--backends sqlite,postgres,mysql] [--runs N] [--keep DIR]
 #                      [--only issue6,noisy]
-# --quick: small sizes, 1 run (development and smoke); default: the sizes of
-# the issue (100,000 users, groups up to 100,000 members), 3 runs.
-# --only noisy: only issue #19's noisy neighbour; --only issue6: only the set.
+# --quick: small sizes, 1 run (development and smoke); default: full size
+# (100,000 users, groups up to 100,000 members), 3 runs.
+# --only noisy: only the noisy neighbour; --only issue6: only the capacity set.
 # Environment: KESTRA_BENCH_BUILD (build dir), KESTRA_BENCH_PG_PORT /
 # KESTRA_BENCH_MYSQL_PORT (default 61440 / 61310), KESTRA_BENCH_PEER_DIR.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/databases.sh from where a root user keeps a checkout (issue #23):
+# tests/databases.sh from where a root user keeps a checkout:
 # its state in a folder of mode 700 owned by root, with a space in its path.
 #   1. both servers start, answer over TCP, and keep their data across
 #      stop and start;

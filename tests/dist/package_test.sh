@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The packages of dist/ (issue #8 point 1), from an already built tree:
+# The packages of dist/, from an already built tree:
 #   1. cpack makes the .deb and .tar.gz of each component (module, harness)
 #      into a temporary directory, rebuilding nothing;
 #   2. their contents: the module in the plugin directory, its resources,

@@ -1,4 +1,4 @@
-// Issue #5, faults: a write is all or nothing.  A proxy between the module
+// Faults: a write is all or nothing.  A proxy between the module
 // and the database cuts every connection in the middle of a multi-row
 // write (a member PATCH adding 500 members to a group of 500 and removing
 // 50; a Bulk creating users and groups of them), at points spread over the

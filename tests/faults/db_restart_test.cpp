@@ -1,4 +1,4 @@
-// Issue #5, faults: the database server goes away (stopped, crashed, or
+// Faults: the database server goes away (stopped, crashed, or
 // frozen: connections open, nothing answers) under load and while the
 // module is idle.  Every answer meanwhile is a success or a SCIM 503 with
 // Retry-After within a bounded time, the host stays up, the pool

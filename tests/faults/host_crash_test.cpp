@@ -1,4 +1,4 @@
-// Crash safety (issue #7 point 7): the host is killed with SIGKILL in the
+// Crash safety: the host is killed with SIGKILL in the
 // middle of a burst of SCIM writes, then started again on the same store.
 // Every write that was acknowledged is there, whole; nothing that was not
 // acknowledged is there half-written (a user without its values, a group

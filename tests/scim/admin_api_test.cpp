@@ -305,7 +305,7 @@ BOOST_DATA_TEST_CASE(unknown_integration_or_role_is_404, data::make(kUnknownIds)
   BOOST_TEST(scim_get(w.harness, w.foreign) == 200u);
 }
 
-// --- cross-site writes and bodies not declared JSON (issue #19 point 5) ---
+// --- cross-site writes and bodies not declared JSON are refused ---
 
 namespace {
 

@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(forwarded_headers_from_a_trusted_proxy_shape_locations_with
   BOOST_TEST(str(user.at("meta"), "location") == location);
 }
 
-// Issue #19 point 5: a client cannot choose where the module's absolute
+// A client cannot choose where the module's absolute
 // URLs point, by Host or by X-Forwarded-* from a peer that is not a trusted proxy.
 BOOST_AUTO_TEST_CASE(host_and_forwarded_headers_of_a_client_do_not_steer_locations) {
   auto& w = world();

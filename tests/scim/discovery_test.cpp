@@ -24,7 +24,7 @@ BOOST_AUTO_TEST_CASE(service_provider_config_over_http) {
   BOOST_TEST(body.at("meta").at("resourceType").as_string() == "ServiceProviderConfig");
 }
 
-// Issue 19: an unknown tenant answers exactly as a bad token does, so
+// An unknown tenant answers exactly as a bad token does, so
 // that which tenants exist cannot be learnt without a token of theirs.
 BOOST_AUTO_TEST_CASE(unknown_tenant_answers_as_a_bad_token) {
   HarnessProcess harness(module_options());

@@ -1,4 +1,4 @@
-// Hostile input (issue #7, point 4): SQL injection in filters, sortBy,
+// Hostile input: SQL injection in filters, sortBy,
 // attribute names and ids; invalid UTF-8; NUL bytes; huge numbers; duplicate
 // JSON keys; path traversal in ids; oversized values and headers.  Each is a
 // clear 4xx (a SCIM error where the module answers, the host's JSON message
@@ -413,7 +413,7 @@ BOOST_AUTO_TEST_CASE(lengths_count_characters_not_bytes) {
   BOOST_TEST(total_of(list(w.okta, "/Users")) == 2);
 }
 
-// Issue 19: control characters and bidi overrides in names and addresses
+// Control characters and bidi overrides in names and addresses
 // are refused (400 invalidValue) by every write, and nothing changes.
 BOOST_AUTO_TEST_CASE(names_and_addresses_with_controls_or_bidi_overrides_are_refused) {
   World w;

@@ -1,4 +1,4 @@
-// The module's request limits (issue #7, point 3), each configurable:
+// The module's request limits, each configurable:
 // kestra.scim.limits.* (body size, JSON depth and values, filter length and
 // nodes), kestra.scim.filter.max-results (page size), kestra.scim.bulk.*
 // (operations, payload).  At a limit a request runs; one past it is refused

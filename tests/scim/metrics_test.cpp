@@ -1,4 +1,4 @@
-// Metrics (issue #8 point 4): what the module reports through the host's
+// Metrics: what the module reports through the host's
 // kestra.metrics/1 extension, read back from the harness's GET /metrics as
 // a scraper would (a strict reader of the text format): SCIM requests by
 // tenant, resource type, method and status; their latency by resource type

@@ -1,7 +1,7 @@
-// No noisy neighbour (issue 19): the hostile requests one tenant's
-// integration can send are refused or finish within their limits, and
-// another tenant is served meanwhile.  Each case is a row of the issue's
-// table; every backend runs them (KESTRA_TEST_BACKEND).
+// No noisy neighbour: the hostile requests one tenant's integration can
+// send are refused or finish within their limits, and another tenant is
+// served meanwhile.  Each case is one kind of hostile request (and, where it
+// had one, what it cost before); every backend runs them (KESTRA_TEST_BACKEND).
 #define BOOST_TEST_MODULE scim_noisy_neighbour
 #include "scim_support.hpp"
 
@@ -79,7 +79,7 @@ std::string display_filter(int terms, int salt) {
 
 }  // namespace
 
-// Row 1: 20 removes of 40 `display co` terms each were ORed into one
+// 20 removes of 40 `display co` terms each were once ORed into one
 // DELETE past filter-max-nodes (275 s on SQLite, holding its write lock).
 // The node limit holds for the whole request: a PATCH and a Bulk.
 BOOST_AUTO_TEST_CASE(the_filter_node_limit_holds_for_a_whole_patch_and_bulk) {
@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(the_filter_node_limit_holds_for_a_whole_patch_and_bulk) {
   BOOST_TEST(member_ids(get_json(n.noisy, "/Groups/" + group)).size() == members.size());
 }
 
-// Row 2: adding many member ids or many emails in one PATCH took time
+// Adding many member ids or many emails in one PATCH once took time
 // growing with the square of their number (49,000 ids: 6.9 s; 16,000
 // emails: 18.7 s, so 200,000 and 60,000 took minutes); now as long as
 // reading them.
@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(a_patch_adding_many_values_is_linear) {
   BOOST_TEST(json::parse(added.body).at("emails").as_array().size() == 60000u);
 }
 
-// Row 6: a Bulk counts its operations against the integration's rate, and
+// A Bulk counts its operations against the integration's rate, and
 // bad tokens from one address are refused past a limit, before any lookup,
 // while a token that works keeps working.
 BOOST_AUTO_TEST_CASE(bulk_operations_and_failed_authentications_are_limited) {
@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(bulk_operations_and_failed_authentications_are_limited) {
   BOOST_TEST(quiet.get("/Users").status == 200u);
 }
 
-// Row 4: 100 users with a 0.9 MB title made a 90 MB page.  A string value
+// 100 users with a 0.9 MB title once made a 90 MB page.  A string value
 // has a length limit, and a page ends early once its documents pass
 // list-max-bytes (RFC 7644 3.4.2.4 allows fewer than `count`): paging by
 // startIndex still returns every user once.
@@ -265,7 +265,7 @@ struct SharedHost {
   }();
 };
 
-// Point 4: a tenant holds at most its share of the sessions at once
+// A tenant holds at most its share of the sessions at once
 // (kestra.scim.fair-share.tenant); past it, 429 with Retry-After for that
 // tenant alone, while the other tenant is served.
 BOOST_AUTO_TEST_CASE(a_tenant_past_its_share_is_refused_alone) {
@@ -305,7 +305,7 @@ BOOST_AUTO_TEST_CASE(a_tenant_past_its_share_is_refused_alone) {
   BOOST_TEST(noisy.get("/Users").status == 200u);  // its slot came back
 }
 
-// Point 4, processors: while another tenant is active, a tenant runs at
+// Processors: while another tenant is active, a tenant runs at
 // most its equal share of the processors (kestra.scim.fair-share.cpus: 2,
 // so 1 each of two); its next request waits run-wait for it, then 429. Alone,
 // the same tenant runs up to its share of the sessions (3 of 4).

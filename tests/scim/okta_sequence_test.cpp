@@ -24,7 +24,7 @@ BOOST_AUTO_TEST_CASE(okta_provisioning_sequence) {
   BOOST_TEST(harness.full_log().find("1mz050nq") == std::string::npos);
 }
 
-// Two tenants of one organisation, both claiming the domain (issue #18):
+// Two tenants of one organisation, both claiming the domain:
 // their IdPs share the user.  Without the claim, see tenant_boundary_test.
 BOOST_AUTO_TEST_CASE(the_same_sequence_in_a_second_tenant_provisions_the_same_user) {
   HarnessProcess harness(sharing_domain({"acme", "globex"}, "okta.local"));

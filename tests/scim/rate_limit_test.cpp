@@ -1,4 +1,4 @@
-// Requests per integration (issue #7 point 6): over kestra.scim.rate-limit
+// Requests per integration: over kestra.scim.rate-limit
 // an integration gets 429 with Retry-After and nothing is written, while the
 // tenant's other integrations keep being served.
 #define BOOST_TEST_MODULE scim_rate_limit

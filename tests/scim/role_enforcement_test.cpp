@@ -1,4 +1,4 @@
-// SCIM requests are authorised by the stored SCIMProvisioner role (issue 3):
+// SCIM requests are authorised by the stored SCIMProvisioner role:
 // an admin narrows it through PUT /api/v1/{tenant}/roles/{id}, the matching
 // SCIM requests answer 403 and write nothing, the rest keep working, and a
 // restored role restores them.  SCIM writes are audited with the
@@ -105,7 +105,7 @@ const Narrowing kNarrowings[] = {
     {"USERS", "UPDATE",
      {{"PUT", "/Users/{user}", SAME_USER, 200}, {"DELETE", "/Users/{user}", nullptr, 204}},
      {"POST", "/Users", NEW_USER, 201}},
-    // Deleting a group removes its bindings, an admin's among them (issue 19 row 8).
+    // Deleting a group removes its bindings, an admin's among them, so it needs BINDINGS DELETE.
     {"BINDINGS", "DELETE",
      {{"DELETE", "/Users/{user}", nullptr, 204}, {"DELETE", "/Groups/{group}", nullptr, 204}},
      {"PUT", "/Users/{user}", SAME_USER, 200}},

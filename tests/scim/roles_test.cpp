@@ -1,4 +1,4 @@
-// Role assignment through SCIM (issue 9): the tenant's assignable roles as
+// Role assignment through SCIM: the tenant's assignable roles as
 // SCIM Roles at /Roles, the allow lists that decide which roles those are,
 // user `roles` and the Kestra Group extension's `roles` as bindings (every
 // PATCH form Okta and Entra send), the default role, the BINDINGS

@@ -191,7 +191,7 @@ BOOST_DATA_TEST_CASE(disabled_integration_is_403_until_enabled_again, data::make
   BOOST_TEST(res.status == 200u, res.body);
 }
 
-// Issue 19: an unknown tenant answers as a bad token does, whatever the token.
+// An unknown tenant answers as a bad token does, whatever the token.
 BOOST_AUTO_TEST_CASE(unknown_tenant_is_401_whatever_the_token) {
   World w;
   const auto bad = send(w, "GET", w.path(w.okta.base), std::optional<std::string>("Bearer not-a-token"));

@@ -1,4 +1,4 @@
-// A slow SCIM client costs only its connection (issue #19 rows 3 and 5).
+// A slow SCIM client costs only its connection.
 // Clients that never read a large group hold no worker and no database
 // session: /health and another tenant are answered meanwhile, and the write
 // timeout closes them.  A request without a valid token is answered 401

@@ -1,4 +1,4 @@
-// The tenant trust boundary for global users (issue #18, DESIGN.md 6),
+// The tenant trust boundary for global users (DESIGN.md 6),
 // over real HTTP on every backend: no tenant's IdP claims, changes or
 // observes another tenant's user unless the instance admin let both
 // provision its domain (domain claims).
@@ -219,7 +219,7 @@ BOOST_DATA_TEST_CASE(another_tenants_user_is_only_touched_with_the_claim, data::
   }
 }
 
-// The issue's three steps, replayed: step 2 is refused and globex's user,
+// A takeover in three steps, replayed: step 2 is refused and globex's user,
 // its version included, is unchanged.
 BOOST_AUTO_TEST_CASE(the_reported_takeover_is_refused) {
   World w;

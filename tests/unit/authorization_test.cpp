@@ -341,7 +341,7 @@ BOOST_DATA_TEST_CASE(permissions_are_validated, boost::unit_test::data::make(kPe
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// Issue 19 row 6: guessing tokens from one address costs one lookup each
+// Guessing tokens from one address costs one lookup each
 // only up to the burst; then 429 before any lookup of its own, while the
 // live token keeps working from the same address.
 BOOST_AUTO_TEST_CASE(failed_authentications_are_limited_per_address_without_a_lookup_each) {

@@ -1,4 +1,4 @@
-// Issue 19 point 4: one tenant, one integration holds at most its share of
+// One tenant, one integration holds at most its share of
 // the host's requests in progress; the others keep theirs.
 #include "core/processors.hpp"
 #include "provisioning/fair_share.hpp"

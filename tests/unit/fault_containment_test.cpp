@@ -1,4 +1,4 @@
-// A failure inside a handler stays inside the module (issue #7 point 8):
+// A failure inside a handler stays inside the module:
 // plugin::dispatch turns an exception, or an internal error, into a SCIM 500
 // whose detail says nothing of the cause; the cause goes to the host's log.
 #include "plugin/abi_bridge.hpp"

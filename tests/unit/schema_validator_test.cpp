@@ -483,7 +483,7 @@ BOOST_DATA_TEST_CASE(date_times, boost::unit_test::data::make(kDates), c) { BOOS
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// Issue 19: names and addresses hold no control or bidi override characters.
+// Names and addresses hold no control or bidi override characters.
 struct PlainTextCase {
   const char* name;
   std::string value;

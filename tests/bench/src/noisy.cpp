@@ -1,4 +1,4 @@
-// Issue #19's noisy neighbour: the worst request shapes one tenant (A) can
+// The noisy neighbour: the worst request shapes one tenant (A) can
 // send, as the module answers them now (refused, bounded or served).
 //   noisy       one shape per step, in turn over the connections (the load
 //               beside which tenant B's lookups are measured);
@@ -48,7 +48,7 @@ std::string array_patch(std::string_view op, std::string_view path, std::size_t 
 }
 
 std::string email_item(std::string_view tag, std::size_t k) {
-  // about 64 bytes an address: 1 MB holds some 16,000 (issue #19's figure)
+  // about 64 bytes an address: 1 MB holds some 16,000
   return "{\"value\":\"w" + std::string(tag) + "." + std::to_string(k) + ".padpadpadpadpadpad@bench.example\",\"type\":\"work\"}";
 }
 
@@ -103,7 +103,7 @@ std::string members_patch(const std::vector<std::string>& ids, std::size_t bytes
                      [&](std::size_t k) { return "{\"value\":\"" + ids[k] + "\"}"; }, taken);
 }
 
-// Issue #19's 49,000 member ids in 1 MB: short ids that name no user.
+// Up to 49,000 member ids in 1 MB: short ids that name no user.
 std::string unknown_members_patch(std::size_t bytes, std::size_t& taken) {
   return array_patch("add", "members", bytes, 49000,
                      [](std::size_t k) { return "{\"value\":\"u" + std::to_string(1000000 + k) + "\"}"; }, taken);

@@ -56,7 +56,7 @@ inline std::string id_of(const std::string& body) {
   return id && id->is_string() ? std::string(id->as_string()) : std::string();
 }
 
-// The scenarios of noisy.cpp (issue #19's noisy neighbour).
+// The scenarios of noisy.cpp (the noisy neighbour).
 std::unique_ptr<Scenario> make_noisy_scenario(const Args& args);
 std::unique_ptr<Scenario> make_big_writes_scenario(const Args& args);
 

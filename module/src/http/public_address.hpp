@@ -1,6 +1,6 @@
 // Where the module's absolute URLs point, and which browser origins may
 // write through the admin API: plain functions of a request, with the
-// configuration as data (AddressPolicy).  The two rules of issue #19 point 5
+// configuration as data (AddressPolicy).  The two rules of the admin surface
 // live here and nowhere else:
 //
 //   base_url: kestra.url when set.  Else the host named by the request:

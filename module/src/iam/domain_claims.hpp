@@ -1,4 +1,4 @@
-// The tenant trust boundary for global users (DESIGN.md 6, issue #18).
+// The tenant trust boundary for global users (DESIGN.md 6).
 //
 // Users are global; which tenant may create, link, rename or rewrite one is
 // decided by its domain (the part of userName after the last '@'):

@@ -276,8 +276,7 @@ Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std
                                             const provisioning::Actor& actor) {
   auto request = patch::parse_patch_request(body, patch::kMaxOperations, filter_limits_);
   if (!request) return request.error();
-  for (int attempt = 1;; ++attempt) {
-    if (attempt > 1) pause_before_retry(attempt - 1);
+  return optimistically(!if_match, [&]() -> Result<ports::GroupRow> {
     auto current = get(scope, id);
     if (!current) return current.error();
     if (auto ok = check_if_match(if_match, group_etag(current->version)); !ok) return ok.error();
@@ -297,12 +296,9 @@ Result<ports::GroupRow> GroupService::patch(const ports::Scope& scope, const std
     if (group || if_match) expected = ports::ExpectedVersion{current->version, 0};
     auto updated = store_.update(scope, id, group, outcome->members, expected, now_iso8601(),
                                  scim_audit(scope, actor, "group.patch", "GROUP", id));
-    if (!updated && updated.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kOptimisticAttempts) {
-      continue;
-    }
     if (updated) roles_.emit(scope, "GROUP", id, updated->binding_changes);
     return updated;
-  }
+  });
 }
 
 Result<void> GroupService::remove(const ports::Scope& scope, const std::string& id,

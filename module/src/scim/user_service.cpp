@@ -243,8 +243,7 @@ Result<UserView> UserService::patch(const ports::Scope& scope, const std::string
                                     const provisioning::Actor& actor) {
   auto request = patch::parse_patch_request(body, patch::kMaxOperations, filter_limits_);
   if (!request) return request.error();
-  for (int attempt = 1;; ++attempt) {
-    if (attempt > 1) pause_before_retry(attempt - 1);
+  return optimistically(!if_match, [&]() -> Result<UserView> {
     auto found = store_.find(scope, id);
     if (!found) return found.error();
     if (!*found) return user_not_found(id);
@@ -259,17 +258,15 @@ Result<UserView> UserService::patch(const ports::Scope& scope, const std::string
     auto write = to_write(scope, std::move(outcome->resource), current.roles, actor);
     if (!write) return write.error();
     if (auto ok = check_global_write(scope, current, addresses, *write); !ok) return ok.error();
+    // Someone else may change the user between our read and write: then
+    // it is patched again.
     auto replaced =
         store_.replace(scope, id, *write, ports::ExpectedVersion{current.version, current.access_version},
                        now_iso8601(), scim_audit(scope, actor, "user.patch", "USER", id));
-    // Someone else changed the user between our read and write: patch again.
-    if (!replaced && replaced.error().kind == ErrorKind::PreconditionFailed && !if_match && attempt < kOptimisticAttempts) {
-      continue;
-    }
     if (!replaced) return replaced.error();
     roles_.emit(scope, "USER", id, replaced->binding_changes);
     return with_groups(scope, std::move(*replaced), true);
-  }
+  });
 }
 
 Result<void> UserService::remove(const ports::Scope& scope, const std::string& id,

@@ -110,6 +110,10 @@ Result<void> enforce_primary(const schema::Attribute& attribute, json::array& el
 // Immutable / required rules for changing `attribute` from `current` to `next` (null: removed).
 Result<void> check_change(const schema::Attribute& attribute, const json::value* current, const json::value* next,
                           std::string_view path);
+// `next` as the value of `attribute` in `container` (checked by
+// check_change; an absent value, an empty array, removes the attribute).
+Result<void> store_value(json::object& container, const schema::Attribute& attribute, const json::value* current,
+                         json::value next);
 
 // --- add.cpp / replace.cpp / remove.cpp ----------------------------------------
 Result<void> apply_add(Context& ctx, const Target& target, const json::value& value);

@@ -238,4 +238,15 @@ Result<void> check_change(const schema::Attribute& attribute, const json::value*
   return {};
 }
 
+Result<void> store_value(json::object& container, const schema::Attribute& attribute, const json::value* current,
+                         json::value next) {
+  if (auto ok = check_change(attribute, current, &next, attribute.name); !ok) return ok;
+  if (absent(&next)) {
+    erase(container, attribute.name);
+  } else {
+    put(container, attribute.name, std::move(next));
+  }
+  return {};
+}
+
 }  // namespace kestra::scim::patch::detail

@@ -8,18 +8,6 @@ namespace kestra::scim::patch::detail {
 namespace {
 
 // Writes `elements` back, or removes the attribute when none is left.
-Result<void> store_elements(json::object& c, const schema::Attribute& a, const json::value* current,
-                            json::array elements) {
-  json::value next = std::move(elements);
-  if (auto ok = check_change(a, current, &next, a.name); !ok) return ok;
-  if (absent(&next)) {
-    erase(c, a.name);
-  } else {
-    put(c, a.name, std::move(next));
-  }
-  return {};
-}
-
 Result<void> remove_filtered(Context& ctx, const Target& target) {
   const schema::Attribute& a = target.attribute();
   json::object* c = container(ctx, target.resolved, false);
@@ -48,7 +36,7 @@ Result<void> remove_filtered(Context& ctx, const Target& target) {
     }
     elements = std::move(kept);
   }
-  return store_elements(*c, a, current, std::move(elements));
+  return store_value(*c, a, current, std::move(elements));
 }
 
 Result<void> remove_sub(Context& ctx, const Target& target) {
@@ -67,19 +55,12 @@ Result<void> remove_sub(Context& ctx, const Target& target) {
       if (auto ok = set_in_element(sub, *object, nullptr, target.text); !ok) return ok;
     }
     drop_empty_elements(elements);
-    return store_elements(*c, a, current, std::move(elements));
+    return store_value(*c, a, current, std::move(elements));
   }
   if (!current->is_object()) return {};
   json::object parent = current->get_object();
   if (auto ok = set_in_element(sub, parent, nullptr, target.text); !ok) return ok;
-  json::value next = std::move(parent);
-  if (auto ok = check_change(a, current, &next, a.name); !ok) return ok;
-  if (absent(&next)) {
-    erase(*c, a.name);
-  } else {
-    put(*c, a.name, std::move(next));
-  }
-  return {};
+  return store_value(*c, a, current, std::move(parent));
 }
 
 // remove "attr" with a value: only the listed values (quirks/members_value_list.hpp).
@@ -93,7 +74,7 @@ Result<void> remove_listed_values(Context& ctx, const Target& target, const json
   if (absent(current) || !current->is_array()) return {};
   json::array elements = current->get_array();
   if (quirks::remove_listed(a, elements, (*listed)->get_array()) == 0) return {};
-  return store_elements(*c, a, current, std::move(elements));
+  return store_value(*c, a, current, std::move(elements));
 }
 
 }  // namespace

@@ -38,14 +38,7 @@ Result<void> replace_filtered(Context& ctx, const Target& target, const json::va
   }
   if (auto ok = enforce_primary(a, elements, before, target.text); !ok) return ok;
   drop_empty_elements(elements);
-  json::value next = std::move(elements);
-  if (auto ok = check_change(a, current, &next, a.name); !ok) return ok;
-  if (absent(&next)) {
-    erase(*c, a.name);
-  } else {
-    put(*c, a.name, std::move(next));
-  }
-  return {};
+  return store_value(*c, a, current, std::move(elements));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "filter_sql.hpp"
 
 #include "scim/schema/validator.hpp"
+#include "user_attributes.hpp"
 
 #include <algorithm>
 #include <array>
@@ -46,34 +47,38 @@ struct Column {
   bool nullable;
 };
 
-constexpr Column kUserColumns[] = {
+// The User's columns beside those of kUserAttributes.
+constexpr Column kFixedUserColumns[] = {
     {"id", "u.id", Kind::Exact, false},
     {"username", "u.user_name_key", Kind::Key, false},
-    {"displayname", "u.display_name_key", Kind::Key, true},
-    {"nickname", "u.nick_name", Kind::CaseIgnored, true},
-    {"title", "u.title", Kind::CaseIgnored, true},
-    {"usertype", "u.user_type", Kind::CaseIgnored, true},
-    {"name.givenname", "u.given_name", Kind::CaseIgnored, true},
-    {"name.familyname", "u.family_name", Kind::CaseIgnored, true},
-    {"name.formatted", "u.formatted_name", Kind::CaseIgnored, true},
-    {"locale", "u.locale", Kind::CaseIgnored, true},
-    {"preferredlanguage", "u.preferred_language", Kind::CaseIgnored, true},
-    {"timezone", "u.timezone", Kind::CaseIgnored, true},
-    {"profileurl", "u.profile_url", Kind::CaseIgnored, true},
     {"active", "a.active", Kind::Boolean, false},
     {"meta.created", "a.created_at", Kind::DateTime, false},
     {"meta.lastmodified", "CASE WHEN a.updated_at > u.updated_at THEN a.updated_at ELSE u.updated_at END",
      Kind::DateTime, false},
 };
 
-constexpr Column kEnterpriseColumns[] = {
-    {"employeenumber", "u.employee_number", Kind::CaseIgnored, true},
-    {"organization", "u.organization", Kind::CaseIgnored, true},
-    {"department", "u.department", Kind::CaseIgnored, true},
-    {"division", "u.division", Kind::CaseIgnored, true},
-    {"costcenter", "u.cost_center", Kind::CaseIgnored, true},
-    {"manager.value", "u.manager_id", Kind::CaseIgnored, true},
+// The User's columns by schema: kFixedUserColumns and one per row of
+// kUserAttributes, made once.
+struct UserColumnTables {
+  std::vector<std::string> expressions;  // what the Columns' views point into
+  std::vector<Column> core;
+  std::vector<Column> enterprise;
 };
+
+const UserColumnTables& user_columns() {
+  static const UserColumnTables tables = [] {
+    UserColumnTables t;
+    t.expressions.reserve(kUserAttributeCount);  // no reallocation: the views stay valid
+    t.core.assign(std::begin(kFixedUserColumns), std::end(kFixedUserColumns));
+    for (const UserAttribute& a : kUserAttributes) {
+      t.expressions.push_back("u." + std::string(a.column) + (a.keyed ? "_key" : ""));
+      const Column column{a.path, t.expressions.back(), a.keyed ? Kind::Key : Kind::CaseIgnored, true};
+      (a.enterprise ? t.enterprise : t.core).push_back(column);
+    }
+    return t;
+  }();
+  return tables;
+}
 
 constexpr Column kGroupColumns[] = {
     {"id", "g.id", Kind::Exact, false},
@@ -522,7 +527,7 @@ class Compiler {
 
   std::span<const Column> core_columns() const {
     switch (target_) {
-      case FilterTarget::Users: return kUserColumns;
+      case FilterTarget::Users: return user_columns().core;
       case FilterTarget::Groups: return kGroupColumns;
       case FilterTarget::Members: return kMembershipColumns;
     }
@@ -576,7 +581,7 @@ class Compiler {
     if (target_ == FilterTarget::Users && path.urn == kEnterpriseUrn) {
       // A complex attribute without a sub-attribute compares its "value".
       const std::string key = path.attribute == "manager" && path.sub.empty() ? "manager.value" : full;
-      if (const Column* c = find_column(kEnterpriseColumns, key)) return Resolved(in_place(*c));
+      if (const Column* c = find_column(user_columns().enterprise, key)) return Resolved(in_place(*c));
       return unknown(path);
     }
     if (!is_core_urn(path.urn)) return unknown(path);
@@ -742,11 +747,11 @@ class Compiler {
     Element element;
     if (target_ == FilterTarget::Users && path.urn == kEnterpriseUrn && path.attribute == "manager" &&
         path.sub.empty()) {
-      element.columns = kEnterpriseColumns;
+      element.columns = user_columns().enterprise;
       element.prefix = "manager";
     } else if (target_ == FilterTarget::Users && is_core_urn(path.urn) && path.attribute == "name" &&
                path.sub.empty()) {
-      element.columns = kUserColumns;
+      element.columns = user_columns().core;
       element.prefix = "name";
     } else if (is_core_urn(path.urn) && path.sub.empty()) {
       element.child = find_child(children(), path.attribute);
@@ -863,10 +868,10 @@ Result<SortColumn> sort_column(const Dialect& dialect, FilterTarget target,
   const Column* column = nullptr;
   std::string schema = "core";
   if (target == FilterTarget::Users && path.urn == kEnterpriseUrn) {
-    column = find_column(kEnterpriseColumns, path.attribute == "manager" && path.sub.empty() ? "manager.value" : full);
+    column = find_column(user_columns().enterprise, path.attribute == "manager" && path.sub.empty() ? "manager.value" : full);
     schema = "enterprise";
   } else if (path.urn.empty() || path.urn == (target == FilterTarget::Users ? kCoreUserUrn : kCoreGroupUrn)) {
-    column = find_column(target == FilterTarget::Users ? std::span<const Column>(kUserColumns)
+    column = find_column(target == FilterTarget::Users ? std::span<const Column>(user_columns().core)
                                                        : std::span<const Column>(kGroupColumns),
                          full);
     if (column == nullptr) column = find_column(kExternalIdSort, full);

@@ -112,44 +112,35 @@ bool has_access(soci::session& sql, const std::string& tenant, const std::string
   return n > 0;
 }
 
-// The columns of scim_users that come from the document, in statement order.
-constexpr const char* kSharedColumns[] = {
-    "user_name",      "user_name_key",   "display_name", "display_name_key", "nick_name",         "title",
-    "user_type",      "given_name",      "family_name",  "formatted_name",   "preferred_language", "locale",
-    "timezone",       "profile_url",     "employee_number", "organization",  "department",        "division",
-    "cost_center",    "manager_id",      "resource",
-};
+// The columns of scim_users a write sets: userName, then kUserAttributes
+// (with the folded copy of a keyed one), then the document.
+std::vector<std::string> written_columns() {
+  std::vector<std::string> columns{"user_name", "user_name_key"};
+  for (const UserAttribute& attribute : kUserAttributes) {
+    columns.emplace_back(attribute.column);
+    if (attribute.keyed) columns.push_back(std::string(attribute.column) + "_key");
+  }
+  columns.emplace_back("resource");
+  return columns;
+}
 
-void bind_shared(soci::statement& st, const ports::UserWrite& user, const UserColumns& c) {
+void bind_written(soci::statement& st, const ports::UserWrite& user, const UserColumns& c) {
   st.exchange(soci::use(user.user_name, "user_name"));
   st.exchange(soci::use(user.user_name_key, "user_name_key"));
-  st.exchange(soci::use(c.display_name, "display_name"));
-  st.exchange(soci::use(c.display_name_key, "display_name_key"));
-  st.exchange(soci::use(c.nick_name, "nick_name"));
-  st.exchange(soci::use(c.title, "title"));
-  st.exchange(soci::use(c.user_type, "user_type"));
-  st.exchange(soci::use(c.given_name, "given_name"));
-  st.exchange(soci::use(c.family_name, "family_name"));
-  st.exchange(soci::use(c.formatted_name, "formatted_name"));
-  st.exchange(soci::use(c.preferred_language, "preferred_language"));
-  st.exchange(soci::use(c.locale, "locale"));
-  st.exchange(soci::use(c.timezone, "timezone"));
-  st.exchange(soci::use(c.profile_url, "profile_url"));
-  st.exchange(soci::use(c.employee_number, "employee_number"));
-  st.exchange(soci::use(c.organization, "organization"));
-  st.exchange(soci::use(c.department, "department"));
-  st.exchange(soci::use(c.division, "division"));
-  st.exchange(soci::use(c.cost_center, "cost_center"));
-  st.exchange(soci::use(c.manager_id, "manager_id"));
+  for (std::size_t i = 0; i < kUserAttributeCount; ++i) {
+    const std::string column(kUserAttributes[i].column);
+    st.exchange(soci::use(c.attributes[i], column));
+    if (kUserAttributes[i].keyed) st.exchange(soci::use(c.keys[i], column + "_key"));
+  }
   st.exchange(soci::use(user.resource_json, "resource"));
 }
 
 const std::string& insert_user_sql() {
   static const std::string sql = [] {
     std::string names, values;
-    for (const char* column : kSharedColumns) {
-      names += std::string(column) + ", ";
-      values += ":" + std::string(column) + ", ";
+    for (const std::string& column : written_columns()) {
+      names += column + ", ";
+      values += ":" + column + ", ";
     }
     return "INSERT INTO scim_users (id, " + names + "owner_tenant_id, created_at, updated_at, version) VALUES (:id, " +
            values + ":owner, :now, :now2, 1)";
@@ -157,11 +148,14 @@ const std::string& insert_user_sql() {
   return sql;
 }
 
-std::string update_user_sql() {
-  std::string sets;
-  for (const char* column : kSharedColumns) sets += std::string(column) + " = :" + column + ", ";
-  return "UPDATE scim_users SET " + sets +
-         "owner_tenant_id = COALESCE(owner_tenant_id, :owner), updated_at = :now, version = version + 1 WHERE id = :id";
+const std::string& update_user_sql() {
+  static const std::string sql = [] {
+    std::string sets;
+    for (const std::string& column : written_columns()) sets += column + " = :" + column + ", ";
+    return "UPDATE scim_users SET " + sets +
+           "owner_tenant_id = COALESCE(owner_tenant_id, :owner), updated_at = :now, version = version + 1 WHERE id = :id";
+  }();
+  return sql;
 }
 
 // What the insert of a new user exchanges.
@@ -174,7 +168,7 @@ struct UserInsert {
 
   void bind(soci::statement& st) {
     st.exchange(soci::use(id, "id"));
-    bind_shared(st, user, columns);
+    bind_written(st, user, columns);
     st.exchange(soci::use(owner, "owner"));
     st.exchange(soci::use(now, "now"));
     st.exchange(soci::use(now, "now2"));
@@ -197,7 +191,7 @@ void insert_user(StatementCache& statements, soci::session& sql, const std::stri
 void update_user(soci::session& sql, const std::string& owner, const std::string& id, const ports::UserWrite& user,
                  const UserColumns& c, const std::string& now) {
   support::execute(sql, update_user_sql(), [&](soci::statement& st) {
-    bind_shared(st, user, c);
+    bind_written(st, user, c);
     st.exchange(soci::use(owner, "owner"));
     st.exchange(soci::use(now, "now"));
     st.exchange(soci::use(id, "id"));

@@ -76,16 +76,23 @@ bool unless_duplicate(const Dialect& dialect, F&& statement) {
   }
 }
 
-// Runs `statement`, an insert made by Dialect::insert_ignoring_duplicate;
-// the rows it added, 0 when the row was there already.
-inline long long execute_ignoring_duplicate(const Dialect& dialect, soci::statement& statement) {
+// Runs `insert()`, an insert made by Dialect::insert_ignoring_duplicate
+// returning its affected rows; 0 when the row was there already.
+template <class Insert>
+long long execute_ignoring_duplicate(const Dialect& dialect, Insert&& insert) {
   try {
-    statement.execute(true);
-    return statement.get_affected_rows();
+    return insert();
   } catch (const soci::soci_error& e) {
     if (!dialect.is_unique_violation(e)) throw;
     return 0;
   }
+}
+
+inline long long execute_ignoring_duplicate(const Dialect& dialect, soci::statement& statement) {
+  return execute_ignoring_duplicate(dialect, [&] {
+    statement.execute(true);
+    return statement.get_affected_rows();
+  });
 }
 
 // The tenant a SCIM request acts in must be set, and an audit entry, when

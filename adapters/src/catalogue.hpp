@@ -7,6 +7,7 @@
 // parameters are bound by name, never concatenated.
 #pragma once
 
+#include "errors.hpp"
 #include "pooled_session.hpp"
 #include "row_mapping.hpp"
 #include "statement_cache.hpp"
@@ -139,6 +140,36 @@ long long execute(Session db, const Statement& statement, const Param<T>&... par
 template <class... T>
 long long count(Session db, const Statement& statement, const Param<T>&... params) {
   return first_row<long long>(db, statement, params...).value_or(0);
+}
+
+// Runs `body(db)` on a session borrowed from `sessions`, outside a
+// transaction; what it returns as a Result, a database exception as an
+// Error whose detail starts with `failure` (guarded()).
+template <class Body>
+auto on_session(SessionPool& sessions, const Dialect& dialect, const std::string& failure, Body&& body) {
+  using Out = typename detail::AsResult<std::invoke_result_t<Body&, Session>>::type;
+  auto session = sessions.borrow();
+  if (!session) return Out(session.error());
+  return guarded(dialect, failure, [&] { return body(Session(*session)); });
+}
+
+// The same in one write transaction, committed when `body` returns a value
+// (or nothing); an error value or an exception rolls it back.
+template <class Body>
+auto in_write_transaction(SessionPool& sessions, const Dialect& dialect, const std::string& failure, Body&& body) {
+  using Out = typename detail::AsResult<std::invoke_result_t<Body&, Session>>::type;
+  return on_session(sessions, dialect, failure, [&](Session db) -> Out {
+    WriteTransaction transaction(db.sql, dialect);
+    if constexpr (std::is_void_v<std::invoke_result_t<Body&, Session>>) {
+      body(db);
+      transaction.commit();
+      return {};
+    } else {
+      Out out = body(db);
+      if (out) transaction.commit();
+      return out;
+    }
+  });
 }
 
 }  // namespace kestra::adapters

@@ -124,15 +124,30 @@ Result<std::optional<ports::Integration>> SociProvisioningStore::find_integratio
               [&](Session db) { return read_integration(db, statements_, tenant, id); });
 }
 
+// The integration `id` changed by `change(db)` (an error value stops it)
+// in one audited write; the integration as now stored.
+template <class Change>
+Result<ports::Integration> SociProvisioningStore::change_integration(const std::string& tenant, const std::string& id,
+                                                                     const ports::AuditEntry& audit, Change&& change) {
+  return audited_write(tenant, audit, "cannot update integration '" + id + "'",
+                       [&](Session db) -> Result<ports::Integration> {
+    if (!integration_exists(db, statements_, tenant, id)) return integration_not_found(id);
+    auto changed = change(db);
+    if (!changed) return changed.error();
+    support::insert_audit(db.sql, audit, tenant);
+    auto stored = read_integration(db, statements_, tenant, id);
+    if (!stored) return integration_not_found(id);
+    return *std::move(stored);
+  });
+}
+
 Result<ports::Integration> SociProvisioningStore::update_integration(const std::string& tenant, const std::string& id,
                                                                      const std::string& name,
                                                                      const std::string& description,
                                                                      const std::string& updated_at,
                                                                      const ports::AuditEntry& audit) {
-  return audited_write(tenant, audit, "cannot update integration '" + id + "'",
-                       [&](Session db) -> Result<ports::Integration> {
+  return change_integration(tenant, id, audit, [&](Session db) -> Result<void> {
     const auto& s = statements_;
-    if (!integration_exists(db, s, tenant, id)) return integration_not_found(id);
     if (count(db, s.count_others_named, param("tenant", tenant), param("name", name), param("id", id)) > 0) {
       return integration_name_taken(name);
     }
@@ -141,11 +156,7 @@ Result<ports::Integration> SociProvisioningStore::update_integration(const std::
               param("updated_at", updated_at), param("tenant", tenant), param("id", id));
     });
     if (!updated) return integration_name_taken(name);
-
-    support::insert_audit(db.sql, audit, tenant);
-    auto stored = read_integration(db, s, tenant, id);
-    if (!stored) return integration_not_found(id);
-    return *std::move(stored);
+    return {};
   });
 }
 
@@ -153,16 +164,10 @@ Result<ports::Integration> SociProvisioningStore::set_integration_enabled(const 
                                                                           const std::string& id, bool enabled,
                                                                           const std::string& updated_at,
                                                                           const ports::AuditEntry& audit) {
-  return audited_write(tenant, audit, "cannot update integration '" + id + "'",
-                       [&](Session db) -> Result<ports::Integration> {
-    const auto& s = statements_;
-    if (!integration_exists(db, s, tenant, id)) return integration_not_found(id);
-    execute(db, s.enable_integration, param("enabled", enabled), param("updated_at", updated_at),
+  return change_integration(tenant, id, audit, [&](Session db) -> Result<void> {
+    execute(db, statements_.enable_integration, param("enabled", enabled), param("updated_at", updated_at),
             param("tenant", tenant), param("id", id));
-    support::insert_audit(db.sql, audit, tenant);
-    auto stored = read_integration(db, s, tenant, id);
-    if (!stored) return integration_not_found(id);
-    return *std::move(stored);
+    return {};
   });
 }
 

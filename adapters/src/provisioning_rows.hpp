@@ -5,6 +5,7 @@
 
 #include "ports/provisioning_store.hpp"
 #include "row_mapping.hpp"
+#include "store_support.hpp"  // the AuditEntry row
 
 #include <optional>
 #include <string>
@@ -34,19 +35,11 @@ template <>
 struct type_conversion<kestra::ports::Integration> {
   typedef values base_type;
   static void from_base(const values& v, indicator, kestra::ports::Integration& out) {
-    namespace c = kestra::adapters::columns;
-    out.id = c::text(v, 0);
-    out.tenant_id = c::text(v, 1);
-    out.name = c::text(v, 2);
-    out.description = c::text(v, 3);
-    out.type = c::text(v, 4);
-    out.enabled = c::flag(v, 5);
-    out.service_account_id = c::optional_text(v, 6).value_or("");
-    out.created_at = c::text(v, 7);
-    out.updated_at = c::text(v, 8);
-    out.last_request_at = c::optional_text(v, 9);
-    out.users_provisioned = c::integer(v, 10);
-    out.groups_provisioned = c::integer(v, 11);
+    std::optional<std::string> service_account_id;
+    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.name, out.description, out.type, out.enabled,
+                                    service_account_id, out.created_at, out.updated_at, out.last_request_at,
+                                    out.users_provisioned, out.groups_provisioned);
+    out.service_account_id = service_account_id.value_or("");
   }
 };
 
@@ -55,15 +48,8 @@ template <>
 struct type_conversion<kestra::ports::Role> {
   typedef values base_type;
   static void from_base(const values& v, indicator, kestra::ports::Role& out) {
-    namespace c = kestra::adapters::columns;
-    out.id = c::text(v, 0);
-    out.tenant_id = c::text(v, 1);
-    out.name = c::text(v, 2);
-    out.description = c::text(v, 3);
-    out.permissions_json = c::text(v, 4);
-    out.system_managed = c::flag(v, 5);
-    out.created_at = c::text(v, 6);
-    out.updated_at = c::text(v, 7);
+    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.name, out.description, out.permissions_json,
+                                    out.system_managed, out.created_at, out.updated_at);
   }
 };
 
@@ -72,13 +58,8 @@ template <>
 struct type_conversion<kestra::ports::ServiceAccount> {
   typedef values base_type;
   static void from_base(const values& v, indicator, kestra::ports::ServiceAccount& out) {
-    namespace c = kestra::adapters::columns;
-    out.id = c::text(v, 0);
-    out.tenant_id = c::text(v, 1);
-    out.name = c::text(v, 2);
-    out.description = c::text(v, 3);
-    out.created_at = c::text(v, 4);
-    out.integration_id = c::optional_text(v, 5);
+    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.name, out.description, out.created_at,
+                                    out.integration_id);
   }
 };
 
@@ -87,38 +68,8 @@ template <>
 struct type_conversion<kestra::ports::Binding> {
   typedef values base_type;
   static void from_base(const values& v, indicator, kestra::ports::Binding& out) {
-    namespace c = kestra::adapters::columns;
-    out.id = c::text(v, 0);
-    out.tenant_id = c::text(v, 1);
-    out.role_id = c::text(v, 2);
-    out.subject_type = c::text(v, 3);
-    out.subject_id = c::text(v, 4);
-    out.source = c::text(v, 5);
-    out.integration_id = c::optional_text(v, 6);
-    out.created_at = c::text(v, 7);
-    out.role_name = c::text(v, 8);
-  }
-};
-
-// id, tenant_id, integration_id, actor_type, actor_id, action, target_type,
-// target_id, outcome, detail, request_id, created_at
-template <>
-struct type_conversion<kestra::ports::AuditEntry> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::AuditEntry& out) {
-    namespace c = kestra::adapters::columns;
-    out.id = c::integer(v, 0);
-    out.tenant_id = c::text(v, 1);
-    out.integration_id = c::optional_text(v, 2);
-    out.actor_type = c::text(v, 3);
-    out.actor_id = c::text(v, 4);
-    out.action = c::text(v, 5);
-    out.target_type = c::text(v, 6);
-    out.target_id = c::text(v, 7);
-    out.outcome = c::text(v, 8);
-    out.detail = c::text(v, 9);
-    out.request_id = c::text(v, 10);
-    out.created_at = c::text(v, 11);
+    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.role_id, out.subject_type, out.subject_id, out.source,
+                                    out.integration_id, out.created_at, out.role_name);
   }
 };
 
@@ -128,15 +79,11 @@ template <>
 struct type_conversion<kestra::adapters::TokenRow> {
   typedef values base_type;
   static void from_base(const values& v, indicator, kestra::adapters::TokenRow& out) {
-    namespace c = kestra::adapters::columns;
-    out.grant.token_id = c::text(v, 0);
-    out.grant.secret_hash = c::text(v, 1);
-    out.grant.revoked = c::optional_text(v, 2).has_value();
-    out.grant.service_account_id = c::text(v, 3);
-    out.grant.integration_id = c::text(v, 4);
-    out.grant.tenant_id = c::text(v, 5);
-    out.grant.integration_enabled = c::flag(v, 6);
-    out.permissions = c::optional_text(v, 7);
+    std::optional<std::string> revoked_at;
+    kestra::adapters::columns::read(v, out.grant.token_id, out.grant.secret_hash, revoked_at, out.grant.service_account_id,
+                                    out.grant.integration_id, out.grant.tenant_id, out.grant.integration_enabled,
+                                    out.permissions);
+    out.grant.revoked = revoked_at.has_value();
   }
 };
 
@@ -145,9 +92,7 @@ template <>
 struct type_conversion<kestra::adapters::StoredAllowList> {
   typedef values base_type;
   static void from_base(const values& v, indicator, kestra::adapters::StoredAllowList& out) {
-    namespace c = kestra::adapters::columns;
-    out.role_ids = c::text(v, 0);
-    out.updated_at = c::text(v, 1);
+    kestra::adapters::columns::read(v, out.role_ids, out.updated_at);
   }
 };
 

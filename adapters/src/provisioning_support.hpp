@@ -39,26 +39,14 @@ template <class Body>
 auto SociProvisioningStore::audited_write(const std::string& tenant, const ports::AuditEntry& audit,
                                           const std::string& failure, Body&& body)
     -> std::invoke_result_t<Body&, Session> {
-  using Out = std::invoke_result_t<Body&, Session>;
   auto same = provisioning::check_tenant(tenant, audit.tenant_id, "audit entry");
   if (!same) return same.error();
-  auto session = sessions_.borrow();
-  if (!session) return session.error();
-  return guarded(dialect_, failure, [&]() -> Out {
-    const Session db(*session);
-    WriteTransaction transaction(db.sql, dialect_);
-    Out out = body(db);
-    if (out) transaction.commit();
-    return out;
-  });
+  return in_write_transaction(sessions_, dialect_, failure, body);
 }
 
 template <class Body>
 auto SociProvisioningStore::read(const std::string& failure, Body&& body) {
-  using Out = typename detail::AsResult<std::invoke_result_t<Body&, Session>>::type;
-  auto session = sessions_.borrow();
-  if (!session) return Out(session.error());
-  return guarded(dialect_, failure, [&] { return body(Session(*session)); });
+  return on_session(sessions_, dialect_, failure, body);
 }
 
 }  // namespace kestra::adapters

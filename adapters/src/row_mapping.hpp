@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace soci {
 
@@ -84,6 +85,28 @@ inline std::string text(const soci::values& v, std::size_t i) {
   auto value = optional_text(v, i);
   if (!value) throw soci::soci_error("column " + std::to_string(i) + " is NULL");
   return *std::move(value);
+}
+
+namespace detail {
+
+inline void read_one(const soci::values& v, std::size_t i, std::string& out) { out = text(v, i); }
+inline void read_one(const soci::values& v, std::size_t i, std::optional<std::string>& out) {
+  out = optional_text(v, i);
+}
+inline void read_one(const soci::values& v, std::size_t i, bool& out) { out = flag(v, i); }
+template <class Integer, std::enable_if_t<std::is_integral_v<Integer> && !std::is_same_v<Integer, bool>, int> = 0>
+void read_one(const soci::values& v, std::size_t i, Integer& out) {
+  out = static_cast<Integer>(integer(v, i));
+}
+
+}  // namespace detail
+
+// Reads the row's columns, in order, into `fields`: text, optional text,
+// flags and integers, whatever type the backend describes each as.
+template <class... Field>
+void read(const soci::values& v, Field&... fields) {
+  std::size_t i = 0;
+  (detail::read_one(v, i++, fields), ...);
 }
 
 }  // namespace kestra::adapters::columns

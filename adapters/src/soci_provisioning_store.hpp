@@ -83,6 +83,12 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
   template <class Body>
   auto read(const std::string& failure, Body&& body);
 
+  // The integration `id` changed by `change(db)` (a Result<void>) in one
+  // audited write; the integration as now stored.
+  template <class Change>
+  Result<ports::Integration> change_integration(const std::string& tenant, const std::string& id,
+                                                const ports::AuditEntry& audit, Change&& change);
+
   // Inserts the tenant row (if absent) and the role (if the tenant has no
   // role of that name); returns the stored role's id and whether it is new.
   struct StoredRole {

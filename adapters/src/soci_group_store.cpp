@@ -387,18 +387,16 @@ Result<std::vector<ports::BindingChange>> SociGroupStore::remove(const ports::Sc
                                                                  const ports::AuditEntry& audit) {
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
-  auto session = borrow();
-  if (!session) return session.error();
 
-  return guarded(dialect_, "cannot delete group '" + id + "'", [&]() -> Result<std::vector<ports::BindingChange>> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return in_write_transaction(sessions_, dialect_, "cannot delete group '" + id + "'",
+                              [&](Session db) -> Result<std::vector<ports::BindingChange>> {
+    soci::session& sql = db.sql;
     if (!group_version(sql, scope.tenant_id, id, dialect_.row_lock())) return group_not_found(id);
     const std::string now = audit.created_at.empty() ? now_iso8601() : audit.created_at;
     const std::string& tenant = scope.tenant_id;
 
     // The groups it was a member of lose a member.
-    leave_all_groups(Session(*session), tenant, "Group", id, now);
+    leave_all_groups(db, tenant, "Group", id, now);
     // Every binding of the group, whoever made it.
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto changes = bindings::delete_bindings(sql, tenant, bindings::bindings_of(sql, tenant, bindings::kGroup, id),
@@ -408,7 +406,6 @@ Result<std::vector<ports::BindingChange>> SociGroupStore::remove(const ports::Sc
     sql << "DELETE FROM scim_groups WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
     support::insert_audit(sql, entry, tenant);
-    transaction.commit();
     return changes;
   });
 }

@@ -368,19 +368,16 @@ Result<std::vector<ports::BindingChange>> SociUserStore::revoke(const ports::Sco
                                                                 const ports::AuditEntry& audit) {
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
-  auto session = borrow();
-  if (!session) return session.error();
 
-  return guarded(dialect_, "cannot remove user '" + id + "' from this tenant",
-                 [&]() -> Result<std::vector<ports::BindingChange>> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return in_write_transaction(sessions_, dialect_, "cannot remove user '" + id + "' from this tenant",
+                              [&](Session db) -> Result<std::vector<ports::BindingChange>> {
+    soci::session& sql = db.sql;
     if (!has_access(sql, scope.tenant_id, id)) return user_not_found(id);
     const std::string now = audit.created_at.empty() ? now_iso8601() : audit.created_at;
     const std::string& tenant = scope.tenant_id;
 
     // The groups the user leaves change: their count and version follow.
-    leave_all_groups(Session(*session), tenant, "User", id, now);
+    leave_all_groups(db, tenant, "User", id, now);
     // Its SCIM and default-role bindings here; an admin's stay.
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto changes = bindings::delete_bindings(
@@ -394,7 +391,6 @@ Result<std::vector<ports::BindingChange>> SociUserStore::revoke(const ports::Sco
     sql << "DELETE FROM scim_tenant_users WHERE tenant_id = :tenant AND user_id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
     support::insert_audit(sql, entry, tenant);
-    transaction.commit();
     return changes;
   });
 }

@@ -73,8 +73,10 @@ class Dialect {
   // with support::execute_ignoring_duplicate: an engine may still report
   // the duplicate as an error (MySQL, whose affected-row count cannot tell
   // "ignored" from "inserted" under CLIENT_FOUND_ROWS).
-  virtual std::string insert_ignoring_duplicate(std::string_view insert,
-                                                std::string_view key_columns) const = 0;
+  // By default INSERT ... ON CONFLICT (key_columns) DO NOTHING.
+  virtual std::string insert_ignoring_duplicate(std::string_view insert, std::string_view key_columns) const {
+    return std::string(insert) + " ON CONFLICT (" + std::string(key_columns) + ") DO NOTHING";
+  }
 
   // Appended to a SELECT of rows the write transaction goes on to change
   // (versions checked against If-Match): " FOR UPDATE" where the engine
@@ -82,15 +84,21 @@ class Dialect {
   virtual std::string_view row_lock() const = 0;
 
   // `expression` made to compare case-sensitively, byte by byte, with `=`,
-  // `<` and `>` (a column under a binary collation).
-  virtual std::string exact_text(std::string_view expression) const = 0;
+  // `<` and `>`.  By default `expression` itself: every scim_ text column is
+  // declared with a binary collation (or SQLite's default, BINARY).
+  virtual std::string exact_text(std::string_view expression) const { return std::string(expression); }
 
   // A condition true when the text `expression` contains, starts with or
   // ends with `text`, compared case-sensitively; binds what it needs in
   // `params`.  (Case-insensitive matching is LOWER(...) LIKE ... ESCAPE '!'
-  // everywhere.)
+  // everywhere.)  By default LIKE, which a binary collation makes
+  // case-sensitive.
   virtual std::string case_exact_match(TextMatch match, std::string_view expression, std::string_view text,
-                                       SqlParams& params) const = 0;
+                                       SqlParams& params) const {
+    const bool prefix = match != TextMatch::StartsWith;
+    const bool suffix = match != TextMatch::EndsWith;
+    return std::string(expression) + " LIKE " + params.text(like_pattern(text, prefix, suffix)) + " ESCAPE '!'";
+  }
 
   // Unavailable when waiting or reconnecting may help (lost connection,
   // deadlock, lock or statement timeout), InvalidInput for a value longer

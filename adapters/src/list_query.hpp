@@ -5,6 +5,8 @@
 
 #include "core/result.hpp"
 #include "dialect.hpp"
+#include "pooled_session.hpp"
+#include "role_bindings.hpp"
 #include "filter_sql.hpp"
 #include "ports/resource_store.hpp"
 #include "sql_params.hpp"
@@ -136,6 +138,42 @@ ports::ListPage<Row> read_page(soci::session& sql, StatementCache* statements, c
         [] {});
     page.total = total;
   }
+  return page;
+}
+
+// The row `query` (a one-time query with what `params` binds) reads
+// through `Reader` (bind(statement), value()), with its SCIM-managed roles
+// (bindings::scim_roles of `subject_type`); nullopt when it reads none.
+template <class Row, class Reader>
+std::optional<Row> read_resource(soci::session& sql, const std::string& query, SqlParams& params,
+                                 const std::string& tenant, const char* subject_type, const std::string& id) {
+  Reader row;
+  std::optional<Row> found;
+  support::for_each_row(
+      sql, query,
+      [&](soci::statement& st) {
+        row.bind(st);
+        params.bind(st);
+      },
+      [&] { found = row.value(); });
+  if (found) found->roles = bindings::scim_roles(sql, tenant, subject_type, id);
+  return found;
+}
+
+// read_page within one snapshot of the data (none when the page is a
+// single row), with what `complete(sql, page)` adds to the page (its roles)
+// read in the same snapshot.
+template <class Row, class Reader, class Complete>
+ports::ListPage<Row> read_page_in_snapshot(const Dialect& dialect, const PooledSession& session, const ListPlan& plan,
+                                           const ports::ListQuery& query, const std::string& count_sql,
+                                           const std::string& page_sql, Complete&& complete) {
+  soci::session& sql = *session;
+  std::optional<ReadTransaction> snapshot;
+  if (!plan.single_row) snapshot.emplace(sql, dialect);
+  auto page = read_page<Row, Reader>(sql, page_statements(dialect, plan, session.statements()), plan, query,
+                                     count_sql, page_sql);
+  complete(sql, page);
+  if (snapshot) snapshot->commit();
   return page;
 }
 

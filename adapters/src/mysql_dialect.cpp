@@ -156,17 +156,6 @@ class MysqlDialect final : public Dialect {
 
   std::string_view row_lock() const override { return " FOR UPDATE"; }
 
-  // Every text column is utf8mb4_bin.
-  std::string exact_text(std::string_view expression) const override { return std::string(expression); }
-
-  // LIKE follows the column's collation: binary, so case-sensitive.
-  std::string case_exact_match(TextMatch match, std::string_view expression, std::string_view text,
-                               SqlParams& params) const override {
-    const bool prefix = match != TextMatch::StartsWith;
-    const bool suffix = match != TextMatch::EndsWith;
-    return std::string(expression) + " LIKE " + params.text(like_pattern(text, prefix, suffix)) + " ESCAPE '!'";
-  }
-
   ErrorKind classify(const soci::soci_error& error) const override {
     if (error.get_error_category() == soci::soci_error::connection_error) return ErrorKind::Unavailable;
     const auto* my = dynamic_cast<const soci::mysql_soci_error*>(&error);

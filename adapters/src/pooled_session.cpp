@@ -91,11 +91,7 @@ PooledSession::~PooledSession() {
   owner_->lent(-1);
 }
 
-WriteTransaction::WriteTransaction(soci::session& sql, const Dialect& dialect) : sql_(sql) {
-  dialect.begin_write(sql_);
-}
-
-WriteTransaction::~WriteTransaction() {
+Transaction::~Transaction() {
   if (finished_) return;
   try {
     sql_.rollback();
@@ -104,25 +100,7 @@ WriteTransaction::~WriteTransaction() {
   }
 }
 
-void WriteTransaction::commit() {
-  sql_.commit();
-  finished_ = true;
-}
-
-ReadTransaction::ReadTransaction(soci::session& sql, const Dialect& dialect) : sql_(sql) {
-  dialect.begin_read(sql_);
-}
-
-ReadTransaction::~ReadTransaction() {
-  if (finished_) return;
-  try {
-    sql_.rollback();
-  } catch (...) {
-    // The connection is gone or the engine already rolled back.
-  }
-}
-
-void ReadTransaction::commit() {
+void Transaction::commit() {
   sql_.commit();
   finished_ = true;
 }

@@ -96,35 +96,35 @@ class SessionPool {
   std::atomic<bool> reporting_{false};
 };
 
-// A write transaction (Dialect::begin_write) rolled back unless committed.
-class WriteTransaction {
+// A transaction begun by the constructor of a subclass, rolled back unless
+// committed.
+class Transaction {
  public:
-  WriteTransaction(soci::session& sql, const Dialect& dialect);
-  WriteTransaction(const WriteTransaction&) = delete;
-  WriteTransaction& operator=(const WriteTransaction&) = delete;
-  ~WriteTransaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
 
   void commit();
 
- private:
+ protected:
+  explicit Transaction(soci::session& sql) : sql_(sql) {}
+
   soci::session& sql_;
+
+ private:
   bool finished_ = false;
 };
 
-// A read-only snapshot transaction (Dialect::begin_read), ended by commit()
-// or, failing that, rolled back.
-class ReadTransaction {
+// A write transaction (Dialect::begin_write).
+class WriteTransaction : public Transaction {
  public:
-  ReadTransaction(soci::session& sql, const Dialect& dialect);
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-  ~ReadTransaction();
+  WriteTransaction(soci::session& sql, const Dialect& dialect) : Transaction(sql) { dialect.begin_write(sql_); }
+};
 
-  void commit();
-
- private:
-  soci::session& sql_;
-  bool finished_ = false;
+// A read-only snapshot transaction (Dialect::begin_read).
+class ReadTransaction : public Transaction {
+ public:
+  ReadTransaction(soci::session& sql, const Dialect& dialect) : Transaction(sql) { dialect.begin_read(sql_); }
 };
 
 // Holds the dialect's migration lock for its lifetime.

@@ -138,22 +138,7 @@ class PostgresDialect final : public Dialect {
            "version INTEGER PRIMARY KEY, name TEXT COLLATE \"C\" NOT NULL, applied_at TEXT COLLATE \"C\" NOT NULL)";
   }
 
-  std::string insert_ignoring_duplicate(std::string_view insert, std::string_view key_columns) const override {
-    return std::string(insert) + " ON CONFLICT (" + std::string(key_columns) + ") DO NOTHING";
-  }
-
   std::string_view row_lock() const override { return " FOR UPDATE"; }
-
-  // Every text column is COLLATE "C".
-  std::string exact_text(std::string_view expression) const override { return std::string(expression); }
-
-  // LIKE is case-sensitive in PostgreSQL.
-  std::string case_exact_match(TextMatch match, std::string_view expression, std::string_view text,
-                               SqlParams& params) const override {
-    const bool prefix = match != TextMatch::StartsWith;
-    const bool suffix = match != TextMatch::EndsWith;
-    return std::string(expression) + " LIKE " + params.text(like_pattern(text, prefix, suffix)) + " ESCAPE '!'";
-  }
 
   ErrorKind classify(const soci::soci_error& error) const override {
     if (error.get_error_category() == soci::soci_error::connection_error) return ErrorKind::Unavailable;

@@ -12,33 +12,33 @@
 #include <algorithm>
 #include <tuple>
 
+// A claim as kSelectClaims reads it.
+namespace soci {
+template <>
+struct type_conversion<kestra::ports::DomainClaim> {
+  typedef values base_type;
+  static void from_base(const values& v, indicator, kestra::ports::DomainClaim& out) {
+    kestra::adapters::columns::read(v, out.domain, out.tenant_id, out.source, out.created_at);
+  }
+};
+}  // namespace soci
+
 namespace kestra::adapters {
 namespace {
 
 constexpr const char* kSelectClaims = "SELECT domain, tenant_id, source, created_at FROM scim_domain_claims";
 
-struct ClaimReader {
-  ports::DomainClaim item;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(item.domain));
-    st.exchange(soci::into(item.tenant_id));
-    st.exchange(soci::into(item.source));
-    st.exchange(soci::into(item.created_at));
-  }
-};
-
 // The claims `where` selects (with what `params` binds), by domain then tenant.
 std::vector<ports::DomainClaim> read_claims(soci::session& sql, const std::string& where, SqlParams& params) {
   std::vector<ports::DomainClaim> out;
-  ClaimReader row;
+  ports::DomainClaim row;
   support::for_each_row(
       sql, std::string(kSelectClaims) + where,
       [&](soci::statement& st) {
-        row.bind(st);
+        st.exchange(soci::into(row));
         params.bind(st);
       },
-      [&] { out.push_back(row.item); });
+      [&] { out.push_back(row); });
   // Ordered here: a few rows, and no collation differences between engines.
   std::sort(out.begin(), out.end(), [](const ports::DomainClaim& a, const ports::DomainClaim& b) {
     return std::tie(a.domain, a.tenant_id) < std::tie(b.domain, b.tenant_id);
@@ -145,17 +145,17 @@ Result<ports::Page<ports::AuditEntry>> SociDomainClaimStore::instance_audit(cons
     page.total = total;
     const long long first = offset;
     const long long size = limit;
-    support::AuditReader row;
+    ports::AuditEntry row;
     support::for_each_row(
         sql, std::string("SELECT ") + support::kAuditColumns + " FROM scim_audit" + where +
                  " ORDER BY id DESC LIMIT :size OFFSET :first",
         [&](soci::statement& st) {
-          row.bind(st);
+          st.exchange(soci::into(row));
           params.bind(st);
           st.exchange(soci::use(size, "size"));
           st.exchange(soci::use(first, "first"));
         },
-        [&] { page.items.push_back(row.value()); });
+        [&] { page.items.push_back(row); });
     return page;
   });
 }

@@ -4,6 +4,7 @@
 #include "errors.hpp"
 #include "filter_sql.hpp"
 #include "list_query.hpp"
+#include "resource_links.hpp"
 #include "role_bindings.hpp"
 #include "sql_params.hpp"
 #include "store_support.hpp"
@@ -62,17 +63,7 @@ std::optional<ports::GroupRow> read_group(soci::session& sql, const ports::Scope
   SqlParams params;
   const std::string query = std::string(kSelectGroup) + group_from(params, scope.integration_id) +
                             " WHERE g.tenant_id = " + params.text(scope.tenant_id) + " AND g.id = " + params.text(id);
-  GroupReader row;
-  std::optional<ports::GroupRow> found;
-  support::for_each_row(
-      sql, query,
-      [&](soci::statement& st) {
-        row.bind(st);
-        params.bind(st);
-      },
-      [&] { found = row.value(); });
-  if (found) found->roles = bindings::scim_roles(sql, scope.tenant_id, bindings::kGroup, id);
-  return found;
+  return read_resource<ports::GroupRow, GroupReader>(sql, query, params, scope.tenant_id, bindings::kGroup, id);
 }
 
 // The group's version, nullopt when the tenant has no such group.  `lock`:
@@ -100,18 +91,6 @@ bool display_name_free(soci::session& sql, const std::string& tenant, const port
   sql << "SELECT COUNT(*) FROM scim_groups WHERE tenant_id = :tenant AND display_name_key = :key AND id <> :id",
       soci::into(taken), soci::use(tenant, "tenant"), soci::use(group.display_name_key, "key"), soci::use(id, "id");
   return taken == 0;
-}
-
-void write_external_id(soci::session& sql, const std::string& integration_id, const std::string& id,
-                       const std::optional<std::string>& external_id) {
-  if (integration_id.empty()) return;
-  sql << "DELETE FROM scim_external_ids WHERE integration_id = :integration AND resource_type = 'Group' "
-         "AND resource_id = :id",
-      soci::use(integration_id, "integration"), soci::use(id, "id");
-  if (!external_id) return;
-  sql << "INSERT INTO scim_external_ids (integration_id, resource_type, resource_id, external_id) "
-         "VALUES (:integration, 'Group', :id, :external_id)",
-      soci::use(integration_id, "integration"), soci::use(id, "id"), soci::use(*external_id, "external_id");
 }
 
 struct Member {
@@ -251,7 +230,7 @@ Result<ports::GroupRow> SociGroupStore::create(const ports::Scope& scope, const 
     });
     if (!inserted) return display_name_taken(group);
     insert_members(sql, dialect_, insert_member_sql_, scope.tenant_id, new_id, *resolved, now);
-    write_external_id(sql, scope.integration_id, new_id, group.external_id);
+    write_external_id(Session(*session), scope.integration_id, "Group", new_id, group.external_id);
     const ports::AuditEntry entry = support::audit_for(audit, new_id);
     support::insert_audit(sql, entry, scope.tenant_id);
     std::vector<ports::BindingChange> changes;
@@ -365,7 +344,7 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
             soci::use(group->resource_json, "resource"), soci::use(id, "id");
       });
       if (!updated) return display_name_taken(*group);
-      write_external_id(sql, scope.integration_id, id, group->external_id);
+      write_external_id(Session(*session), scope.integration_id, "Group", id, group->external_id);
       if (group->roles) {
         auto synced = bindings::sync_scim_roles(sql, scope, bindings::kGroup, id, *group->roles, now, entry);
         if (!synced) return synced.error();
@@ -408,23 +387,16 @@ Result<std::vector<ports::BindingChange>> SociGroupStore::remove(const ports::Sc
                                                                  const ports::AuditEntry& audit) {
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
-  auto session = borrow();
-  if (!session) return session.error();
 
-  return guarded(dialect_, "cannot delete group '" + id + "'", [&]() -> Result<std::vector<ports::BindingChange>> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return in_write_transaction(sessions_, dialect_, "cannot delete group '" + id + "'",
+                              [&](Session db) -> Result<std::vector<ports::BindingChange>> {
+    soci::session& sql = db.sql;
     if (!group_version(sql, scope.tenant_id, id, dialect_.row_lock())) return group_not_found(id);
     const std::string now = audit.created_at.empty() ? now_iso8601() : audit.created_at;
     const std::string& tenant = scope.tenant_id;
 
     // The groups it was a member of lose a member.
-    sql << "UPDATE scim_groups SET member_count = member_count - 1, version = version + 1, updated_at = :now "
-           "WHERE tenant_id = :tenant AND id IN (SELECT m.group_id FROM scim_group_members m "
-           "WHERE m.tenant_id = :tenant2 AND m.member_id = :id AND m.member_type = 'Group')",
-        soci::use(now, "now"), soci::use(tenant, "tenant"), soci::use(tenant, "tenant2"), soci::use(id, "id");
-    sql << "DELETE FROM scim_group_members WHERE tenant_id = :tenant AND member_id = :id AND member_type = 'Group'",
-        soci::use(tenant, "tenant"), soci::use(id, "id");
+    leave_all_groups(db, tenant, "Group", id, now);
     // Every binding of the group, whoever made it.
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto changes = bindings::delete_bindings(sql, tenant, bindings::bindings_of(sql, tenant, bindings::kGroup, id),
@@ -434,7 +406,6 @@ Result<std::vector<ports::BindingChange>> SociGroupStore::remove(const ports::Sc
     sql << "DELETE FROM scim_groups WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
     support::insert_audit(sql, entry, tenant);
-    transaction.commit();
     return changes;
   });
 }
@@ -450,19 +421,14 @@ Result<ports::ListPage<ports::GroupRow>> SociGroupStore::list(const ports::Scope
   if (!session) return session.error();
 
   return guarded(dialect_, "cannot list the groups of tenant '" + scope.tenant_id + "'", [&] {
-    soci::session& sql = **session;
-    // One view of the data for count, page and roles; a single row is one.
-    std::optional<ReadTransaction> snapshot;
-    if (!plan->single_row) snapshot.emplace(sql, dialect_);
     const std::string from = group_from(plan->page_params, scope.integration_id);
-    auto page = read_page<ports::GroupRow, GroupReader>(
-        sql, page_statements(dialect_, *plan, session->statements()), *plan, query,
-        "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
-        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail);
-    // The page's roles: one more query, whatever the page's size.
-    bindings::attach_scim_roles(sql, session->statements(), scope.tenant_id, bindings::kGroup, page.items);
-    if (snapshot) snapshot->commit();
-    return page;
+    return read_page_in_snapshot<ports::GroupRow, GroupReader>(
+        dialect_, *session, *plan, query, "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
+        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail,
+        [&](soci::session& sql, ports::ListPage<ports::GroupRow>& page) {
+          // The page's roles: one more query, whatever the page's size.
+          bindings::attach_scim_roles(sql, session->statements(), scope.tenant_id, bindings::kGroup, page.items);
+        });
   });
 }
 

@@ -1,12 +1,14 @@
-// ports::ProvisioningStore over SociStore's pool of sessions.  The SQL here
-// is shared by every dialect; what differs goes through Dialect.
+// ports::ProvisioningStore over SociStore's pool of sessions, one file per
+// aggregate: integrations and their tokens (provisioning_integrations.cpp),
+// roles, bindings and allow lists (provisioning_roles.cpp), the audit trail
+// (here).  Its SQL: provisioning_statements.hpp.
 #pragma once
 
 #include "core/result.hpp"
 #include "dialect.hpp"
 #include "pooled_session.hpp"
 #include "ports/provisioning_store.hpp"
-
+#include "provisioning_statements.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -67,16 +69,25 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
                                                     std::int64_t offset, std::int64_t limit) override;
 
  private:
-  Result<PooledSession> borrow() const;
-
   // An audited write in `tenant`: `audit` must belong to it.  Runs
-  // `body(sql)`, which inserts the audit row, in one transaction on a
+  // `body(db)`, which inserts the audit row, in one transaction on a
   // borrowed session and commits when it returns a value.  An error value
   // rolls back; so does a database exception, returned as an Error whose
-  // detail starts with `failure` (guarded()).
+  // detail starts with `failure` (guarded()).  (provisioning_support.hpp)
   template <class Body>
   auto audited_write(const std::string& tenant, const ports::AuditEntry& audit, const std::string& failure,
-                     Body&& body) -> std::invoke_result_t<Body&, soci::session&>;
+                     Body&& body) -> std::invoke_result_t<Body&, Session>;
+
+  // Runs `body(db)` on a borrowed session, outside a transaction; its
+  // Result, a database exception as an Error after `failure`.
+  template <class Body>
+  auto read(const std::string& failure, Body&& body);
+
+  // The integration `id` changed by `change(db)` (a Result<void>) in one
+  // audited write; the integration as now stored.
+  template <class Change>
+  Result<ports::Integration> change_integration(const std::string& tenant, const std::string& id,
+                                                const ports::AuditEntry& audit, Change&& change);
 
   // Inserts the tenant row (if absent) and the role (if the tenant has no
   // role of that name); returns the stored role's id and whether it is new.
@@ -84,12 +95,11 @@ class SociProvisioningStore final : public ports::ProvisioningStore {
     std::string id;
     bool inserted = false;
   };
-  StoredRole ensure_role_row(soci::session& sql, const ports::Role& role, const std::string& tenant) const;
+  StoredRole ensure_role_row(Session db, const ports::Role& role, const std::string& tenant) const;
 
   const Dialect& dialect_;
   SessionPool& sessions_;
-  std::string insert_tenant_sql_;
-  std::string insert_role_sql_;
+  const ProvisioningStatements statements_;
 };
 
 }  // namespace kestra::adapters

@@ -1,14 +1,13 @@
 #include "soci_store.hpp"
 
 #include "core/clock.hpp"
+#include "catalogue.hpp"
 #include "errors.hpp"
 #include "migrations.hpp"
 #include "pooled_session.hpp"
 #include "store_support.hpp"
 
 #include <soci/session.h>
-#include <soci/statement.h>
-#include <soci/use.h>
 
 #include <cstddef>
 #include <utility>
@@ -76,8 +75,8 @@ SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPo
     : dialect_(std::move(dialect)),
       sessions_(std::move(sessions)),
       schema_version_(schema_version),
-      insert_tenant_sql_(dialect_->insert_ignoring_duplicate(
-          "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")),
+      insert_tenant_{dialect_->insert_ignoring_duplicate(
+          "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")},
       provisioning_(*dialect_, *sessions_),
       users_(*dialect_, *sessions_),
       groups_(*dialect_, *sessions_),
@@ -85,28 +84,18 @@ SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPo
 
 Result<bool> SociStore::ensure_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");
-  auto session = sessions_->borrow();
-  if (!session) return session.error();
-
-  return guarded(*dialect_, "cannot record tenant '" + tenant + "'", [&] {
-    soci::session& sql = **session;
+  return on_session(*sessions_, *dialect_, "cannot record tenant '" + tenant + "'", [&](Session db) {
     const std::string created_at = now_iso8601();
-    soci::statement insert =
-        (sql.prepare << insert_tenant_sql_, soci::use(tenant, "id"), soci::use(created_at, "created_at"));
-    return support::execute_ignoring_duplicate(*dialect_, insert) > 0;
+    return support::execute_ignoring_duplicate(*dialect_, [&] {
+             return execute(db, insert_tenant_, param("id", tenant), param("created_at", created_at));
+           }) > 0;
   });
 }
 
 Result<void> SociStore::remove_tenant(const std::string& tenant) {
   if (tenant.empty()) return Error::invalid("tenant id is empty");
-  auto session = sessions_->borrow();
-  if (!session) return session.error();
-
-  return guarded(*dialect_, "cannot remove tenant '" + tenant + "'", [&] {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, *dialect_);
-    for (const char* statement : kRemoveTenantStatements) sql << statement, soci::use(tenant, "tenant");
-    transaction.commit();
+  return in_write_transaction(*sessions_, *dialect_, "cannot remove tenant '" + tenant + "'", [&](Session db) {
+    for (const char* text : kRemoveTenantStatements) execute(db, Statement{text}, param("tenant", tenant));
   });
 }
 

@@ -2,6 +2,7 @@
 // dialect.
 #pragma once
 
+#include "catalogue.hpp"
 #include "core/result.hpp"
 #include "dialect.hpp"
 #include "pooled_session.hpp"
@@ -45,7 +46,7 @@ class SociStore final : public ports::Store {
   std::unique_ptr<Dialect> dialect_;
   std::unique_ptr<SessionPool> sessions_;
   int schema_version_;
-  std::string insert_tenant_sql_;
+  Statement insert_tenant_;
   // These use dialect_ and sessions_.
   SociProvisioningStore provisioning_;
   SociUserStore users_;

@@ -1,21 +1,20 @@
 #include "soci_user_store.hpp"
 
+#include "catalogue.hpp"
 #include "core/clock.hpp"
 #include "errors.hpp"
 #include "list_query.hpp"
+#include "resource_links.hpp"
 #include "role_bindings.hpp"
 #include "sql_params.hpp"
 #include "store_support.hpp"
 #include "user_columns.hpp"
+#include "user_writes.hpp"
 
 #include <soci/into.h>
 #include <soci/session.h>
 #include <soci/statement.h>
 #include <soci/use.h>
-
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <tuple>
@@ -24,7 +23,6 @@
 namespace kestra::adapters {
 namespace {
 
-namespace json = boost::json;
 using support::OptionalText;
 
 constexpr const char* kSelectUser =
@@ -92,17 +90,7 @@ std::optional<ports::UserRow> read_user(soci::session& sql, const ports::Scope& 
   const std::string from = user_from(params, scope.integration_id);
   const std::string query = std::string(kSelectUser) + from + " WHERE a.tenant_id = " +
                             params.text(scope.tenant_id) + " AND a.user_id = " + params.text(id);
-  UserReader row;
-  std::optional<ports::UserRow> found;
-  support::for_each_row(
-      sql, query,
-      [&](soci::statement& st) {
-        row.bind(st);
-        params.bind(st);
-      },
-      [&] { found = row.value(); });
-  if (found) found->roles = bindings::scim_roles(sql, scope.tenant_id, bindings::kUser, id);
-  return found;
+  return read_resource<ports::UserRow, UserReader>(sql, query, params, scope.tenant_id, bindings::kUser, id);
 }
 
 bool has_access(soci::session& sql, const std::string& tenant, const std::string& id) {
@@ -110,290 +98,6 @@ bool has_access(soci::session& sql, const std::string& tenant, const std::string
   sql << "SELECT COUNT(*) FROM scim_tenant_users WHERE tenant_id = :tenant AND user_id = :id", soci::into(n),
       soci::use(tenant, "tenant"), soci::use(id, "id");
   return n > 0;
-}
-
-// The columns of scim_users that come from the document, in statement order.
-constexpr const char* kSharedColumns[] = {
-    "user_name",      "user_name_key",   "display_name", "display_name_key", "nick_name",         "title",
-    "user_type",      "given_name",      "family_name",  "formatted_name",   "preferred_language", "locale",
-    "timezone",       "profile_url",     "employee_number", "organization",  "department",        "division",
-    "cost_center",    "manager_id",      "resource",
-};
-
-void bind_shared(soci::statement& st, const ports::UserWrite& user, const UserColumns& c) {
-  st.exchange(soci::use(user.user_name, "user_name"));
-  st.exchange(soci::use(user.user_name_key, "user_name_key"));
-  st.exchange(soci::use(c.display_name, "display_name"));
-  st.exchange(soci::use(c.display_name_key, "display_name_key"));
-  st.exchange(soci::use(c.nick_name, "nick_name"));
-  st.exchange(soci::use(c.title, "title"));
-  st.exchange(soci::use(c.user_type, "user_type"));
-  st.exchange(soci::use(c.given_name, "given_name"));
-  st.exchange(soci::use(c.family_name, "family_name"));
-  st.exchange(soci::use(c.formatted_name, "formatted_name"));
-  st.exchange(soci::use(c.preferred_language, "preferred_language"));
-  st.exchange(soci::use(c.locale, "locale"));
-  st.exchange(soci::use(c.timezone, "timezone"));
-  st.exchange(soci::use(c.profile_url, "profile_url"));
-  st.exchange(soci::use(c.employee_number, "employee_number"));
-  st.exchange(soci::use(c.organization, "organization"));
-  st.exchange(soci::use(c.department, "department"));
-  st.exchange(soci::use(c.division, "division"));
-  st.exchange(soci::use(c.cost_center, "cost_center"));
-  st.exchange(soci::use(c.manager_id, "manager_id"));
-  st.exchange(soci::use(user.resource_json, "resource"));
-}
-
-const std::string& insert_user_sql() {
-  static const std::string sql = [] {
-    std::string names, values;
-    for (const char* column : kSharedColumns) {
-      names += std::string(column) + ", ";
-      values += ":" + std::string(column) + ", ";
-    }
-    return "INSERT INTO scim_users (id, " + names + "owner_tenant_id, created_at, updated_at, version) VALUES (:id, " +
-           values + ":owner, :now, :now2, 1)";
-  }();
-  return sql;
-}
-
-std::string update_user_sql() {
-  std::string sets;
-  for (const char* column : kSharedColumns) sets += std::string(column) + " = :" + column + ", ";
-  return "UPDATE scim_users SET " + sets +
-         "owner_tenant_id = COALESCE(owner_tenant_id, :owner), updated_at = :now, version = version + 1 WHERE id = :id";
-}
-
-// What the insert of a new user exchanges.
-struct UserInsert {
-  std::string id;
-  ports::UserWrite user;
-  UserColumns columns;
-  std::string owner;
-  std::string now;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::use(id, "id"));
-    bind_shared(st, user, columns);
-    st.exchange(soci::use(owner, "owner"));
-    st.exchange(soci::use(now, "now"));
-    st.exchange(soci::use(now, "now2"));
-  }
-};
-
-void insert_user(StatementCache& statements, soci::session& sql, const std::string& owner, const std::string& id,
-                 const ports::UserWrite& user, const UserColumns& c, const std::string& now) {
-  auto& statement = statements.get<UserInsert>(sql, insert_user_sql());
-  UserInsert& v = statement.values;
-  v.id = id;
-  v.user = user;
-  v.columns = c;
-  v.owner = owner;
-  v.now = now;
-  statement.execute();
-}
-
-// The user's shared attributes; a user without owner gets `owner`.
-void update_user(soci::session& sql, const std::string& owner, const std::string& id, const ports::UserWrite& user,
-                 const UserColumns& c, const std::string& now) {
-  support::execute(sql, update_user_sql(), [&](soci::statement& st) {
-    bind_shared(st, user, c);
-    st.exchange(soci::use(owner, "owner"));
-    st.exchange(soci::use(now, "now"));
-    st.exchange(soci::use(id, "id"));
-  });
-}
-
-// What the insert of one row of scim_user_values exchanges.
-struct ValueInsert {
-  std::string id;
-  UserValue v;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::use(id, "id"));
-    st.exchange(soci::use(v.attribute, "attribute"));
-    st.exchange(soci::use(v.position, "position"));
-    st.exchange(soci::use(v.value, "value"));
-    st.exchange(soci::use(v.value_key, "value_key"));
-    st.exchange(soci::use(v.type, "type"));
-    st.exchange(soci::use(v.primary, "is_primary"));
-    st.exchange(soci::use(v.display, "display"));
-  }
-};
-
-std::string values_json(const std::vector<UserValue>& values);
-
-// Replaces the user's rows in scim_user_values: one cached insert.  A
-// `fresh` user, inserted by this transaction, has no rows to delete.
-void write_values(const Dialect& dialect, StatementCache& statements, soci::session& sql, const std::string& id,
-                  const UserColumns& c, bool fresh = false) {
-  if (!fresh) sql << "DELETE FROM scim_user_values WHERE user_id = :id", soci::use(id, "id");
-  if (c.values.empty()) return;
-  if (c.values.size() > 1 && dialect.reads_json_recordsets()) {
-    // Every row in one statement: 14,000 emails are one round trip, not 14,000.
-    const std::string rows = values_json(c.values);
-    sql << "INSERT INTO scim_user_values (user_id, attribute, position, value, value_key, type, is_primary, display) "
-           "SELECT :id, v.attribute, v.position, v.value, v.value_key, v.type, v.is_primary, v.display "
-           "FROM json_to_recordset(CAST(:user_values AS json)) AS v(attribute text, position integer, value text, "
-           "value_key text, type text, is_primary smallint, display text)",
-        soci::use(id, "id"), soci::use(rows, "user_values");
-    return;
-  }
-  auto& insert = statements.get<ValueInsert>(
-      sql,
-      "INSERT INTO scim_user_values (user_id, attribute, position, value, value_key, type, is_primary, display) "
-      "VALUES (:id, :attribute, :position, :value, :value_key, :type, :is_primary, :display)");
-  insert.values.id = id;
-  for (const UserValue& value : c.values) {
-    insert.values.v = value;
-    insert.execute();
-  }
-}
-
-// What the insert of an external id exchanges.
-struct ExternalIdInsert {
-  std::string integration_id;
-  std::string type;
-  std::string id;
-  std::string external_id;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::use(integration_id, "integration"));
-    st.exchange(soci::use(type, "type"));
-    st.exchange(soci::use(id, "id"));
-    st.exchange(soci::use(external_id, "external_id"));
-  }
-};
-
-// Sets (or, when empty, removes) the integration's external id of a resource
-// (`fresh`: inserted by this transaction, so without one yet).
-void write_external_id(StatementCache& statements, soci::session& sql, const std::string& integration_id,
-                       const std::string& type, const std::string& id,
-                       const std::optional<std::string>& external_id, bool fresh = false) {
-  if (integration_id.empty()) return;
-  if (!fresh) {
-    sql << "DELETE FROM scim_external_ids WHERE integration_id = :integration AND resource_type = :type "
-           "AND resource_id = :id",
-        soci::use(integration_id, "integration"), soci::use(type, "type"), soci::use(id, "id");
-  }
-  if (!external_id) return;
-  auto& insert = statements.get<ExternalIdInsert>(
-      sql,
-      "INSERT INTO scim_external_ids (integration_id, resource_type, resource_id, external_id) "
-      "VALUES (:integration, :type, :id, :external_id)");
-  insert.values.integration_id = integration_id;
-  insert.values.type = type;
-  insert.values.id = id;
-  insert.values.external_id = *external_id;
-  insert.execute();
-}
-
-// What the insert of a tenant's access exchanges.
-struct AccessInsert {
-  std::string tenant;
-  std::string id;
-  int active = 0;
-  OptionalText integration;
-  std::string now;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::use(tenant, "tenant"));
-    st.exchange(soci::use(id, "id"));
-    st.exchange(soci::use(active, "active"));
-    st.exchange(soci::use(integration, "integration"));
-    st.exchange(soci::use(now, "now"));
-    st.exchange(soci::use(now, "now2"));
-  }
-};
-
-void insert_access(StatementCache& statements, soci::session& sql, const ports::Scope& scope, const std::string& id,
-                   bool active, const std::string& now) {
-  auto& insert = statements.get<AccessInsert>(
-      sql,
-      "INSERT INTO scim_tenant_users (tenant_id, user_id, active, integration_id, created_at, updated_at, version) "
-      "VALUES (:tenant, :id, :active, :integration, :now, :now2, 1)");
-  AccessInsert& v = insert.values;
-  v.tenant = scope.tenant_id;
-  v.id = id;
-  v.active = active ? 1 : 0;
-  v.integration = scope.integration_id.empty() ? OptionalText() : OptionalText(scope.integration_id);
-  v.now = now;
-  insert.execute();
-}
-
-// A new user's rows in one statement (Dialect::has_writable_ctes): the user,
-// its scim_user_values (a JSON array), its access here, the integration's
-// external id when it sent one, and the audit row.  One round trip, no
-// BEGIN or COMMIT; a taken userName fails it whole, like the transaction.
-const std::string& insert_new_user_at_once_sql() {
-  static const std::string sql =
-         "WITH new_user AS (" + insert_user_sql() + " RETURNING id, created_at), "
-         "new_audit AS (" + std::string(support::kInsertAudit) + " RETURNING tenant_id), "
-         "new_values AS (INSERT INTO scim_user_values "
-         "(user_id, attribute, position, value, value_key, type, is_primary, display) "
-         "SELECT u.id, v.attribute, v.position, v.value, v.value_key, v.type, v.is_primary, v.display "
-         "FROM new_user u, json_to_recordset(CAST(:user_values AS json)) AS v(attribute text, position integer, "
-         "value text, value_key text, type text, is_primary smallint, display text)), "
-         "new_access AS (INSERT INTO scim_tenant_users "
-         "(tenant_id, user_id, active, integration_id, created_at, updated_at, version) "
-         "SELECT a.tenant_id, u.id, CAST(:active AS smallint), CAST(:integration AS text), u.created_at, "
-         "u.created_at, 1 FROM new_user u, new_audit a RETURNING user_id, integration_id) "
-         "INSERT INTO scim_external_ids (integration_id, resource_type, resource_id, external_id) "
-         "SELECT a.integration_id, 'User', a.user_id, x.external_id "
-         "FROM new_access a, (SELECT CAST(:external_id AS text) AS external_id) x "
-         "WHERE a.integration_id IS NOT NULL AND x.external_id IS NOT NULL";
-  return sql;
-}
-
-// scim_user_values's rows as json_to_recordset reads them.
-std::string values_json(const std::vector<UserValue>& values) {
-  auto text = [](const OptionalColumn& column) { return column ? json::value(*column) : json::value(nullptr); };
-  json::array rows;
-  rows.reserve(values.size());
-  for (const UserValue& v : values) {
-    rows.push_back(json::object{{"attribute", v.attribute}, {"position", v.position}, {"value", text(v.value)},
-                                {"value_key", text(v.value_key)}, {"type", text(v.type)},
-                                {"is_primary", v.primary}, {"display", text(v.display)}});
-  }
-  return json::serialize(rows);
-}
-
-// What insert_new_user_at_once_sql exchanges.
-struct NewUserInsert {
-  UserInsert user;
-  support::AuditRow audit;
-  std::string values;
-  int active = 0;
-  OptionalText integration;
-  OptionalText external_id;
-
-  void bind(soci::statement& st) {
-    user.bind(st);
-    audit.bind(st);
-    st.exchange(soci::use(values, "user_values"));
-    st.exchange(soci::use(active, "active"));
-    st.exchange(soci::use(integration, "integration"));
-    st.exchange(soci::use(external_id, "external_id"));
-  }
-};
-
-void insert_new_user_at_once(StatementCache& statements, soci::session& sql, const ports::Scope& scope,
-                             const std::string& id, const ports::UserWrite& user, const UserColumns& c,
-                             const std::string& now, const ports::AuditEntry& audit) {
-  auto& statement = statements.get<NewUserInsert>(sql, insert_new_user_at_once_sql());
-  NewUserInsert& v = statement.values;
-  v.user.id = id;
-  v.user.user = user;
-  v.user.columns = c;
-  v.user.owner = scope.tenant_id;
-  v.user.now = now;
-  v.audit.set(audit, scope.tenant_id);
-  v.values = values_json(c.values);
-  v.active = user.active ? 1 : 0;
-  const bool integrated = !scope.integration_id.empty();
-  v.integration = integrated ? OptionalText(scope.integration_id) : OptionalText();
-  v.external_id = integrated ? support::to_boost(user.external_id) : OptionalText();
-  statement.execute();
 }
 
 // What the look-up of a userName across tenants exchanges.
@@ -502,12 +206,13 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
   for (int attempt = 0;; ++attempt) {
     bool raced = false;
     auto created = guarded(dialect_, "cannot create user '" + user.user_name + "'", [&]() -> Result<ports::UserRow> {
-      soci::session& sql = **session;
-      StatementCache& statements = session->statements();
+      const Session db(*session);
+      soci::session& sql = db.sql;
+      StatementCache& statements = db.statements;
       if (attempt == 0 && dialect_.has_writable_ctes() && writes_no_roles(user)) {
         const ports::AuditEntry entry = support::audit_for(audit, new_id);
         if (!support::unless_duplicate(dialect_, [&] {
-              insert_new_user_at_once(statements, sql, scope, new_id, user, *columns, now, entry);
+              insert_new_user_at_once(db, scope, new_id, user, *columns, now, entry);
             })) {
           raced = true;
           return user_name_taken(user);
@@ -536,26 +241,26 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
           return user_name_owned_elsewhere(user);
         }
         if (!support::unless_duplicate(dialect_,
-                                       [&] { insert_access(statements, sql, scope, id, user.active, now); })) {
+                                       [&] { insert_access(db, scope, id, user.active, now); })) {
           raced = true;
           return user_name_taken(user);
         }
         if (stored_name != user.user_name || stored_resource != user.resource_json || owner.empty()) {
-          update_user(sql, scope.tenant_id, id, user, *columns, now);
-          write_values(dialect_, statements, sql, id, *columns);
+          update_user(db, scope.tenant_id, id, user, *columns, now);
+          write_values(dialect_, db, id, *columns);
         }
       } else {
         // A new id: no values, external id or binding to replace.
         id = new_id;
         if (!support::unless_duplicate(dialect_,
-                                       [&] { insert_user(statements, sql, scope.tenant_id, id, user, *columns, now); })) {
+                                       [&] { insert_user(db, scope.tenant_id, id, user, *columns, now); })) {
           raced = true;
           return user_name_taken(user);
         }
-        write_values(dialect_, statements, sql, id, *columns, true);
-        insert_access(statements, sql, scope, id, user.active, now);
+        write_values(dialect_, db, id, *columns, true);
+        insert_access(db, scope, id, user.active, now);
       }
-      write_external_id(statements, sql, scope.integration_id, "User", id, user.external_id, !exists);
+      write_external_id(db, scope.integration_id, "User", id, user.external_id, !exists);
       ports::AuditEntry entry = audit;
       if (entry.target_id.empty() || entry.target_id == new_id) entry.target_id = id;
       if (exists) {  // the instance admin's view of cross-tenant links
@@ -599,7 +304,8 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
   if (!session) return session.error();
 
   return guarded(dialect_, "cannot replace user '" + id + "'", [&]() -> Result<ports::UserRow> {
-    soci::session& sql = **session;
+    const Session db(*session);
+    soci::session& sql = db.sql;
     WriteTransaction transaction(sql, dialect_);
     std::string stored_key, stored_name, stored_resource;
     long long version = 0, access_version = 0;
@@ -631,10 +337,10 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
       if (taken > 0) return Error::conflict("userName '" + user.user_name + "' belongs to another user");
     }
     if (stored_key != user.user_name_key || stored_name != user.user_name || stored_resource != user.resource_json) {
-      if (!support::unless_duplicate(dialect_, [&] { update_user(sql, scope.tenant_id, id, user, *columns, now); })) {
+      if (!support::unless_duplicate(dialect_, [&] { update_user(db, scope.tenant_id, id, user, *columns, now); })) {
         return Error::conflict("userName '" + user.user_name + "' belongs to another user");
       }
-      write_values(dialect_, session->statements(), sql, id, *columns);
+      write_values(dialect_, db, id, *columns);
     }
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto roles = write_roles(sql, scope, id, user, false, now, entry);
@@ -646,7 +352,7 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
              "WHERE tenant_id = :tenant AND user_id = :id",
           soci::use(flag, "active"), soci::use(now, "now"), soci::use(scope.tenant_id, "tenant"), soci::use(id, "id");
       if (external_changed) {
-        write_external_id(session->statements(), sql, scope.integration_id, "User", id, user.external_id);
+        write_external_id(db, scope.integration_id, "User", id, user.external_id);
       }
     }
     support::insert_audit(sql, entry, scope.tenant_id);
@@ -662,24 +368,16 @@ Result<std::vector<ports::BindingChange>> SociUserStore::revoke(const ports::Sco
                                                                 const ports::AuditEntry& audit) {
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
-  auto session = borrow();
-  if (!session) return session.error();
 
-  return guarded(dialect_, "cannot remove user '" + id + "' from this tenant",
-                 [&]() -> Result<std::vector<ports::BindingChange>> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return in_write_transaction(sessions_, dialect_, "cannot remove user '" + id + "' from this tenant",
+                              [&](Session db) -> Result<std::vector<ports::BindingChange>> {
+    soci::session& sql = db.sql;
     if (!has_access(sql, scope.tenant_id, id)) return user_not_found(id);
     const std::string now = audit.created_at.empty() ? now_iso8601() : audit.created_at;
     const std::string& tenant = scope.tenant_id;
 
     // The groups the user leaves change: their count and version follow.
-    sql << "UPDATE scim_groups SET member_count = member_count - 1, version = version + 1, updated_at = :now "
-           "WHERE tenant_id = :tenant AND id IN (SELECT m.group_id FROM scim_group_members m "
-           "WHERE m.tenant_id = :tenant2 AND m.member_id = :id AND m.member_type = 'User')",
-        soci::use(now, "now"), soci::use(tenant, "tenant"), soci::use(tenant, "tenant2"), soci::use(id, "id");
-    sql << "DELETE FROM scim_group_members WHERE tenant_id = :tenant AND member_id = :id AND member_type = 'User'",
-        soci::use(tenant, "tenant"), soci::use(id, "id");
+    leave_all_groups(db, tenant, "User", id, now);
     // Its SCIM and default-role bindings here; an admin's stay.
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto changes = bindings::delete_bindings(
@@ -693,7 +391,6 @@ Result<std::vector<ports::BindingChange>> SociUserStore::revoke(const ports::Sco
     sql << "DELETE FROM scim_tenant_users WHERE tenant_id = :tenant AND user_id = :id", soci::use(tenant, "tenant"),
         soci::use(id, "id");
     support::insert_audit(sql, entry, tenant);
-    transaction.commit();
     return changes;
   });
 }
@@ -708,23 +405,18 @@ Result<ports::ListPage<ports::UserRow>> SociUserStore::list(const ports::Scope& 
   if (!session) return session.error();
 
   return guarded(dialect_, "cannot list the users of tenant '" + scope.tenant_id + "'", [&] {
-    soci::session& sql = **session;
-    // One view of the data for count, page and roles; a single row is one.
-    std::optional<ReadTransaction> snapshot;
-    if (!plan->single_row) snapshot.emplace(sql, dialect_);
     const std::string from = user_from(plan->page_params, scope.integration_id);
     // Unfiltered, the tenant's access rows are the count: each has its user
     // (a foreign key), so the join to scim_users would only cost time.
     const std::string count_from =
         query.filter ? "scim_tenant_users a JOIN scim_users u ON u.id = a.user_id" : "scim_tenant_users a";
-    auto page = read_page<ports::UserRow, UserReader>(
-        sql, page_statements(dialect_, *plan, session->statements()), *plan, query,
-        "SELECT COUNT(*) FROM " + count_from + " WHERE " + plan->where,
-        std::string(kSelectUser) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail);
-    // The page's roles: one more query, whatever the page's size.
-    bindings::attach_scim_roles(sql, session->statements(), scope.tenant_id, bindings::kUser, page.items);
-    if (snapshot) snapshot->commit();
-    return page;
+    return read_page_in_snapshot<ports::UserRow, UserReader>(
+        dialect_, *session, *plan, query, "SELECT COUNT(*) FROM " + count_from + " WHERE " + plan->where,
+        std::string(kSelectUser) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail,
+        [&](soci::session& sql, ports::ListPage<ports::UserRow>& page) {
+          // The page's roles: one more query, whatever the page's size.
+          bindings::attach_scim_roles(sql, session->statements(), scope.tenant_id, bindings::kUser, page.items);
+        });
   });
 }
 

@@ -141,15 +141,8 @@ class SqliteDialect final : public Dialect {
            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
   }
 
-  std::string insert_ignoring_duplicate(std::string_view insert, std::string_view key_columns) const override {
-    return std::string(insert) + " ON CONFLICT (" + std::string(key_columns) + ") DO NOTHING";
-  }
-
   // BEGIN IMMEDIATE holds the database's write lock already.
   std::string_view row_lock() const override { return ""; }
-
-  // BINARY is SQLite's default collation, and scim_ columns declare none.
-  std::string exact_text(std::string_view expression) const override { return std::string(expression); }
 
   // LIKE ignores ASCII case in SQLite; GLOB does not.  In a GLOB pattern
   // '*', '?' and '[' stand for themselves only inside brackets.

@@ -5,6 +5,7 @@
 #include "core/result.hpp"
 #include "dialect.hpp"
 #include "ports/provisioning_store.hpp"
+#include "row_mapping.hpp"
 #include "statement_cache.hpp"
 
 #include <soci/boost-optional.h>
@@ -30,38 +31,42 @@ inline std::optional<std::string> to_std(const OptionalText& value) {
   return value ? std::optional<std::string>(*value) : std::nullopt;
 }
 
-// Runs `query` once with what `bind` exchanges, then calls `on_row` for each
-// row fetched until it returns false (a void `on_row` reads every row).
-// A one-time query: on PostgreSQL one PQexecParams round trip, not
-// PREPARE, EXECUTE and DEALLOCATE.
-template <class Bind, class OnRow>
-void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnRow&& on_row) {
+// Prepares `query` as a one-time query (on PostgreSQL one PQexecParams
+// round trip, not PREPARE, EXECUTE and DEALLOCATE) with what `bind`
+// exchanges; what `run(statement)` returns.
+template <class Bind, class Run>
+auto run_once(soci::session& sql, const std::string& query, Bind&& bind, Run&& run) {
   soci::statement statement(sql);
   bind(statement);
   statement.alloc();
   statement.prepare(query, soci::details::st_one_time_query);
   statement.define_and_bind();
-  statement.execute(false);
-  while (statement.fetch()) {
-    if constexpr (std::is_void_v<decltype(on_row())>) {
-      on_row();
-    } else {
-      if (!on_row()) break;
-    }
-  }
+  return run(statement);
 }
 
-// Runs once a statement that returns no rows (a one-time query, as above);
-// its affected rows.
+// Runs `query` once, then calls `on_row` for each row fetched until it
+// returns false (a void `on_row` reads every row).
+template <class Bind, class OnRow>
+void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnRow&& on_row) {
+  run_once(sql, query, bind, [&](soci::statement& statement) {
+    statement.execute(false);
+    while (statement.fetch()) {
+      if constexpr (std::is_void_v<decltype(on_row())>) {
+        on_row();
+      } else {
+        if (!on_row()) break;
+      }
+    }
+  });
+}
+
+// Runs once a statement that returns no rows; its affected rows.
 template <class Bind>
 long long execute(soci::session& sql, const std::string& query, Bind&& bind) {
-  soci::statement statement(sql);
-  bind(statement);
-  statement.alloc();
-  statement.prepare(query, soci::details::st_one_time_query);
-  statement.define_and_bind();
-  statement.execute(true);
-  return statement.get_affected_rows();
+  return run_once(sql, query, bind, [](soci::statement& statement) {
+    statement.execute(true);
+    return statement.get_affected_rows();
+  });
 }
 
 // Runs `statement`; false when the database refused it as a duplicate.
@@ -76,16 +81,23 @@ bool unless_duplicate(const Dialect& dialect, F&& statement) {
   }
 }
 
-// Runs `statement`, an insert made by Dialect::insert_ignoring_duplicate;
-// the rows it added, 0 when the row was there already.
-inline long long execute_ignoring_duplicate(const Dialect& dialect, soci::statement& statement) {
+// Runs `insert()`, an insert made by Dialect::insert_ignoring_duplicate
+// returning its affected rows; 0 when the row was there already.
+template <class Insert>
+long long execute_ignoring_duplicate(const Dialect& dialect, Insert&& insert) {
   try {
-    statement.execute(true);
-    return statement.get_affected_rows();
+    return insert();
   } catch (const soci::soci_error& e) {
     if (!dialect.is_unique_violation(e)) throw;
     return 0;
   }
+}
+
+inline long long execute_ignoring_duplicate(const Dialect& dialect, soci::statement& statement) {
+  return execute_ignoring_duplicate(dialect, [&] {
+    statement.execute(true);
+    return statement.get_affected_rows();
+  });
 }
 
 // The tenant a SCIM request acts in must be set, and an audit entry, when
@@ -135,37 +147,11 @@ struct AuditRow {
   }
 };
 
-// What a SELECT of kAuditColumns from scim_audit reads, row by row.
+// The columns of an audit entry, as a SELECT from scim_audit lists them
+// (type_conversion<ports::AuditEntry> below).
 inline constexpr const char* kAuditColumns =
     "id, tenant_id, integration_id, actor_type, actor_id, action, target_type, target_id, outcome, detail, "
     "request_id, created_at";
-struct AuditReader {
-  ports::AuditEntry item;
-  long long id = 0;
-  OptionalText integration_id;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(item.tenant_id));
-    st.exchange(soci::into(integration_id));
-    st.exchange(soci::into(item.actor_type));
-    st.exchange(soci::into(item.actor_id));
-    st.exchange(soci::into(item.action));
-    st.exchange(soci::into(item.target_type));
-    st.exchange(soci::into(item.target_id));
-    st.exchange(soci::into(item.outcome));
-    st.exchange(soci::into(item.detail));
-    st.exchange(soci::into(item.request_id));
-    st.exchange(soci::into(item.created_at));
-  }
-
-  ports::AuditEntry value() const {
-    ports::AuditEntry out = item;
-    out.id = id;
-    out.integration_id = to_std(integration_id);
-    return out;
-  }
-};
 
 // Appends `entry` to scim_audit under `tenant`.
 void insert_audit(soci::session& sql, const ports::AuditEntry& entry, const std::string& tenant);
@@ -174,3 +160,18 @@ void insert_audit(StatementCache& statements, soci::session& sql, const ports::A
                   const std::string& tenant);
 
 }  // namespace kestra::adapters::support
+
+namespace soci {
+
+// kAuditColumns
+template <>
+struct type_conversion<kestra::ports::AuditEntry> {
+  typedef values base_type;
+  static void from_base(const values& v, indicator, kestra::ports::AuditEntry& out) {
+    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.integration_id, out.actor_type, out.actor_id,
+                                    out.action, out.target_type, out.target_id, out.outcome, out.detail,
+                                    out.request_id, out.created_at);
+  }
+};
+
+}  // namespace soci

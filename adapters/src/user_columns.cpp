@@ -59,6 +59,16 @@ bool flag(const json::object& object, std::string_view name) {
   return v->is_string() && iequals(v->get_string(), "true");
 }
 
+// The text at `path` ("name.givenname"); "x.value" also reads x given as a
+// plain string (a manager sent as its id).
+OptionalColumn path_text(const json::object& object, std::string_view path) {
+  const std::size_t dot = path.find('.');
+  if (dot == std::string_view::npos) return text(object, path);
+  const std::string_view sub = path.substr(dot + 1);
+  if (const json::object* parent = object_member(object, path.substr(0, dot))) return text(*parent, sub);
+  return sub == "value" ? text(object, path.substr(0, dot)) : OptionalColumn();
+}
+
 }  // namespace
 
 Result<UserColumns> extract_user_columns(std::string_view resource_json) {
@@ -68,31 +78,13 @@ Result<UserColumns> extract_user_columns(std::string_view resource_json) {
   const json::object& user = parsed.get_object();
 
   UserColumns c;
-  c.display_name = text(user, "displayName");
-  c.display_name_key = key_of(c.display_name);
-  c.nick_name = text(user, "nickName");
-  c.title = text(user, "title");
-  c.user_type = text(user, "userType");
-  c.locale = text(user, "locale");
-  c.preferred_language = text(user, "preferredLanguage");
-  c.timezone = text(user, "timezone");
-  c.profile_url = text(user, "profileUrl");
-  if (const json::object* name = object_member(user, "name")) {
-    c.given_name = text(*name, "givenName");
-    c.family_name = text(*name, "familyName");
-    c.formatted_name = text(*name, "formatted");
-  }
-  if (const json::object* enterprise = object_member(user, kEnterpriseUrn)) {
-    c.employee_number = text(*enterprise, "employeeNumber");
-    c.organization = text(*enterprise, "organization");
-    c.department = text(*enterprise, "department");
-    c.division = text(*enterprise, "division");
-    c.cost_center = text(*enterprise, "costCenter");
-    if (const json::object* manager = object_member(*enterprise, "manager")) {
-      c.manager_id = text(*manager, "value");
-    } else {
-      c.manager_id = text(*enterprise, "manager");
-    }
+  const json::object* enterprise = object_member(user, kEnterpriseUrn);
+  for (std::size_t i = 0; i < kUserAttributeCount; ++i) {
+    const UserAttribute& attribute = kUserAttributes[i];
+    const json::object* holder = attribute.enterprise ? enterprise : &user;
+    if (holder == nullptr) continue;
+    c.attributes[i] = path_text(*holder, attribute.path);
+    if (attribute.keyed) c.keys[i] = key_of(c.attributes[i]);
   }
 
   for (const MultiValued& attribute : kMultiValued) {

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "user_attributes.hpp"
 
 #include <boost/optional.hpp>
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,25 +28,8 @@ struct UserValue {
 };
 
 struct UserColumns {
-  OptionalColumn display_name;
-  OptionalColumn display_name_key;
-  OptionalColumn nick_name;
-  OptionalColumn title;
-  OptionalColumn user_type;
-  OptionalColumn given_name;
-  OptionalColumn family_name;
-  OptionalColumn formatted_name;
-  OptionalColumn locale;
-  OptionalColumn preferred_language;
-  OptionalColumn timezone;
-  OptionalColumn profile_url;
-  // urn:ietf:params:scim:schemas:extension:enterprise:2.0:User
-  OptionalColumn employee_number;
-  OptionalColumn organization;
-  OptionalColumn department;
-  OptionalColumn division;
-  OptionalColumn cost_center;
-  OptionalColumn manager_id;
+  std::array<OptionalColumn, kUserAttributeCount> attributes;  // in the order of kUserAttributes
+  std::array<OptionalColumn, kUserAttributeCount> keys;        // the folded copy of a keyed attribute
   std::vector<UserValue> values;
 };
 

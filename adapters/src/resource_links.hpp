@@ -1,0 +1,23 @@
+// The rows the user and group repositories both write: the external id an
+// integration gave a resource (scim_external_ids) and group memberships.
+#pragma once
+
+#include "catalogue.hpp"
+
+#include <optional>
+#include <string>
+
+namespace kestra::adapters {
+
+// Sets (or, when empty, removes) the external id `integration_id` gave the
+// resource `type` ("User", "Group") `id`; nothing without an integration.
+// `fresh`: the resource was inserted by this transaction, so has none yet.
+void write_external_id(Session db, const std::string& integration_id, const std::string& type, const std::string& id,
+                       const std::optional<std::string>& external_id, bool fresh = false);
+
+// Takes the member `member_type` ("User", "Group") `id` out of every group
+// of `tenant`: each group it leaves loses a member and gets a new version.
+void leave_all_groups(Session db, const std::string& tenant, const std::string& member_type, const std::string& id,
+                      const std::string& now);
+
+}  // namespace kestra::adapters

@@ -1,4 +1,4 @@
-// Roles, admin bindings and role allow lists (#9).
+// Roles, admin bindings and role allow lists.
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "provisioning_rows.hpp"

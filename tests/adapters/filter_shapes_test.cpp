@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE adapters_filter_shapes
-// Large and deeply nested filters (issue #19 row 7): every shape the parser
+// Large and deeply nested filters (a 90-term OR was a 500 on SQLite): every shape the parser
 // accepts within its limits either compiles to SQL the backend runs, with
 // exactly the users the in-memory evaluator (scim/filter/evaluator.hpp)
 // picks from the same documents, or is refused as invalidFilter before any
@@ -151,7 +151,7 @@ const f::Limits kWidest{1 << 20, 1000, 32};
 
 std::vector<Shape> shapes() {
   std::vector<Shape> s;
-  // Row 7 of issue #19, and the chains around the 256-node default.
+  // The 90-term OR, and the chains around the 256-node default.
   s.push_back({"or_90_userName_179_nodes", chain(90, "or", user_name_eq)});
   s.push_back({"or_64_userName_127_nodes", chain(64, "or", user_name_eq)});
   s.push_back({"or_128_userName_255_nodes", chain(128, "or", user_name_eq)});

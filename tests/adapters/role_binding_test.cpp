@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE adapters_role_binding
-// Role assignment (#9) on every backend: a user's or group's SCIM roles as
+// Role assignment on every backend: a user's or group's SCIM roles as
 // scim_bindings rows (sync, versions, audit, reads of a page), the default
 // role, revocation, the admin's own bindings and roles, the allow lists,
 // and migration 2 over a database of version 1.

@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(failed_migration_leaves_nothing_behind, *boost::unit_test::
 
 // 0003_domain_claims on a database of version 2 with users: each keeps
 // every tenant's access, and is owned by the tenant given access first; a
-// user no tenant had access to is owned by none (issue #18 point 6).
+// user no tenant had access to is owned by none.
 BOOST_AUTO_TEST_CASE(migration_0003_gives_each_user_its_first_tenant_as_owner) {
   TestDatabase db;
   auto dialect = adapters::make_dialect(db.config());
@@ -411,7 +411,7 @@ BOOST_DATA_TEST_CASE(remove_tenant_removes_its_rows, data::make(kTableChecks), c
 }
 
 // A removed tenant's users pass to the tenant given access first among
-// those left; its claims go (issue #18).
+// those left; its claims go.
 BOOST_AUTO_TEST_CASE(remove_tenant_passes_its_users_on_and_drops_its_claims) {
   TestDatabase db;
   auto store = must_open(db.config());

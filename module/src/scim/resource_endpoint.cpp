@@ -1,11 +1,12 @@
-// The generic resource endpoint of ScimApi (scim_api.hpp): a collection,
-// an item and a /.search of any ResourceHandler, the root /.search, and
-// act(), which HTTP and Bulk share.
-#include "scim/scim_api.hpp"
+// act(), what HTTP and Bulk share of a request on any resource type, and
+// the HTTP side of ScimApi (scim_api.hpp) that serves it: a collection, an
+// item and a /.search of any ResourceHandler, and the root /.search.
+#include "scim/resource_endpoint.hpp"
 
 #include "core/utf8.hpp"
 #include "http/json_body.hpp"
 #include "scim/responses.hpp"
+#include "scim/scim_api.hpp"
 #include "scim/schema/projection.hpp"
 
 #include <boost/json.hpp>
@@ -33,9 +34,6 @@ Error not_in_tenant(std::string_view kind, std::string_view id) {
 
 std::optional<std::string_view> header(const http::Request& req, std::string_view name) { return req.header(name); }
 
-// Role assignments are bindings: only a caller that may read bindings sees them.
-bool reads_bindings(const provisioning::ScimCaller& caller) { return caller.permissions.allows("BINDINGS", "READ"); }
-
 // The permission a method on one resource needs; nullopt: method not allowed.
 std::optional<std::string_view> action_for(std::string_view method, std::string_view delete_action) {
   if (method == "GET") return "READ";
@@ -56,16 +54,10 @@ Result<void> authorize_resource(const provisioning::ScimCaller& caller, std::str
 
 }  // namespace
 
-// ------------------------------------------------------------------ resources
-
-ResourceContext ScimApi::context(const Call& call) const {
-  return {call.scope, call.actor, call.base, reads_bindings(call.caller)};
-}
-
-Result<ScimApi::Outcome> ScimApi::act(ResourceHandler& handler, const Call& call, std::string_view method,
-                                      const std::string& id, const BodyReader& body, const IfMatch& if_match,
-                                      std::string_view query) {
-  const auto& caller = call.caller;
+Result<Outcome> act(ResourceHandler& handler, const provisioning::ScimCaller& caller, const ResourceContext& context,
+                    const ResourceRequest& request, const schema::Registry& registry, std::int64_t max_results) {
+  const std::string_view method = request.method;
+  const std::string& id = request.id;
   const std::string_view permission = handler.permission();
   if (!handler.read_only().empty() && method != "GET") {
     return Error{ErrorKind::MethodNotAllowed, std::string(handler.read_only()), {}};
@@ -79,31 +71,41 @@ Result<ScimApi::Outcome> ScimApi::act(ResourceHandler& handler, const Call& call
     if (auto ok = authorize_resource(caller, permission, method, *action); !ok) return ok.error();
     if (!storable_id(id)) return not_in_tenant(handler.noun(), id);
     if (method == "DELETE") {
-      if (auto removed = handler.remove(context(call), id, if_match); !removed) return removed.error();
+      if (auto removed = handler.remove(context, id, request.if_match); !removed) return removed.error();
       return Outcome{204, {}, false};
     }
   }
-  const auto document = method == "GET" ? Result<json::object>(json::object()) : body();
+  const auto document = method == "GET" ? Result<json::object>(json::object()) : request.body();
   if (!document) return document.error();
   // attributes / excludedAttributes shape the answer (RFC 7644 3.9).
-  auto request = parse_list_query(query, kDefaultCount, settings_.max_results);
-  if (!request) return request.error();
-  auto projection =
-      schema::parse_projection(registry_, handler.type(), request->attributes, request->excluded_attributes);
+  auto query = parse_list_query(request.query, kDefaultCount, max_results);
+  if (!query) return query.error();
+  auto projection = schema::parse_projection(registry, handler.type(), query->attributes, query->excluded_attributes);
   if (!projection) return projection.error();
-  const auto ctx = context(call);
   if (id.empty()) {
-    auto created = handler.create(ctx, *document, *projection);
+    auto created = handler.create(context, *document, *projection);
     if (!created) return created.error();
     return Outcome{201, std::move(*created), true};
   }
-  auto resource = method == "GET"   ? handler.get(ctx, id, *projection)
-                  : method == "PUT" ? handler.replace(ctx, id, *document, if_match, *projection)
-                                    : handler.patch(ctx, id, *document, if_match, *projection);
+  auto resource = method == "GET"   ? handler.get(context, id, *projection)
+                  : method == "PUT" ? handler.replace(context, id, *document, request.if_match, *projection)
+                                    : handler.patch(context, id, *document, request.if_match, *projection);
   if (!resource) return resource.error();
-  const bool no_content = method == "PATCH" && handler.patch_answers_no_content() && request->attributes.empty() &&
-                          request->excluded_attributes.empty();
+  const bool no_content = method == "PATCH" && handler.patch_answers_no_content() && query->attributes.empty() &&
+                          query->excluded_attributes.empty();
   return Outcome{no_content ? 204 : 200, std::move(*resource), !no_content};
+}
+
+bool reads_bindings(const provisioning::ScimCaller& caller) { return caller.permissions.allows("BINDINGS", "READ"); }
+
+// ------------------------------------------------------------------ HTTP
+
+ResourceContext ScimApi::context(const Call& call) const {
+  return {call.scope, call.actor, call.base, reads_bindings(call.caller)};
+}
+
+Result<Outcome> ScimApi::act(ResourceHandler& handler, const Call& call, ResourceRequest request) {
+  return scim::act(handler, call.caller, context(call), request, registry_, settings_.max_results);
 }
 
 http::Response ScimApi::respond(ResourceHandler& handler, const Call& call, Result<Outcome> outcome) {
@@ -131,7 +133,7 @@ http::Response ScimApi::collection(ResourceHandler& handler, Call& call) {
   const auto& req = call.req;
   if (req.method != "GET") {
     return respond(handler, call,
-                   act(handler, call, req.method, {}, request_body(call), header(req, "If-Match"), req.query));
+                   act(handler, call, {req.method, {}, request_body(call), header(req, "If-Match"), req.query}));
   }
   if (auto ok = provisioning::Authenticator::authorize(call.caller, handler.permission(), "READ"); !ok) {
     return fail(ok.error());
@@ -144,8 +146,8 @@ http::Response ScimApi::collection(ResourceHandler& handler, Call& call) {
 http::Response ScimApi::item(ResourceHandler& handler, Call& call) {
   const auto& req = call.req;
   return respond(handler, call,
-                 act(handler, call, req.method, std::string(req.param("id")), request_body(call),
-                     header(req, "If-Match"), req.query));
+                 act(handler, call,
+                     {req.method, std::string(req.param("id")), request_body(call), header(req, "If-Match"), req.query}));
 }
 
 http::Response ScimApi::search(ResourceHandler& handler, Call& call) {
@@ -179,21 +181,21 @@ http::Response ScimApi::list(ResourceHandler& handler, Call& call, const ListReq
   return scim_json(200, list_response(page->total, request.start_index, resources, page->next_cursor));
 }
 
-ScimApi::BodyReader ScimApi::request_body(const Call& call) const {
+BodyReader ScimApi::request_body(const Call& call) const {
   return [&call, limits = settings_.json] { return http::parse_json_object(call.req.body, limits); };
 }
 
-http::Response ScimApi::users(Call& call) { return collection(user_resource_, call); }
-http::Response ScimApi::user(Call& call) { return item(user_resource_, call); }
-http::Response ScimApi::users_search(Call& call) { return search(user_resource_, call); }
-http::Response ScimApi::groups(Call& call) { return collection(group_resource_, call); }
-http::Response ScimApi::group(Call& call) { return item(group_resource_, call); }
-http::Response ScimApi::groups_search(Call& call) { return search(group_resource_, call); }
+http::Response ScimApi::users(Call& call) { return collection(*user_resource_, call); }
+http::Response ScimApi::user(Call& call) { return item(*user_resource_, call); }
+http::Response ScimApi::users_search(Call& call) { return search(*user_resource_, call); }
+http::Response ScimApi::groups(Call& call) { return collection(*group_resource_, call); }
+http::Response ScimApi::group(Call& call) { return item(*group_resource_, call); }
+http::Response ScimApi::groups_search(Call& call) { return search(*group_resource_, call); }
 http::Response ScimApi::roles(Call& call) {
-  if (call.req.method != "GET") return fail(Error{ErrorKind::MethodNotAllowed, std::string(role_resource_.read_only()), {}});
-  return collection(role_resource_, call);
+  if (call.req.method != "GET") return fail(Error{ErrorKind::MethodNotAllowed, std::string(role_resource_->read_only()), {}});
+  return collection(*role_resource_, call);
 }
-http::Response ScimApi::role(Call& call) { return item(role_resource_, call); }
+http::Response ScimApi::role(Call& call) { return item(*role_resource_, call); }
 
 http::Response ScimApi::root_search(Call& call) {
   if (call.req.method != "POST") return fail(method_not_allowed(call.req));
@@ -209,15 +211,15 @@ http::Response ScimApi::root_search(Call& call) {
                                "invalidValue"));
   }
   auto user_projection =
-      schema::parse_projection(registry_, user_resource_.type(), request->attributes, request->excluded_attributes);
+      schema::parse_projection(registry_, user_resource_->type(), request->attributes, request->excluded_attributes);
   if (!user_projection) return fail(user_projection.error());
   auto group_projection =
-      schema::parse_projection(registry_, group_resource_.type(), request->attributes, request->excluded_attributes);
+      schema::parse_projection(registry_, group_resource_->type(), request->attributes, request->excluded_attributes);
   if (!group_projection) return fail(group_projection.error());
 
   // Users first, then groups: one ordered sequence paged by startIndex/count.
   const auto ctx = context(call);
-  auto users = user_resource_.list(ctx, *request, *user_projection);
+  auto users = user_resource_->list(ctx, *request, *user_projection);
   ListRequest group_request = *request;
   const std::int64_t user_total = users ? users->total : 0;
   const std::int64_t user_items = users ? static_cast<std::int64_t>(users->resources.size()) : 0;
@@ -225,7 +227,7 @@ http::Response ScimApi::root_search(Call& call) {
   // Groups follow the last user: none while a page of users ended early (list-max-bytes).
   const bool users_done = request->start_index - 1 + user_items >= user_total;
   group_request.count = users_done ? std::max<std::int64_t>(0, request->count - user_items) : 0;
-  auto groups = group_resource_.list(ctx, group_request, *group_projection);
+  auto groups = group_resource_->list(ctx, group_request, *group_projection);
   // An attribute one resource type lacks matches nothing of that type.
   if (!users && !groups) return fail(users.error());
   if (!users && users.error().scim_type != "invalidFilter") return fail(users.error());

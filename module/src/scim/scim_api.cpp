@@ -37,9 +37,9 @@ ScimApi::ScimApi(ScimSettings settings, const ports::HostPort& host,
       authenticator_(authenticator),
       registry_(registry),
       discovery_(discovery),
-      user_resource_(users),
-      group_resource_(groups),
-      role_resource_(roles),
+      user_resource_(user_resource(users)),
+      group_resource_(group_resource(groups)),
+      role_resource_(role_resource(roles)),
       rate_limiter_(rate_limiter),
       fair_share_(fair_share),
       metrics_(metrics) {}
@@ -335,8 +335,8 @@ http::Response ScimApi::bulk(Call& call) {
   }
   // An operation as its endpoint would take it, its data as the body.
   const auto run_one = [&](const bulk::Operation& op, const std::string& endpoint, const std::string& id) {
-    ResourceHandler* handler = endpoint == "/Users" ? static_cast<ResourceHandler*>(&user_resource_)
-                               : endpoint == "/Groups" ? static_cast<ResourceHandler*>(&group_resource_)
+    ResourceHandler* handler = endpoint == "/Users"    ? user_resource_.get()
+                               : endpoint == "/Groups" ? group_resource_.get()
                                                        : nullptr;
     if (!handler || id.empty() != (op.method == "POST") || id.find('/') != std::string::npos) {
       return fail(Error::invalid("unsupported operation path '" + op.path + "' for " + op.method, "invalidPath"));
@@ -346,7 +346,7 @@ http::Response ScimApi::bulk(Call& call) {
       return op.data.get_object();
     };
     const IfMatch if_match = op.version ? IfMatch(*op.version) : std::nullopt;
-    auto outcome = act(*handler, call, op.method, id, data, if_match, {});
+    auto outcome = act(*handler, call, {op.method, id, data, if_match, {}});
     if (!outcome) return fail(outcome.error());
     // The BulkResponse carries status, location and version, not the resource.
     http::Response res = bodiless(outcome->status, outcome->resource.etag);

@@ -11,9 +11,8 @@
 #include "provisioning/rate_limiter.hpp"
 #include "scim/discovery.hpp"
 #include "scim/group_service.hpp"
-#include "scim/resources/groups.hpp"
-#include "scim/resources/roles.hpp"
-#include "scim/resources/users.hpp"
+#include "scim/resource_endpoint.hpp"
+#include "scim/resources/resources.hpp"
 #include "scim/scim_settings.hpp"
 #include "scim/user_service.hpp"
 
@@ -43,15 +42,6 @@ class ScimApi {
     std::string base;  // absolute SCIM base URL of this integration
   };
   using Handler = http::Response (ScimApi::*)(Call&);
-  // The request's body as a JSON object, read only once the request is
-  // authorised (Bulk: an operation's data).
-  using BodyReader = std::function<Result<boost::json::object>()>;
-  // What a request on one resource came to, before its body is written.
-  struct Outcome {
-    int status = 200;
-    Representation resource;
-    bool with_body = true;
-  };
 
   // The generic resource endpoint: a collection (GET lists, POST creates),
   // an item (GET, PUT, PATCH, DELETE), a /.search.  act() is what HTTP and
@@ -60,8 +50,7 @@ class ScimApi {
   http::Response item(ResourceHandler& handler, Call& call);
   http::Response search(ResourceHandler& handler, Call& call);
   http::Response list(ResourceHandler& handler, Call& call, const ListRequest& request);
-  Result<Outcome> act(ResourceHandler& handler, const Call& call, std::string_view method, const std::string& id,
-                      const BodyReader& body, const IfMatch& if_match, std::string_view query);
+  Result<Outcome> act(ResourceHandler& handler, const Call& call, ResourceRequest request);
   http::Response respond(ResourceHandler& handler, const Call& call, Result<Outcome> outcome);
   ResourceContext context(const Call& call) const;
   BodyReader request_body(const Call& call) const;
@@ -121,9 +110,9 @@ class ScimApi {
   provisioning::Authenticator& authenticator_;
   const schema::Registry& registry_;
   const Discovery& discovery_;
-  UserResource user_resource_;
-  GroupResource group_resource_;
-  RoleResource role_resource_;
+  const std::unique_ptr<ResourceHandler> user_resource_;
+  const std::unique_ptr<ResourceHandler> group_resource_;
+  const std::unique_ptr<ResourceHandler> role_resource_;
   provisioning::RateLimiter& rate_limiter_;
   provisioning::FairShare& fair_share_;
   const ports::Metrics& metrics_;

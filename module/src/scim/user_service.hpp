@@ -40,7 +40,7 @@ class UserService {
 
   Result<UserView> create(const ports::Scope& scope, const boost::json::object& body,
                           const provisioning::Actor& actor);
-  Result<UserView> get(const ports::Scope& scope, const std::string& id, bool with_groups);
+  Result<UserView> get(const ports::Scope& scope, const std::string& id, bool with_groups = false);
   // `if_match`: the If-Match header, when sent.
   Result<UserView> replace(const ports::Scope& scope, const std::string& id, const boost::json::object& body,
                            const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
@@ -49,7 +49,7 @@ class UserService {
                          const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
   Result<void> remove(const ports::Scope& scope, const std::string& id,
                       const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
-  Result<ports::ListPage<UserView>> list(const ports::Scope& scope, const ListRequest& request, bool with_groups);
+  Result<ports::ListPage<UserView>> list(const ports::Scope& scope, const ListRequest& request, bool with_groups = false);
 
   const schema::ResourceType& type() const { return *type_; }
 

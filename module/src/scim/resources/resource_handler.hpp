@@ -53,21 +53,33 @@ struct ResourceContext {
 
 using IfMatch = std::optional<std::string_view>;
 
+// What a resource type is, as data: its endpoint, names and permissions.
+struct ResourceTraits {
+  std::string_view endpoint;    // "Users"
+  std::string_view noun;        // "user", in errors
+  std::string_view permission;  // USERS | GROUPS | BINDINGS
+  // The action a DELETE needs (removing a user from a tenant updates it).
+  std::string_view delete_action = "DELETE";
+  // Why writes are refused (405); empty: writable.
+  std::string_view read_only = {};
+  // A PATCH that asked for no attributes answers 204 (a group's body may be large).
+  bool patch_answers_no_content = false;
+};
+
 class ResourceHandler {
  public:
+  explicit ResourceHandler(ResourceTraits traits) : traits_(traits) {}
   virtual ~ResourceHandler() = default;
 
   virtual const schema::ResourceType& type() const = 0;
-  virtual std::string_view endpoint() const = 0;    // "Users"
-  virtual std::string_view noun() const = 0;        // "user", in errors
-  virtual std::string_view permission() const = 0;  // USERS | GROUPS | BINDINGS
-  // The action a DELETE needs (removing a user from a tenant updates it).
-  virtual std::string_view delete_action() const { return "DELETE"; }
-  // Why writes are refused (405); empty: writable.
-  virtual std::string_view read_only() const { return {}; }
-  // A PATCH that asked for no attributes answers 204 (a group's body may be large).
-  virtual bool patch_answers_no_content() const { return false; }
+  std::string_view endpoint() const { return traits_.endpoint; }
+  std::string_view noun() const { return traits_.noun; }
+  std::string_view permission() const { return traits_.permission; }
+  std::string_view delete_action() const { return traits_.delete_action; }
+  std::string_view read_only() const { return traits_.read_only; }
+  bool patch_answers_no_content() const { return traits_.patch_answers_no_content; }
 
+  // Writes answer 405 (read_only()) unless the type overrides them.
   virtual Result<Representation> create(const ResourceContext& context, const boost::json::object& body,
                                         const schema::Projection& projection);
   virtual Result<Representation> get(const ResourceContext& context, const std::string& id,
@@ -82,8 +94,10 @@ class ResourceHandler {
   virtual Result<ResourcePage> list(const ResourceContext& context, const ListRequest& request,
                                     const schema::Projection& projection) = 0;
 
- protected:
+ private:
   Error not_writable() const;
+
+  ResourceTraits traits_;
 };
 
 // A body already rendered.

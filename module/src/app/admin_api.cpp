@@ -29,6 +29,14 @@ http::Response json_response(int status, const json::value& body) {
 
 http::Response error(const Error& e) { return scim::admin_error_response(e); }
 
+// 204 once `done` succeeded, else its error.
+http::Response no_content(const Result<void>& done) {
+  if (!done) return error(done.error());
+  http::Response res;
+  res.status = 204;
+  return res;
+}
+
 json::value nullable(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
 
 struct Paging {
@@ -339,11 +347,7 @@ http::Response AdminApi::disable(const http::Request& req, const std::string& te
 }
 
 http::Response AdminApi::remove(const http::Request& req, const std::string& tenant) {
-  auto removed = service_.remove(tenant, std::string(req.param("id")), actor_of(req));
-  if (!removed) return error(removed.error());
-  http::Response res;
-  res.status = 204;
-  return res;
+  return no_content(service_.remove(tenant, std::string(req.param("id")), actor_of(req)));
 }
 
 http::Response AdminApi::rotate_token(const http::Request& req, const std::string& tenant) {
@@ -388,11 +392,7 @@ http::Response AdminApi::add_domain_claim(const http::Request& req) {
 }
 
 http::Response AdminApi::remove_domain_claim(const http::Request& req) {
-  auto removed = claims_.remove(std::string(req.param("tenant")), req.param("domain"), actor_of(req));
-  if (!removed) return error(removed.error());
-  http::Response res;
-  res.status = 204;
-  return res;
+  return no_content(claims_.remove(std::string(req.param("tenant")), req.param("domain"), actor_of(req)));
 }
 
 http::Response AdminApi::instance_audit(const http::Request& req) {
@@ -438,11 +438,7 @@ http::Response AdminApi::create_role(const http::Request& req, const std::string
 }
 
 http::Response AdminApi::delete_role(const http::Request& req, const std::string& tenant) {
-  auto removed = service_.delete_role(tenant, std::string(req.param("id")), actor_of(req));
-  if (!removed) return error(removed.error());
-  http::Response res;
-  res.status = 204;
-  return res;
+  return no_content(service_.delete_role(tenant, std::string(req.param("id")), actor_of(req)));
 }
 
 http::Response AdminApi::create_binding(const http::Request& req, const std::string& tenant) {
@@ -462,11 +458,7 @@ http::Response AdminApi::create_binding(const http::Request& req, const std::str
 }
 
 http::Response AdminApi::delete_binding(const http::Request& req, const std::string& tenant) {
-  auto removed = service_.delete_binding(tenant, std::string(req.param("id")), actor_of(req));
-  if (!removed) return error(removed.error());
-  http::Response res;
-  res.status = 204;
-  return res;
+  return no_content(service_.delete_binding(tenant, std::string(req.param("id")), actor_of(req)));
 }
 
 http::Response AdminApi::tenant_assignable_roles(const http::Request& req, const std::string& tenant) {

@@ -13,29 +13,30 @@
 namespace kestra::app {
 namespace {
 
-Result<int> positive_int(const ConfigSource& source, std::string_view key, int fallback) {
+// The number under `key` (fallback when unset), refused unless the whole
+// text is one number that `fits`; `what` says what it must be.
+template <class Number, class Fits>
+Result<Number> number(const ConfigSource& source, std::string_view key, Number fallback, Fits fits,
+                      std::string_view what) {
   auto text = source.get(key);
   if (!text) return fallback;
-  int value = 0;
+  Number value = 0;
   const auto* end = text->data() + text->size();
   auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc() || ptr != end || value <= 0) {
-    return Error::invalid(std::string(key) + " must be a positive whole number, not '" + *text + "'");
+  if (ec != std::errc() || ptr != end || !fits(value)) {
+    return Error::invalid(std::string(key) + " must be " + std::string(what) + ", not '" + *text + "'");
   }
   return value;
 }
 
+Result<int> positive_int(const ConfigSource& source, std::string_view key, int fallback) {
+  return number(source, key, fallback, [](int v) { return v > 0; }, "a positive whole number");
+}
+
 // A number above zero and at most 1,000,000 ("0.5", "20", "1e3").
 Result<double> positive_number(const ConfigSource& source, std::string_view key, double fallback) {
-  auto text = source.get(key);
-  if (!text) return fallback;
-  double value = 0;
-  const auto* end = text->data() + text->size();
-  auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc() || ptr != end || !(value > 0) || value > 1e6) {
-    return Error::invalid(std::string(key) + " must be a number above 0 and at most 1000000, not '" + *text + "'");
-  }
-  return value;
+  return number(source, key, fallback, [](double v) { return v > 0 && v <= 1e6; },
+                "a number above 0 and at most 1000000");
 }
 
 Result<bool> boolean(const ConfigSource& source, std::string_view key, bool fallback) {

@@ -178,41 +178,42 @@ kestra_status answer_exception(const kestra_response& res, const HostBridge& hos
   }
 }
 
+// Runs `answer` on the host's request, converted; an exception becomes a
+// 500 answer (none crosses the ABI).
+template <class Answer>
+kestra_status guarded(const kestra_request* req, const kestra_response* res, const HostBridge& host,
+                      const Answer& answer) noexcept {
+  if (!req || !res) return KESTRA_ERR_INVALID_ARGUMENT;
+  try {
+    http::Principal principal;
+    return answer(to_request(*req, principal));
+  } catch (const std::exception& e) {
+    return answer_exception(*res, host, e.what());
+  } catch (...) {
+    return answer_exception(*res, host, nullptr);
+  }
+}
+
 }  // namespace
 
 kestra_status dispatch(const http::Handler& handler, const kestra_request* req, const kestra_response* res,
                        const HostBridge& host) noexcept {
-  if (!req || !res) return KESTRA_ERR_INVALID_ARGUMENT;
-  try {
-    http::Principal principal;
-    const auto request = to_request(*req, principal);
+  return guarded(req, res, host, [&](const http::Request& request) -> kestra_status {
     const auto response = handler(request);
     log_answer(host, request, response);
     if (response.producer) return write_produced(*res, response, host, request);
     return write_response(*res, response);
-  } catch (const std::exception& e) {
-    return answer_exception(*res, host, e.what());
-  } catch (...) {
-    return answer_exception(*res, host, nullptr);
-  }
+  });
 }
 
 kestra_status dispatch_admission(const http::Admission& admit, const kestra_request* req, const kestra_response* res,
                                  const HostBridge& host) noexcept {
-  if (!req || !res) return KESTRA_ERR_INVALID_ARGUMENT;
-  try {
-    http::Principal principal;
-    const auto request = to_request(*req, principal);
+  return guarded(req, res, host, [&](const http::Request& request) -> kestra_status {
     const auto refusal = admit(request);
     if (!refusal) return KESTRA_OK;
     log_answer(host, request, *refusal);
     return write_response(*res, *refusal);
-  } catch (const std::exception& e) {
-    return answer_exception(*res, host, e.what());
-  } catch (...) {
-    return answer_exception(*res, host, nullptr);
-  }
+  });
 }
-
 
 }  // namespace kestra::plugin

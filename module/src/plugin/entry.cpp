@@ -43,28 +43,27 @@ kestra_status admit_route(void* handler_data, const kestra_request* req, const k
   return dispatch_admission(binding->route.admit, req, res, binding->instance->bridge);
 }
 
-kestra_status hook_result(Instance* instance, const Result<void>& result, std::string_view what) {
-  if (result) return KESTRA_OK;
-  instance->bridge.log(ports::LogLevel::Error, "kestra-scim: " + std::string(what) + ": " + result.error().detail);
-  return KESTRA_ERR_INTERNAL;
+// A tenant hook: the application's answer to `event` on the tenant, logged
+// when it failed; no exception leaves it.
+template <Result<void> (app::Application::*Event)(const std::string&)>
+kestra_status on_tenant(void* data, kestra_str tenant, std::string_view what) noexcept {
+  try {
+    auto* instance = static_cast<Instance*>(data);
+    auto result = (instance->app.get()->*Event)(std::string(to_view(tenant)));
+    if (result) return KESTRA_OK;
+    instance->bridge.log(ports::LogLevel::Error, "kestra-scim: " + std::string(what) + ": " + result.error().detail);
+    return KESTRA_ERR_INTERNAL;
+  } catch (...) {
+    return KESTRA_ERR_INTERNAL;
+  }
 }
 
 kestra_status on_tenant_created(void* data, kestra_str tenant) {
-  try {
-    auto* instance = static_cast<Instance*>(data);
-    return hook_result(instance, instance->app->tenant_created(std::string(to_view(tenant))), "tenant created");
-  } catch (...) {
-    return KESTRA_ERR_INTERNAL;
-  }
+  return on_tenant<&app::Application::tenant_created>(data, tenant, "tenant created");
 }
 
 kestra_status on_tenant_deleted(void* data, kestra_str tenant) {
-  try {
-    auto* instance = static_cast<Instance*>(data);
-    return hook_result(instance, instance->app->tenant_deleted(std::string(to_view(tenant))), "tenant deleted");
-  } catch (...) {
-    return KESTRA_ERR_INTERNAL;
-  }
+  return on_tenant<&app::Application::tenant_deleted>(data, tenant, "tenant deleted");
 }
 
 // Builds the instance and registers everything; an Error says why it refused.

@@ -162,12 +162,7 @@ Result<void> render_group_to(const ports::GroupRow& group, std::string_view base
 
 GroupService::GroupService(ports::GroupStore& store, const schema::Registry& registry, RoleService& roles,
                            filter::Limits filter_limits, std::size_t list_max_bytes)
-    : store_(store),
-      registry_(registry),
-      roles_(roles),
-      type_(registry.resource_type("Group")),
-      filter_limits_(filter_limits),
-      list_max_bytes_(list_max_bytes) {}
+    : ResourceService(registry, "Group", roles, filter_limits, list_max_bytes), store_(store) {}
 
 json::object GroupService::document_of(const ports::GroupRow& row) const {
   json::object doc;

@@ -6,6 +6,7 @@
 #include "ports/resource_store.hpp"
 #include "provisioning/admin_service.hpp"
 #include "scim/list_request.hpp"
+#include "scim/resource_service.hpp"
 #include "scim/role_service.hpp"
 #include "scim/schema/projection.hpp"
 #include "scim/schema/registry.hpp"
@@ -37,7 +38,7 @@ Result<void> render_group_to(const ports::GroupRow& group, std::string_view base
                              const ports::Scope& scope, bool with_roles,
                              const std::function<bool(std::string_view)>& sink);
 
-class GroupService {
+class GroupService : public ResourceService {
  public:
   // `filter_limits` bound list filters and PATCH paths; a list page ends
   // early once its stored documents hold `list_max_bytes` (0: never).
@@ -56,7 +57,6 @@ class GroupService {
                       const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
   Result<ports::ListPage<ports::GroupRow>> list(const ports::Scope& scope, const ListRequest& request);
 
-  const schema::ResourceType& type() const { return *type_; }
   // Streams the group's members in a stable order, `page` rows per query,
   // until `sink` returns false.
   Result<void> for_each_member(const ports::Scope& scope, const std::string& group_id, std::int64_t page,
@@ -75,11 +75,6 @@ class GroupService {
   boost::json::object document_of(const ports::GroupRow& row) const;
 
   ports::GroupStore& store_;
-  const schema::Registry& registry_;
-  RoleService& roles_;
-  const schema::ResourceType* type_;
-  filter::Limits filter_limits_;
-  std::size_t list_max_bytes_;
 };
 
 }  // namespace kestra::scim

@@ -269,41 +269,45 @@ http::Response ScimApi::rate_limited(const std::string& tenant, const std::strin
 
 // ------------------------------------------------------------------ discovery
 
+namespace {
+
+// A discovery document (RFC 7644 4), or all of one kind as a list; only GET.
+http::Response discovery_answer(const http::Request& req, const Result<json::object>& document) {
+  if (req.method != "GET") return fail(method_not_allowed(req));
+  if (!document) return fail(document.error());
+  return scim_json(200, *document);
+}
+
+http::Response discovery_answer(const http::Request& req, const json::array& documents) {
+  if (req.method != "GET") return fail(method_not_allowed(req));
+  std::vector<std::string> items;
+  for (const auto& doc : documents) items.push_back(json::serialize(doc));
+  return scim_json(200, list_response(static_cast<std::int64_t>(items.size()), 1, items, std::nullopt));
+}
+
+}  // namespace
+
 http::Response ScimApi::service_provider_config(Call& call) {
   if (call.req.method != "GET") return fail(method_not_allowed(call.req));
   return scim_json(200, discovery_.service_provider_config(call.base + "/ServiceProviderConfig"));
 }
 
 http::Response ScimApi::resource_types(Call& call) {
-  if (call.req.method != "GET") return fail(method_not_allowed(call.req));
-  std::vector<std::string> items;
-  for (const auto& doc : registry_.resource_types_json(call.base + "/ResourceTypes")) {
-    items.push_back(json::serialize(doc));
-  }
-  return scim_json(200, list_response(static_cast<std::int64_t>(items.size()), 1, items, std::nullopt));
+  return discovery_answer(call.req, registry_.resource_types_json(call.base + "/ResourceTypes"));
 }
 
 http::Response ScimApi::resource_type(Call& call) {
-  if (call.req.method != "GET") return fail(method_not_allowed(call.req));
   const std::string name(call.req.param("name"));
-  auto doc = registry_.resource_type_json(name, call.base + "/ResourceTypes/" + name);
-  if (!doc) return fail(doc.error());
-  return scim_json(200, *doc);
+  return discovery_answer(call.req, registry_.resource_type_json(name, call.base + "/ResourceTypes/" + name));
 }
 
 http::Response ScimApi::schemas(Call& call) {
-  if (call.req.method != "GET") return fail(method_not_allowed(call.req));
-  std::vector<std::string> items;
-  for (const auto& doc : registry_.schemas_json(call.base + "/Schemas")) items.push_back(json::serialize(doc));
-  return scim_json(200, list_response(static_cast<std::int64_t>(items.size()), 1, items, std::nullopt));
+  return discovery_answer(call.req, registry_.schemas_json(call.base + "/Schemas"));
 }
 
 http::Response ScimApi::schema(Call& call) {
-  if (call.req.method != "GET") return fail(method_not_allowed(call.req));
   const std::string urn(call.req.param("urn"));
-  auto doc = registry_.schema_json(urn, call.base + "/Schemas/" + urn);
-  if (!doc) return fail(doc.error());
-  return scim_json(200, *doc);
+  return discovery_answer(call.req, registry_.schema_json(urn, call.base + "/Schemas/" + urn));
 }
 
 http::Response ScimApi::me(Call&) {

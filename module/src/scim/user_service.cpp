@@ -38,6 +38,22 @@ std::vector<iam::NamedAddress> addresses_of(const json::object& document) {
   return out;
 }
 
+// The stored document with what is kept beside it: id, externalId (per
+// integration), active (per tenant) and, `with_roles`, the roles, which are
+// bindings (users stored before kept them in the document).
+json::object stored_document(const ports::UserRow& row, bool with_roles) {
+  json::object doc;
+  boost::system::error_code ec;
+  auto stored = json::parse(row.resource_json, ec);
+  if (!ec && stored.is_object()) doc = std::move(stored.as_object());
+  doc["id"] = row.id;
+  if (row.external_id) doc["externalId"] = *row.external_id;
+  doc["active"] = row.active;
+  doc.erase("roles");
+  if (with_roles && !row.roles.empty()) doc["roles"] = roles_json(row.roles);
+  return doc;
+}
+
 Error not_entitled(const std::string& id) {
   return {ErrorKind::Forbidden,
           "user '" + id + "' is shared with another tenant that provisions its domain: this tenant may change its "
@@ -56,16 +72,7 @@ std::vector<ports::MemberRef> take_groups(std::unordered_map<std::string, std::v
 
 json::object render_user(const UserView& user, std::string_view location, bool with_roles) {
   const auto& row = user.row;
-  json::object out;
-  boost::system::error_code ec;
-  auto stored = json::parse(row.resource_json, ec);
-  if (!ec && stored.is_object()) out = std::move(stored.as_object());
-  out["id"] = row.id;
-  if (row.external_id) out["externalId"] = *row.external_id;
-  out["active"] = row.active;
-  // Roles come from the bindings (users stored before kept them in the document).
-  out.erase("roles");
-  if (with_roles && !row.roles.empty()) out["roles"] = roles_json(row.roles);
+  json::object out = stored_document(row, with_roles);
   if (user.groups) {
     json::array groups;
     for (const auto& g : *user.groups) {
@@ -83,24 +90,10 @@ json::object render_user(const UserView& user, std::string_view location, bool w
 
 UserService::UserService(ports::UserStore& store, ports::DomainClaimStore& claims, const schema::Registry& registry,
                          RoleService& roles, filter::Limits filter_limits, std::size_t list_max_bytes)
-    : store_(store),
-      claims_(claims),
-      registry_(registry),
-      roles_(roles),
-      type_(registry.resource_type("User")),
-      filter_limits_(filter_limits),
-      list_max_bytes_(list_max_bytes) {}
+    : ResourceService(registry, "User", roles, filter_limits, list_max_bytes), store_(store), claims_(claims) {}
 
 boost::json::object UserService::document_of(const ports::UserRow& row) const {
-  json::object doc;
-  boost::system::error_code ec;
-  auto stored = json::parse(row.resource_json, ec);
-  if (!ec && stored.is_object()) doc = std::move(stored.as_object());
-  doc["active"] = row.active;
-  if (row.external_id) doc["externalId"] = *row.external_id;
-  doc.erase("roles");
-  if (!row.roles.empty()) doc["roles"] = roles_json(row.roles);
-  return doc;
+  return stored_document(row, true);
 }
 
 Result<ports::UserWrite> UserService::to_write(const ports::Scope& scope, json::object document,

@@ -11,6 +11,7 @@
 #include "ports/resource_store.hpp"
 #include "provisioning/admin_service.hpp"
 #include "scim/list_request.hpp"
+#include "scim/resource_service.hpp"
 #include "scim/role_service.hpp"
 #include "scim/schema/registry.hpp"
 
@@ -31,7 +32,7 @@ struct UserView {
 // only `with_roles` (they are bindings: BINDINGS READ).
 boost::json::object render_user(const UserView& user, std::string_view location, bool with_roles = true);
 
-class UserService {
+class UserService : public ResourceService {
  public:
   // `filter_limits` bound list filters and PATCH paths; a list page ends
   // early once its stored documents hold `list_max_bytes` (0: never).
@@ -51,7 +52,6 @@ class UserService {
                       const std::optional<std::string_view>& if_match, const provisioning::Actor& actor);
   Result<ports::ListPage<UserView>> list(const ports::Scope& scope, const ListRequest& request, bool with_groups = false);
 
-  const schema::ResourceType& type() const { return *type_; }
 
  private:
   // The stored user as the document a PUT or PATCH starts from.
@@ -72,11 +72,6 @@ class UserService {
 
   ports::UserStore& store_;
   ports::DomainClaimStore& claims_;
-  const schema::Registry& registry_;
-  RoleService& roles_;
-  const schema::ResourceType* type_;
-  filter::Limits filter_limits_;
-  std::size_t list_max_bytes_;
 };
 
 }  // namespace kestra::scim

@@ -302,14 +302,22 @@ bool Grammar::lex_number(std::size_t start) {
 
 // ---- Parser ---------------------------------------------------------------
 
-Result<NodePtr> Grammar::whole_filter() {
+std::optional<Error> Grammar::begin() {
+  const std::string invalid = "Invalid " + std::string(subject_) + ": ";
   if (input_.size() > limits_.max_length) {
-    return Error::invalid("Invalid filter: it is " + std::to_string(input_.size()) + " bytes long; the limit is " +
+    return Error::invalid(invalid + "it is " + std::to_string(input_.size()) + " bytes long; the limit is " +
                               std::to_string(limits_.max_length) + ".",
                           std::string(scim_type_));
   }
   if (!advance()) return *error_;
-  if (token_.kind == TokenKind::End) return Error::invalid("Invalid filter: the filter is empty.", std::string(scim_type_));
+  if (token_.kind == TokenKind::End) {
+    return Error::invalid(invalid + "the " + std::string(subject_) + " is empty.", std::string(scim_type_));
+  }
+  return std::nullopt;
+}
+
+Result<NodePtr> Grammar::whole_filter() {
+  if (auto refused = begin()) return *refused;
   auto node = or_expression();
   if (!node) return *error_;
   if (token_.kind == TokenKind::RParen) {
@@ -324,13 +332,7 @@ Result<NodePtr> Grammar::whole_filter() {
 }
 
 Result<PatchPath> Grammar::whole_patch_path() {
-  if (input_.size() > limits_.max_length) {
-    return Error::invalid("Invalid path: it is " + std::to_string(input_.size()) + " bytes long; the limit is " +
-                              std::to_string(limits_.max_length) + ".",
-                          std::string(scim_type_));
-  }
-  if (!advance()) return *error_;
-  if (token_.kind == TokenKind::End) return Error::invalid("Invalid path: the path is empty.", std::string(scim_type_));
+  if (auto refused = begin()) return *refused;
   if (token_.kind != TokenKind::Word) {
     fail("expected an attribute name, found " + describe_current(), token_.offset);
     return *error_;
@@ -362,27 +364,23 @@ Result<PatchPath> Grammar::whole_patch_path() {
   return path;
 }
 
-NodePtr Grammar::or_expression() {
-  auto left = and_expression();
-  while (left && is_keyword("or")) {
+// A left-associative chain "operand (keyword operand)*", the ABNF's
+// precedence: `or` binds looser than `and`, which binds looser than `not`.
+template <class Join>
+NodePtr Grammar::chain(std::string_view keyword, NodePtr (Grammar::*operand)()) {
+  auto left = (this->*operand)();
+  while (left && is_keyword(keyword)) {
     if (!advance()) return nullptr;
-    auto right = and_expression();
+    auto right = (this->*operand)();
     if (!right) return nullptr;
-    left = make(Or{std::move(left), std::move(right)});
+    left = make(Join{std::move(left), std::move(right)});
   }
   return left;
 }
 
-NodePtr Grammar::and_expression() {
-  auto left = not_expression();
-  while (left && is_keyword("and")) {
-    if (!advance()) return nullptr;
-    auto right = not_expression();
-    if (!right) return nullptr;
-    left = make(And{std::move(left), std::move(right)});
-  }
-  return left;
-}
+NodePtr Grammar::or_expression() { return chain<Or>("or", &Grammar::and_expression); }
+
+NodePtr Grammar::and_expression() { return chain<And>("and", &Grammar::not_expression); }
 
 NodePtr Grammar::not_expression() {
   if (!is_keyword("not")) return atom();
@@ -401,15 +399,15 @@ NodePtr Grammar::atom() {
   return fail("expected an attribute path, 'not' or '(', found " + describe_current(), token_.offset);
 }
 
-NodePtr Grammar::group() {
-  const std::size_t open = token_.offset;
+NodePtr Grammar::enclosed(std::size_t open, TokenKind close, std::string_view empty) {
   if (!enter_group(open) || !advance()) return nullptr;
-  if (token_.kind == TokenKind::RParen) return fail("empty parentheses", open);
+  if (token_.kind == close) return fail(std::string(empty), open);
   auto inner = or_expression();
   if (!inner) return nullptr;
-  if (token_.kind != TokenKind::RParen) {
-    return fail("expected ')' to close the '(' at position " + std::to_string(open + 1) + ", found " +
-                    describe_current(),
+  if (token_.kind != close) {
+    const char closing = close == TokenKind::RParen ? ')' : ']';
+    return fail(std::string("expected '") + closing + "' to close the '" + input_[open] + "' at position " +
+                    std::to_string(open + 1) + ", found " + describe_current(),
                 token_.offset);
   }
   leave_group();
@@ -417,21 +415,13 @@ NodePtr Grammar::group() {
   return inner;
 }
 
+NodePtr Grammar::group() { return enclosed(token_.offset, TokenKind::RParen, "empty parentheses"); }
+
 NodePtr Grammar::value_filter(std::size_t open_offset) {
   if (in_value_filter_) return fail("nested value paths ('[' inside '[…]') are not allowed", open_offset);
-  if (!enter_group(open_offset) || !advance()) return nullptr;
-  if (token_.kind == TokenKind::RBracket) return fail("empty value filter '[]'", open_offset);
   in_value_filter_ = true;
-  auto inner = or_expression();
-  if (!inner) return nullptr;
+  auto inner = enclosed(open_offset, TokenKind::RBracket, "empty value filter '[]'");
   in_value_filter_ = false;
-  if (token_.kind != TokenKind::RBracket) {
-    return fail("expected ']' to close the '[' at position " + std::to_string(open_offset + 1) + ", found " +
-                    describe_current(),
-                token_.offset);
-  }
-  leave_group();
-  if (!advance()) return nullptr;
   return inner;
 }
 

@@ -38,12 +38,20 @@ class Grammar {
   bool lex_string(std::size_t start);
   bool lex_number(std::size_t start);
 
+  // The input within its length limit and not empty, its first token read;
+  // else why not.
+  std::optional<Error> begin();
   // Parser.  Each returns null after recording an error.
+  template <class Join>
+  NodePtr chain(std::string_view keyword, NodePtr (Grammar::*operand)());
   NodePtr or_expression();
   NodePtr and_expression();
   NodePtr not_expression();
   NodePtr atom();
   NodePtr group();
+  // "(" filter ")" or "[" filter "]" from the opening token at `open`: the
+  // filter inside, the closing token consumed; `empty` is the error for "()".
+  NodePtr enclosed(std::size_t open, TokenKind close, std::string_view empty);
   NodePtr attribute_expression();
   NodePtr operator_tail(AttrPath path, std::string_view path_text);
   NodePtr value_filter(std::size_t open_offset);

@@ -5,7 +5,6 @@
 #include "scim/schema/validator.hpp"
 
 namespace kestra::scim::patch::detail {
-namespace {
 
 // attr[filter] or attr[filter].sub: updates the matches, or creates the element.
 Result<void> add_filtered(Context& ctx, const Target& target, const json::value& value) {
@@ -53,21 +52,7 @@ Result<void> add_filtered(Context& ctx, const Target& target, const json::value&
     }
   }
   if (auto ok = enforce_primary(a, elements, before, target.text); !ok) return ok;
-  json::value next = std::move(elements);
-  if (auto ok = check_change(a, current, &next, a.name); !ok) return ok;
-  put(*c, a.name, std::move(next));
-  return {};
-}
-
-}  // namespace
-
-Result<void> apply_add(Context& ctx, const Target& target, const json::value& value) {
-  if (target.filter) return add_filtered(ctx, target, value);
-  if (target.resolved.sub_attribute) {
-    if (target.attribute().multi_valued) return write_every_element(ctx, target, value, Write::Add);
-    return write_complex_sub(ctx, target, value, Write::Add);
-  }
-  return write_attribute(ctx, target, value, Write::Add);
+  return store_value(*c, a, current, std::move(elements));
 }
 
 }  // namespace kestra::scim::patch::detail

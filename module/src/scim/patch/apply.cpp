@@ -34,8 +34,9 @@ Result<void> apply_to(Context& ctx, OpKind op, const Target& target, const json:
     return detail::mutability("Attribute " + detail::quoted(target.text) + " is readOnly");
   const json::value null_value;
   switch (op) {
-    case OpKind::Add: return detail::apply_add(ctx, target, value ? *value : null_value);
-    case OpKind::Replace: return detail::apply_replace(ctx, target, value ? *value : null_value);
+    case OpKind::Add: return detail::write_target(ctx, target, value ? *value : null_value, detail::Write::Add);
+    case OpKind::Replace:
+      return detail::write_target(ctx, target, value ? *value : null_value, detail::Write::Replace);
     case OpKind::Remove: return detail::apply_remove(ctx, target, value);
   }
   return {};

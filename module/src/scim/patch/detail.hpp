@@ -111,13 +111,16 @@ Result<void> enforce_primary(const schema::Attribute& attribute, json::array& el
 Result<void> check_change(const schema::Attribute& attribute, const json::value* current, const json::value* next,
                           std::string_view path);
 // `next` as the value of `attribute` in `container` (checked by
-// check_change; an absent value, an empty array, removes the attribute).
+// check_change, errors naming `path`, else the attribute; an absent value,
+// an empty array, removes the attribute).
 Result<void> store_value(json::object& container, const schema::Attribute& attribute, const json::value* current,
-                         json::value next);
+                         json::value next, std::string_view path = {});
 
 // --- add.cpp / replace.cpp / remove.cpp ----------------------------------------
-Result<void> apply_add(Context& ctx, const Target& target, const json::value& value);
-Result<void> apply_replace(Context& ctx, const Target& target, const json::value& value);
+// attr[filter] or attr[filter].sub: add updates the matches or creates
+// the element; replace needs a match (RFC 7644 3.5.2.1, 3.5.2.3).
+Result<void> add_filtered(Context& ctx, const Target& target, const json::value& value);
+Result<void> replace_filtered(Context& ctx, const Target& target, const json::value& value);
 Result<void> apply_remove(Context& ctx, const Target& target, const json::value* value);
 
 // --- members.cpp: "members" of a Group when Context::members_separate ------------
@@ -129,6 +132,9 @@ enum class Write { Add, Replace };
 Result<void> write_attribute(Context& ctx, const Target& target, const json::value& value, Write mode);
 Result<void> write_complex_sub(Context& ctx, const Target& target, const json::value& value, Write mode);
 Result<void> write_every_element(Context& ctx, const Target& target, const json::value& value, Write mode);
+// The target of an add or replace: filtered elements, an attribute, a
+// sub-attribute of a complex one, or a sub-attribute of every element.
+Result<void> write_target(Context& ctx, const Target& target, const json::value& value, Write mode);
 // Drops the elements left without any sub-attribute.
 void drop_empty_elements(json::array& elements);
 // Indices of the elements the target's filter selects.

@@ -239,8 +239,8 @@ Result<void> check_change(const schema::Attribute& attribute, const json::value*
 }
 
 Result<void> store_value(json::object& container, const schema::Attribute& attribute, const json::value* current,
-                         json::value next) {
-  if (auto ok = check_change(attribute, current, &next, attribute.name); !ok) return ok;
+                         json::value next, std::string_view path) {
+  if (auto ok = check_change(attribute, current, &next, path.empty() ? attribute.name : path); !ok) return ok;
   if (absent(&next)) {
     erase(container, attribute.name);
   } else {

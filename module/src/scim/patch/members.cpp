@@ -121,18 +121,17 @@ Result<void> members_operation(Context& ctx, OpKind op, const Target& target, co
                         ": members are added or replaced as a list (path \"members\"), and removed by filter");
 
   switch (op) {
-    case OpKind::Add: {
-      if (!value) return invalid_value("add needs a value");
-      auto refs = quirks::member_refs(members, *value, target.text);
-      if (!refs) return refs.error();
-      ctx.members.add(*refs);
-      return {};
-    }
+    case OpKind::Add:
     case OpKind::Replace: {
-      if (!value) return invalid_value("replace needs a value");
+      const bool add = op == OpKind::Add;
+      if (!value) return invalid_value(add ? "add needs a value" : "replace needs a value");
       auto refs = quirks::member_refs(members, *value, target.text);
       if (!refs) return refs.error();
-      ctx.members.replace(*refs);
+      if (add) {
+        ctx.members.add(*refs);
+      } else {
+        ctx.members.replace(*refs);
+      }
       return {};
     }
     case OpKind::Remove:

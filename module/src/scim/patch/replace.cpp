@@ -4,7 +4,6 @@
 #include "scim/schema/validator.hpp"
 
 namespace kestra::scim::patch::detail {
-namespace {
 
 // attr[filter] replaces the matches; attr[filter].sub sets sub in each.  No match: noTarget.
 Result<void> replace_filtered(Context& ctx, const Target& target, const json::value& value) {
@@ -39,17 +38,6 @@ Result<void> replace_filtered(Context& ctx, const Target& target, const json::va
   if (auto ok = enforce_primary(a, elements, before, target.text); !ok) return ok;
   drop_empty_elements(elements);
   return store_value(*c, a, current, std::move(elements));
-}
-
-}  // namespace
-
-Result<void> apply_replace(Context& ctx, const Target& target, const json::value& value) {
-  if (target.filter) return replace_filtered(ctx, target, value);
-  if (target.resolved.sub_attribute) {
-    if (target.attribute().multi_valued) return write_every_element(ctx, target, value, Write::Replace);
-    return write_complex_sub(ctx, target, value, Write::Replace);
-  }
-  return write_attribute(ctx, target, value, Write::Replace);
 }
 
 }  // namespace kestra::scim::patch::detail

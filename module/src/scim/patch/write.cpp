@@ -73,9 +73,7 @@ Result<void> write_attribute(Context& ctx, const Target& target, const json::val
     }
     next = std::move(merged);
   }
-  if (auto ok = check_change(a, current, &next, target.text); !ok) return ok;
-  put(*c, a.name, std::move(next));
-  return {};
+  return store_value(*c, a, current, std::move(next), target.text);
 }
 
 Result<void> write_complex_sub(Context& ctx, const Target& target, const json::value& value, Write mode) {
@@ -94,10 +92,7 @@ Result<void> write_complex_sub(Context& ctx, const Target& target, const json::v
   json::object parent;
   if (current && current->is_object()) parent = current->get_object();
   if (auto ok = set_in_element(sub, parent, &**checked, target.text); !ok) return ok;
-  json::value next = std::move(parent);
-  if (auto ok = check_change(a, current, &next, a.name); !ok) return ok;
-  put(*c, a.name, std::move(next));
-  return {};
+  return store_value(*c, a, current, std::move(parent));
 }
 
 Result<void> write_every_element(Context& ctx, const Target& target, const json::value& value, Write mode) {
@@ -122,6 +117,17 @@ Result<void> write_every_element(Context& ctx, const Target& target, const json:
   if (auto ok = enforce_primary(a, elements, before, target.text); !ok) return ok;
   drop_empty_elements(elements);
   return store_value(*c, a, current, std::move(elements));
+}
+
+Result<void> write_target(Context& ctx, const Target& target, const json::value& value, Write mode) {
+  if (target.filter) {
+    return mode == Write::Add ? add_filtered(ctx, target, value) : replace_filtered(ctx, target, value);
+  }
+  if (target.resolved.sub_attribute) {
+    if (target.attribute().multi_valued) return write_every_element(ctx, target, value, mode);
+    return write_complex_sub(ctx, target, value, mode);
+  }
+  return write_attribute(ctx, target, value, mode);
 }
 
 void drop_empty_elements(json::array& elements) {

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 packages=(cmake g++ make libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libsoci-dev
-  libssl-dev libyaml-cpp-dev libpq-dev libmariadb-dev libsqlite3-dev sqlite3 curl python3 binutils)
+  libicu-dev libssl-dev libyaml-cpp-dev libpq-dev libmariadb-dev libsqlite3-dev sqlite3 curl python3 binutils)
 if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql-15 postgresql-client-15 mariadb-server mariadb-client procps clang-14 libclang-rt-14-dev chromium)
   # Node.js may come from elsewhere (with its own npm): only when absent.

@@ -1,7 +1,7 @@
 #include "filter_sql.hpp"
 
 #include "filter_columns.hpp"
-#include "scim/schema/validator.hpp"
+#include "core/case_fold.hpp"
 
 #include <algorithm>
 #include <array>
@@ -252,7 +252,7 @@ class Compiler {
     for (const std::string* value : values) {
       if (!list.empty()) list += ", ";
       switch (c.column.kind) {
-        case Kind::Key: list += params_.text(scim::schema::fold_key(*value)); break;
+        case Kind::Key: list += params_.text(fold_case(*value)); break;
         case Kind::CaseIgnored: list += "LOWER(" + params_.text(*value) + ")"; break;
         default: list += params_.text(*value); break;
       }
@@ -501,7 +501,7 @@ class Compiler {
     const bool suffix = op == f::CompareOp::Co || op == f::CompareOp::Sw;
     switch (c.column.kind) {
       case Kind::Key: {
-        const std::string folded = scim::schema::fold_key(value);
+        const std::string folded = fold_case(value);
         if (is_like(op)) return e + " LIKE " + params_.text(like_pattern(folded, prefix, suffix)) + " ESCAPE '!'";
         return e + std::string(sql_order(op)) + params_.text(folded);
       }

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "errors.hpp"
+#include "key_refold.hpp"
 #include "kestra/resources.hpp"
 #include "pooled_session.hpp"
 #include "sql_script.hpp"
@@ -19,10 +20,21 @@ bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
+// Migrations whose work is code, run after their script in their
+// transaction.  The step adds what is worth a warning to its argument.
+struct CodeStep {
+  int version;
+  std::string_view name;
+  void (*run)(soci::session&, std::vector<std::string>& warnings);
+};
+constexpr CodeStep kCodeSteps[] = {
+    {4, "unicode_case_fold", &refold_keys},
+};
+
 // Applies one migration in its own write transaction, unless a concurrent
 // opener applied it first.
 Result<void> apply(soci::session& sql, const Dialect& dialect, const Migration& migration,
-                   const std::vector<std::string>& statements) {
+                   const std::vector<std::string>& statements, std::vector<std::string>& warnings) {
   WriteTransaction transaction(sql, dialect);
   if (applied_schema_version(sql) >= migration.version) return {};
   for (std::size_t i = 0; i < statements.size(); ++i) {
@@ -35,11 +47,21 @@ Result<void> apply(soci::session& sql, const Dialect& dialect, const Migration& 
                    {}};
     }
   }
+  std::vector<std::string> step_warnings;
+  for (const CodeStep& step : kCodeSteps) {
+    if (step.version != migration.version || step.name != migration.name) continue;
+    try {
+      step.run(sql, step_warnings);
+    } catch (const soci::soci_error& e) {
+      return Error{dialect.classify(e), "migration " + migration.path + ": " + e.get_error_message(), {}};
+    }
+  }
   const std::string applied_at = now_iso8601();
   sql << "INSERT INTO scim_schema_version (version, name, applied_at) VALUES (:version, :name, :applied_at)",
       soci::use(migration.version, "version"), soci::use(migration.name, "name"),
       soci::use(applied_at, "applied_at");
   transaction.commit();
+  warnings.insert(warnings.end(), step_warnings.begin(), step_warnings.end());
   return {};
 }
 
@@ -96,7 +118,9 @@ int applied_schema_version(soci::session& sql) {
   return version;
 }
 
-Result<int> migrate(soci::session& sql, const Dialect& dialect, const std::vector<Migration>& migrations) {
+Result<int> migrate(soci::session& sql, const Dialect& dialect, const std::vector<Migration>& migrations,
+                    std::vector<std::string>* warnings) {
+  std::vector<std::string> ignored;
   if (migrations.empty()) return Error::internal("no migrations to apply");
   const int newest = migrations.back().version;
 
@@ -114,7 +138,7 @@ Result<int> migrate(soci::session& sql, const Dialect& dialect, const std::vecto
       if (migration.version <= current) continue;
       auto statements = split_sql_script(migration.script);
       if (!statements) return Error::internal("migration " + migration.path + ", " + statements.error().detail);
-      auto applied = apply(sql, dialect, migration, *statements);
+      auto applied = apply(sql, dialect, migration, *statements, warnings ? *warnings : ignored);
       if (!applied) return applied.error();
     }
     return applied_schema_version(sql);

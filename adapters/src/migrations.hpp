@@ -1,6 +1,6 @@
 // Schema migrations: resources/migrations/<dialect>/NNNN_name.sql, applied
-// in version order, each in its own transaction, recorded in
-// scim_schema_version.
+// in version order, each in its own transaction (with the code a migration
+// needs, e.g. 0004's re-key), recorded in scim_schema_version.
 #pragma once
 
 #include "core/result.hpp"
@@ -38,6 +38,10 @@ int applied_schema_version(soci::session& sql);
 
 // Creates scim_schema_version if missing, refuses a database newer than
 // `migrations`, applies the missing ones; returns the version afterwards.
-Result<int> migrate(soci::session& sql, const Dialect& dialect, const std::vector<Migration>& migrations);
+// A migration may also run code in its transaction (0004: key_refold.hpp);
+// what that code found worth a warning is added to `warnings`, once the
+// migration committed.
+Result<int> migrate(soci::session& sql, const Dialect& dialect, const std::vector<Migration>& migrations,
+                    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace kestra::adapters

@@ -65,16 +65,20 @@ Result<std::unique_ptr<ports::Store>> SociStore::open(std::unique_ptr<Dialect> d
   metrics.db_pool_size(static_cast<std::size_t>(config.pool_size));
 
   // Nobody else holds the pool yet, so session 0 is free to use directly.
-  auto version = migrate(sessions->at(0), *dialect, *migrations);
+  std::vector<std::string> warnings;
+  auto version = migrate(sessions->at(0), *dialect, *migrations, &warnings);
   if (!version) return version.error();
 
-  return std::unique_ptr<ports::Store>(new SociStore(std::move(dialect), std::move(sessions), *version));
+  return std::unique_ptr<ports::Store>(
+      new SociStore(std::move(dialect), std::move(sessions), *version, std::move(warnings)));
 }
 
-SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPool> sessions, int schema_version)
+SociStore::SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPool> sessions, int schema_version,
+                     std::vector<std::string> open_warnings)
     : dialect_(std::move(dialect)),
       sessions_(std::move(sessions)),
       schema_version_(schema_version),
+      open_warnings_(std::move(open_warnings)),
       insert_tenant_{dialect_->insert_ignoring_duplicate(
           "INSERT INTO scim_tenants (id, created_at) VALUES (:id, :created_at)", "id")},
       provisioning_(*dialect_, *sessions_),

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace kestra::adapters {
 
@@ -33,6 +34,7 @@ class SociStore final : public ports::Store {
                                                     const ports::Metrics& metrics);
 
   int schema_version() const override { return schema_version_; }
+  const std::vector<std::string>& open_warnings() const override { return open_warnings_; }
   Result<bool> ensure_tenant(const std::string& tenant) override;
   Result<void> remove_tenant(const std::string& tenant) override;
   ports::ProvisioningStore& provisioning() override { return provisioning_; }
@@ -41,11 +43,13 @@ class SociStore final : public ports::Store {
   ports::DomainClaimStore& domain_claims() override { return domain_claims_; }
 
  private:
-  SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPool> sessions, int schema_version);
+  SociStore(std::unique_ptr<Dialect> dialect, std::unique_ptr<SessionPool> sessions, int schema_version,
+            std::vector<std::string> open_warnings);
 
   std::unique_ptr<Dialect> dialect_;
   std::unique_ptr<SessionPool> sessions_;
   int schema_version_;
+  std::vector<std::string> open_warnings_;
   Statement insert_tenant_;
   // These use dialect_ and sessions_.
   SociProvisioningStore provisioning_;

@@ -1,6 +1,6 @@
 #include "sqlite_dialect.hpp"
 
-#include "scim/schema/validator.hpp"
+#include "core/case_fold.hpp"
 
 #include <soci/into.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -27,7 +27,7 @@ void unicode_lower(sqlite_api::sqlite3_context* context, int, sqlite_api::sqlite
   try {
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
     const int size = sqlite3_value_bytes(argv[0]);
-    const std::string folded = scim::schema::fold_key(std::string_view(text ? text : "", text ? size : 0));
+    const std::string folded = fold_case(std::string_view(text ? text : "", text ? size : 0));
     sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
   } catch (...) {
     sqlite3_result_error_nomem(context);

@@ -1,7 +1,6 @@
 #include "user_columns.hpp"
+#include "core/case_fold.hpp"
 #include "core/text.hpp"
-
-#include "scim/schema/validator.hpp"
 
 #include "sql_params.hpp"
 
@@ -43,7 +42,7 @@ OptionalColumn text(const json::object& object, std::string_view name) {
 
 OptionalColumn key_of(const OptionalColumn& value) {
   if (!value) return {};
-  return scim::schema::fold_key(*value);
+  return fold_case(*value);
 }
 
 const json::object* object_member(const json::object& object, std::string_view name) {

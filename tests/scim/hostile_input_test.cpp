@@ -349,8 +349,9 @@ BOOST_AUTO_TEST_CASE(a_bulk_path_that_climbs_out_fails_only_its_operation) {
 
 namespace {
 
-// userName is unique under a Unicode simple case fold (schema::fold_key): the
-// same on every backend, since the module computes the key the stores index.
+// userName is unique under Unicode simple case folding (core/case_fold, by
+// ICU): the same on every backend, since the module computes the key the
+// stores index.
 // No compatibility mapping: full-width and ASCII letters stay apart; ß is
 // not "ss"; the dotless ı and the dotted İ are letters of their own.
 struct FoldPair {
@@ -376,7 +377,9 @@ const FoldPair kFoldPairs[] = {
     {"full-width upper and ASCII", "\xEF\xBC\xA1\xEF\xBC\xAC\xEF\xBC\xA9@x", "ALI@x", false},
     {"micro sign and Greek mu", "\xC2\xB5@x", "\xCE\x9C@x", true},
     {"final sigma", "\xCE\xA3\xCE\xBF\xCF\x82@x", "\xCF\x83\xCE\xBF\xCF\x83@x", true},  // Σος / σοσ
-    {"Kelvin sign and k (outside the folded blocks)", "\xE2\x84\xAA" "ate@x", "kate@x", false},
+    {"Kelvin sign and k", "\xE2\x84\xAA" "ate@x", "kate@x", true},
+    {"Armenian capital and small", "\xD5\x80@x", "\xD5\xB0@x", true},        // Հ / հ
+    {"Cherokee small and capital", "\xEA\xAD\xB0@x", "\xE1\x8E\xA0@x", true},  // ꭰ / Ꭰ
 };
 
 }  // namespace

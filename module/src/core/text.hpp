@@ -1,6 +1,6 @@
 // ASCII text helpers shared by every layer: SCIM names, keywords, HTTP
 // header names and configuration values compare without regard to ASCII
-// case.  (Unicode case folding of user data: scim/schema fold_key.)
+// case.  (Unicode case folding of user data: core/case_fold.hpp.)
 #pragma once
 
 #include <optional>

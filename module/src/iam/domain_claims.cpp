@@ -1,6 +1,6 @@
 #include "iam/domain_claims.hpp"
 
-#include "scim/schema/validator.hpp"
+#include "core/case_fold.hpp"
 
 #include <algorithm>
 
@@ -9,7 +9,7 @@ namespace kestra::iam {
 std::string domain_of(std::string_view address) {
   const auto at = address.rfind('@');
   if (at == std::string_view::npos) return {};
-  return scim::schema::fold_key(address.substr(at + 1));
+  return fold_case(address.substr(at + 1));
 }
 
 Result<std::string> normalize_domain(std::string_view text) {

@@ -83,6 +83,9 @@ Result<std::unique_ptr<Instance>> build(const kestra_host* host) {
   instance->bridge.log(ports::LogLevel::Info, "kestra-scim " + std::string(kModuleVersion) + ": storage " +
                                                 config->store.backend + ", schema version " +
                                                 std::to_string((*store)->schema_version()));
+  for (const std::string& warning : (*store)->open_warnings()) {
+    instance->bridge.log(ports::LogLevel::Warn, "kestra-scim: " + warning);
+  }
   instance->app = std::make_unique<app::Application>(std::move(*config), std::move(*store), instance->bridge,
                                                      instance->metrics, std::move(*discovery), std::move(*registry));
   if (auto started = instance->app->start(); !started) return started.error();

@@ -65,6 +65,10 @@ class Store {
   // The schema version the database is at after migrations.
   virtual int schema_version() const = 0;
 
+  // What opening the store found worth a warning in the host's log, e.g. a
+  // key the migrations could not recompute (table and id, no user data).
+  virtual const std::vector<std::string>& open_warnings() const = 0;
+
   // Records that the module has bootstrapped `tenant`; true when it is new.
   virtual Result<bool> ensure_tenant(const std::string& tenant) = 0;
 

@@ -1,6 +1,7 @@
 #include "scim/group_service.hpp"
 #include "core/text.hpp"
 
+#include "core/case_fold.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/retry.hpp"
@@ -211,7 +212,7 @@ Result<GroupService::Write> GroupService::to_write(const ports::Scope& scope, js
       return ok.error();
     }
   }
-  w.group.display_name_key = schema::fold_key(w.group.display_name);
+  w.group.display_name_key = fold_case(w.group.display_name);
   w.group.resource_json = json::serialize(document);
   return w;
 }

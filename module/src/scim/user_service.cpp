@@ -1,5 +1,6 @@
 #include "scim/user_service.hpp"
 
+#include "core/case_fold.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/retry.hpp"
@@ -127,7 +128,7 @@ Result<ports::UserWrite> UserService::to_write(const ports::Scope& scope, json::
   if (auto* display = document.if_contains("displayName"); display && display->is_string()) {
     if (auto ok = schema::check_plain_text("displayName", display->as_string()); !ok) return ok.error();
   }
-  write.user_name_key = schema::fold_key(write.user_name);
+  write.user_name_key = fold_case(write.user_name);
   write.resource_json = json::serialize(document);
   return write;
 }

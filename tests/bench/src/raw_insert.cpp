@@ -8,10 +8,10 @@
 #include "naming.hpp"
 #include "store_options.hpp"
 
+#include "core/case_fold.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "kestra/adapters/store_factory.hpp"
-#include "scim/schema/validator.hpp"
 
 #include <boost/json.hpp>
 #include <boost/optional.hpp>
@@ -132,11 +132,11 @@ void insert_users(const kestra::ports::StoreConfig& config, const std::string& p
 
   for (std::uint64_t i = next++; i < users; i = next++) {
     v.user_name = kestra::bench::user_name(prefix, i);
-    v.user_name_key = kestra::scim::schema::fold_key(v.user_name);
+    v.user_name_key = kestra::fold_case(v.user_name);
     v.id = kestra::crypto::new_uuid();
     v.now = kestra::now_iso8601();
     v.display_name = "Bench User " + std::to_string(i);
-    v.display_name_key = kestra::scim::schema::fold_key(*v.display_name);
+    v.display_name_key = kestra::fold_case(*v.display_name);
     v.given_name = std::string("Bench");
     v.family_name = "User " + std::to_string(i);
     v.locale = std::string("en-US");

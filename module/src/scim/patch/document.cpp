@@ -1,4 +1,5 @@
 // Reading and writing the working document.
+#include "core/case_fold.hpp"
 #include "core/text.hpp"
 #include "scim/patch/detail.hpp"
 
@@ -84,7 +85,7 @@ std::string value_key(const schema::Attribute& attribute, const json::value& val
     return key;
   }
   if (value.is_string() && !attribute.case_exact) {
-    part(key, 's', schema::fold_key(value.get_string()));
+    part(key, 's', fold_case(value.get_string()));
     return key;
   }
   part(key, 'j', json::serialize(value));

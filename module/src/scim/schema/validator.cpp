@@ -1,5 +1,6 @@
 #include "scim/schema/validator.hpp"
 
+#include "core/case_fold.hpp"
 #include "core/utf8.hpp"
 
 #include <boost/json/array.hpp>
@@ -221,7 +222,7 @@ bool same_value(const Attribute& a, const json::value& x, const json::value& y) 
     }
     return true;
   }
-  if (x.is_string() && y.is_string() && !a.case_exact) return fold_key(x.get_string()) == fold_key(y.get_string());
+  if (x.is_string() && y.is_string() && !a.case_exact) return fold_case(x.get_string()) == fold_case(y.get_string());
   return x == y;
 }
 
@@ -273,64 +274,6 @@ Result<void> check_required(const Schema& schema, const json::object& obj, const
   }
   if (missing.empty()) return {};
   return invalid_value("Required attribute missing or empty: " + missing);
-}
-
-// --- Unicode simple case folding for fold_key ----------------------------------
-
-char32_t fold_code_point(char32_t c) {
-  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
-  if (c < 0x100) {
-    if (c == 0xB5) return 0x3BC;  // micro sign -> Greek mu
-    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
-    return c;
-  }
-  if (c <= 0x17F) {
-    if (c == 0x178) return 0xFF;
-    if (c == 0x17F) return 's';
-    if ((c <= 0x12F || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) && c % 2 == 0) return c + 1;
-    if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) && c % 2 == 1) return c + 1;
-    return c;
-  }
-  if (c >= 0x345 && c <= 0x3FF) {
-    switch (c) {
-      case 0x345: return 0x3B9;
-      case 0x370: case 0x372: case 0x376: return c + 1;
-      case 0x37F: return 0x3F3;
-      case 0x386: return 0x3AC;
-      case 0x38C: return 0x3CC;
-      case 0x38E: case 0x38F: return c + 0x3F;
-      case 0x3C2: return 0x3C3;
-      case 0x3CF: return 0x3D7;
-      case 0x3D0: return 0x3B2;
-      case 0x3D1: return 0x3B8;
-      case 0x3D5: return 0x3C6;
-      case 0x3D6: return 0x3C0;
-      case 0x3F0: return 0x3BA;
-      case 0x3F1: return 0x3C1;
-      case 0x3F4: return 0x3B8;
-      case 0x3F5: return 0x3B5;
-      case 0x3F7: return 0x3F8;
-      case 0x3F9: return 0x3F2;
-      case 0x3FA: return 0x3FB;
-      case 0x3FD: case 0x3FE: case 0x3FF: return c - 0x82;
-      default: break;
-    }
-    if (c >= 0x388 && c <= 0x38A) return c + 0x25;
-    if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB)) return c + 0x20;
-    if (c >= 0x3D8 && c <= 0x3EF && c % 2 == 0) return c + 1;
-    return c;
-  }
-  if (c >= 0x400 && c <= 0x52F) {
-    if (c <= 0x40F) return c + 0x50;
-    if (c <= 0x42F) return c + 0x20;
-    if (c == 0x4C0) return 0x4CF;
-    if (((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || c >= 0x4D0) && c % 2 == 0) return c + 1;
-    if (c >= 0x4C1 && c <= 0x4CE && c % 2 == 1) return c + 1;
-    return c;
-  }
-  if (c == 0x1E9E) return 0xDF;  // capital sharp s
-  if (c >= 0xFF21 && c <= 0xFF3A) return c + 0x20;
-  return c;
 }
 
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
@@ -391,22 +334,6 @@ Result<void> check_plain_text(std::string_view name, std::string_view value) {
     i += len;
   }
   return {};
-}
-
-std::string fold_key(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    char32_t c = 0;
-    std::size_t len = utf8::decode(text, i, c);
-    if (len == 0) {  // not UTF-8: keep the byte
-      out += text[i++];
-      continue;
-    }
-    utf8::append(out, fold_code_point(c));
-    i += len;
-  }
-  return out;
 }
 
 Result<std::optional<json::value>> validate_value(const Attribute& attribute, const json::value& value,

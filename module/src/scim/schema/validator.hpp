@@ -54,14 +54,6 @@ Result<boost::json::object> validate_resource(const Registry& registry, const Re
 Result<std::optional<boost::json::value>> validate_value(const Attribute& attribute, const boost::json::value& value,
                                                          std::string_view path);
 
-// The key under which userName / displayName uniqueness is checked: a Unicode
-// simple case fold (CaseFolding.txt statuses C and S) of ASCII, Latin-1
-// Supplement, Latin Extended-A, Greek and Coptic, Cyrillic (with the
-// Supplement) and full-width Latin letters; other code points, and bytes that
-// are not valid UTF-8, are copied unchanged.  No Unicode normalisation, no
-// trimming; U+0130 (dotted capital I) is left as is, as the simple fold does.
-std::string fold_key(std::string_view text);
-
 // RFC 3339 date-time (offset required: "Z" or "+hh:mm").
 bool is_date_time(std::string_view text);
 

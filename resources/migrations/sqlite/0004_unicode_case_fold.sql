@@ -1,0 +1,14 @@
+-- kestra-scim schema, version 4 (SQLite dialect): keys under Unicode case
+-- folding from ICU. The same as postgres/ and
+-- mysql/0004_unicode_case_fold.sql.
+--
+-- No DDL: the *_key columns (scim_users.user_name_key and display_name_key,
+-- scim_groups.display_name_key, scim_user_values.value_key) keep their
+-- shape; only their values change.  The module recomputes, in code
+-- (adapters/src/key_refold.cpp), in this migration's transaction and under
+-- the migration lock, the key of every row whose text is not pure ASCII:
+-- earlier versions folded fewer code points (e.g. not the Kelvin sign, nor
+-- Armenian, Georgian, Greek Extended or Deseret letters).  ASCII folds the
+-- same before and after.  This version's row in scim_schema_version is the
+-- marker that it ran.  A unique key another row already holds stays as it
+-- was, with a warning in the host's log naming the table and id.

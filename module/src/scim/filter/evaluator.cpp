@@ -1,4 +1,5 @@
 #include "scim/filter/evaluator.hpp"
+#include "core/case_fold.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -195,8 +196,8 @@ bool compare_strings(std::string_view actual, CompareOp op, std::string_view exp
   }
   std::string actual_folded, expected_folded;
   if (!case_exact) {
-    actual_folded = ascii_lower(actual);
-    expected_folded = ascii_lower(expected);
+    actual_folded = fold_case(actual);
+    expected_folded = fold_case(expected);
     actual = actual_folded;
     expected = expected_folded;
   }

@@ -1,0 +1,13 @@
+// The in-memory resource repositories over one MemoryState.
+#pragma once
+
+#include "memory_state.hpp"
+
+#include <memory>
+
+namespace kestra::test::fakes {
+
+std::unique_ptr<ports::UserStore> make_user_store(MemoryState& state);
+std::unique_ptr<ports::GroupStore> make_group_store(MemoryState& state);
+
+}  // namespace kestra::test::fakes

@@ -1,0 +1,553 @@
+// MemoryStore: the shared state's helpers (bindings, external ids,
+// memberships), the domain claims and the provisioning repository (roles,
+// bindings, allow lists, audit).
+#include "kestra/test/fakes/memory_store.hpp"
+
+#include "core/clock.hpp"
+#include "core/text.hpp"
+#include "memory_repositories.hpp"
+#include "memory_state.hpp"
+
+#include <algorithm>
+
+namespace kestra::test::fakes {
+
+// ---- shared state ---------------------------------------------------------
+
+Result<void> MemoryState::enter(std::string_view method) {
+  ++calls[std::string(method)];
+  const auto failure = failures.find(method);
+  if (failure == failures.end()) return {};
+  Error error = failure->second;
+  failures.erase(failure);
+  return error;
+}
+
+void MemoryState::append_audit(ports::AuditEntry entry, const std::string& target_id) {
+  entry.id = static_cast<std::int64_t>(audit.size()) + 1;
+  if (!target_id.empty()) entry.target_id = target_id;
+  if (entry.created_at.empty()) entry.created_at = now_iso8601();
+  if (entry.outcome.empty()) entry.outcome = "SUCCESS";
+  audit.push_back(std::move(entry));
+}
+
+const ports::Role* MemoryState::role(const std::string& tenant, const std::string& id) const {
+  for (const auto& r : roles) {
+    if (r.tenant_id == tenant && r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> MemoryState::external_id(const std::string& integration, const std::string& type,
+                                                    const std::string& id) const {
+  if (integration.empty()) return std::nullopt;
+  const auto found = external_ids.find({integration, type, id});
+  if (found == external_ids.end()) return std::nullopt;
+  return found->second;
+}
+
+void MemoryState::set_external_id(const std::string& integration, const std::string& type, const std::string& id,
+                                  const std::optional<std::string>& value) {
+  if (integration.empty()) return;
+  if (value) {
+    external_ids[{integration, type, id}] = *value;
+  } else {
+    external_ids.erase({integration, type, id});
+  }
+}
+
+std::vector<ports::RoleAssignment> MemoryState::scim_roles(const std::string& tenant, const std::string& subject_type,
+                                                           const std::string& subject_id) const {
+  std::vector<ports::RoleAssignment> out;
+  for (const auto& b : bindings) {
+    const auto& binding = b.binding;
+    if (binding.tenant_id != tenant || binding.subject_type != subject_type || binding.subject_id != subject_id ||
+        binding.source != "SCIM") {
+      continue;
+    }
+    const auto* r = role(tenant, binding.role_id);
+    out.push_back({binding.role_id, r ? r->name : std::string(), b.assignment_type, b.primary});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.role_name, a.role_id) < std::tie(b.role_name, b.role_id);
+  });
+  return out;
+}
+
+Result<void> MemoryState::check_roles(const std::string& tenant,
+                                      const std::vector<ports::RoleAssignment>& wanted) const {
+  for (const auto& w : wanted) {
+    if (w.role_id.empty()) return Error::invalid("a role has an empty value", "invalidValue");
+    if (!role(tenant, w.role_id)) {
+      return Error::invalid("role '" + w.role_id + "' does not exist in this tenant", "invalidValue");
+    }
+  }
+  return {};
+}
+
+ports::BindingChange MemoryState::add_binding(const ports::Scope& scope, const std::string& subject_type,
+                                              const std::string& subject_id, const std::string& role_id,
+                                              const std::string& source, const std::string& assignment_type,
+                                              bool primary, const std::string& now) {
+  BindingRecord b;
+  b.binding.id = "binding-" + std::to_string(seq());
+  b.binding.tenant_id = scope.tenant_id;
+  b.binding.role_id = role_id;
+  b.binding.subject_type = subject_type;
+  b.binding.subject_id = subject_id;
+  b.binding.source = source;
+  if (!scope.integration_id.empty()) b.binding.integration_id = scope.integration_id;
+  b.binding.created_at = now;
+  if (const auto* r = role(scope.tenant_id, role_id)) b.binding.role_name = r->name;
+  b.assignment_type = assignment_type;
+  b.primary = primary;
+  bindings.push_back(b);
+  return {b.binding.id, role_id, source, true};
+}
+
+MemoryState::Synced MemoryState::sync_scim_roles(const ports::Scope& scope, const std::string& subject_type,
+                                                 const std::string& subject_id,
+                                                 const std::vector<ports::RoleAssignment>& wanted,
+                                                 const std::string& now) {
+  Synced out;
+  const auto wanted_role = [&](const std::string& role_id) {
+    return std::find_if(wanted.begin(), wanted.end(), [&](const auto& w) { return w.role_id == role_id; });
+  };
+  const auto is_scim_binding_of_subject = [&](const BindingRecord& b) {
+    return b.binding.tenant_id == scope.tenant_id && b.binding.subject_type == subject_type &&
+           b.binding.subject_id == subject_id && b.binding.source == "SCIM";
+  };
+  // Deletions first, then insertions and updates of type and primary.
+  for (auto it = bindings.begin(); it != bindings.end();) {
+    if (is_scim_binding_of_subject(*it) && wanted_role(it->binding.role_id) == wanted.end()) {
+      out.changes.push_back({it->binding.id, it->binding.role_id, "SCIM", false});
+      it = bindings.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto& w : wanted) {
+    if (!seen.insert(w.role_id).second) continue;  // the first of repeated role ids counts
+    auto kept = std::find_if(bindings.begin(), bindings.end(), [&](const BindingRecord& b) {
+      return is_scim_binding_of_subject(b) && b.binding.role_id == w.role_id;
+    });
+    if (kept == bindings.end()) {
+      out.changes.push_back(add_binding(scope, subject_type, subject_id, w.role_id, "SCIM", w.type, w.primary, now));
+      continue;
+    }
+    if (kept->assignment_type == w.type && kept->primary == w.primary) continue;
+    kept->assignment_type = w.type;
+    kept->primary = w.primary;
+    out.changed = true;
+  }
+  if (!out.changes.empty()) out.changed = true;
+  return out;
+}
+
+std::optional<ports::BindingChange> MemoryState::ensure_binding(const ports::Scope& scope,
+                                                                const std::string& subject_type,
+                                                                const std::string& subject_id,
+                                                                const std::string& role_id,
+                                                                const std::string& source, const std::string& now) {
+  for (const auto& b : bindings) {
+    if (b.binding.tenant_id == scope.tenant_id && b.binding.subject_type == subject_type &&
+        b.binding.subject_id == subject_id && b.binding.role_id == role_id && b.binding.source == source) {
+      return std::nullopt;
+    }
+  }
+  return add_binding(scope, subject_type, subject_id, role_id, source, "", false, now);
+}
+
+std::vector<ports::BindingChange> MemoryState::delete_bindings(const std::string& tenant,
+                                                               const std::string& subject_type,
+                                                               const std::string& subject_id,
+                                                               const std::vector<std::string>& sources) {
+  std::vector<ports::BindingChange> out;
+  for (auto it = bindings.begin(); it != bindings.end();) {
+    const auto& b = it->binding;
+    const bool of_source = sources.empty() || std::find(sources.begin(), sources.end(), b.source) != sources.end();
+    if (b.tenant_id == tenant && b.subject_type == subject_type && b.subject_id == subject_id && of_source) {
+      out.push_back({b.id, b.role_id, b.source, false});
+      it = bindings.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return out;
+}
+
+std::string MemoryState::display_of(const Member& member) const {
+  if (member.type == "Group") {
+    const auto g = groups.find(member.id);
+    return g != groups.end() ? g->second.display_name : std::string();
+  }
+  const auto u = users.find(member.id);
+  return u != users.end() ? u->second.user_name : std::string();
+}
+
+void MemoryState::leave_all_groups(const std::string& tenant, const std::string& type, const std::string& id,
+                                   const std::string& now) {
+  for (auto& [group_id, group] : groups) {
+    if (group.tenant_id != tenant) continue;
+    const auto before = group.members.size();
+    std::erase_if(group.members, [&](const Member& m) { return m.id == id && m.type == type; });
+    if (group.members.size() == before) continue;
+    ++group.version;
+    group.updated_at = now;
+  }
+}
+
+// ---- domain claims --------------------------------------------------------
+
+namespace {
+
+class MemoryDomainClaimStore final : public ports::DomainClaimStore {
+ public:
+  explicit MemoryDomainClaimStore(MemoryState& state) : s_(state) {}
+
+  Result<std::vector<ports::DomainClaim>> claims_on(const std::vector<std::string>& domains) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("claims.claims_on"); !ok) return ok.error();
+    std::vector<ports::DomainClaim> out;
+    for (const auto& c : s_.claims) {
+      if (std::find(domains.begin(), domains.end(), c.domain) != domains.end()) out.push_back(c);
+    }
+    return sorted(std::move(out));
+  }
+  Result<std::vector<ports::DomainClaim>> list(const std::string& tenant) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("claims.list"); !ok) return ok.error();
+    std::vector<ports::DomainClaim> out;
+    for (const auto& c : s_.claims) {
+      if (tenant.empty() || c.tenant_id == tenant) out.push_back(c);
+    }
+    return sorted(std::move(out));
+  }
+  Result<bool> add(const ports::DomainClaim& claim, const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("claims.add"); !ok) return ok.error();
+    if (find(claim.tenant_id, claim.domain) != s_.claims.end()) return false;
+    ports::DomainClaim stored = claim;
+    if (stored.created_at.empty()) stored.created_at = now_iso8601();
+    s_.claims.push_back(stored);
+    s_.append_audit(audit);
+    return true;
+  }
+  Result<bool> remove(const std::string& tenant, const std::string& domain, const std::string& source,
+                      const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("claims.remove"); !ok) return ok.error();
+    const auto found = find(tenant, domain);
+    if (found == s_.claims.end()) return false;
+    if (found->source == "CONFIG" && source != "CONFIG") {
+      return Error::conflict("the claim of '" + domain + "' comes from the configuration", "mutability");
+    }
+    s_.claims.erase(found);
+    s_.append_audit(audit);
+    return true;
+  }
+  Result<ports::Page<ports::AuditEntry>> instance_audit(const std::vector<std::string>& actions, std::int64_t offset,
+                                                        std::int64_t limit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("claims.instance_audit"); !ok) return ok.error();
+    std::vector<ports::AuditEntry> matched;
+    for (auto it = s_.audit.rbegin(); it != s_.audit.rend(); ++it) {
+      if (std::find(actions.begin(), actions.end(), it->action) != actions.end()) matched.push_back(*it);
+    }
+    return page_of(std::move(matched), offset, limit);
+  }
+
+  static ports::Page<ports::AuditEntry> page_of(std::vector<ports::AuditEntry> entries, std::int64_t offset,
+                                                std::int64_t limit) {
+    ports::Page<ports::AuditEntry> page;
+    page.total = static_cast<std::int64_t>(entries.size());
+    for (auto i = std::max<std::int64_t>(0, offset); i < page.total && i - offset < limit; ++i) {
+      page.items.push_back(entries[static_cast<std::size_t>(i)]);
+    }
+    return page;
+  }
+
+ private:
+  std::vector<ports::DomainClaim>::iterator find(const std::string& tenant, const std::string& domain) {
+    return std::find_if(s_.claims.begin(), s_.claims.end(),
+                        [&](const auto& c) { return c.tenant_id == tenant && c.domain == domain; });
+  }
+  static std::vector<ports::DomainClaim> sorted(std::vector<ports::DomainClaim> claims) {
+    std::sort(claims.begin(), claims.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.domain, a.tenant_id) < std::tie(b.domain, b.tenant_id);
+    });
+    return claims;
+  }
+
+  MemoryState& s_;
+};
+
+// ---- provisioning: roles, bindings, allow lists, audit ---------------------
+
+Error not_modelled(std::string_view method) {
+  return Error::internal("MemoryStore does not model provisioning." + std::string(method));
+}
+
+class MemoryProvisioningStore final : public ports::ProvisioningStore {
+ public:
+  explicit MemoryProvisioningStore(MemoryState& state) : s_(state) {}
+
+  // Integrations and tokens: not modelled.
+  Result<ports::Integration> create_integration(const ports::NewIntegration&) override {
+    return not_modelled("create_integration");
+  }
+  Result<ports::Page<ports::Integration>> list_integrations(const std::string&, const std::string&, std::int64_t,
+                                                            std::int64_t) override {
+    return not_modelled("list_integrations");
+  }
+  Result<std::optional<ports::Integration>> find_integration(const std::string&, const std::string&) override {
+    return not_modelled("find_integration");
+  }
+  Result<ports::Integration> update_integration(const std::string&, const std::string&, const std::string&,
+                                                const std::string&, const std::string&,
+                                                const ports::AuditEntry&) override {
+    return not_modelled("update_integration");
+  }
+  Result<ports::Integration> set_integration_enabled(const std::string&, const std::string&, bool,
+                                                     const std::string&, const ports::AuditEntry&) override {
+    return not_modelled("set_integration_enabled");
+  }
+  Result<void> delete_integration(const std::string&, const std::string&, const ports::AuditEntry&) override {
+    return not_modelled("delete_integration");
+  }
+  Result<void> replace_token(const std::string&, const std::string&, const ports::TokenRecord&,
+                             const ports::AuditEntry&) override {
+    return not_modelled("replace_token");
+  }
+  Result<std::optional<ports::TokenGrant>> find_token(const std::string&) override {
+    return not_modelled("find_token");
+  }
+  Result<std::vector<std::string>> live_token_prefixes() override { return not_modelled("live_token_prefixes"); }
+  Result<void> touch_integration(const std::string&, const std::string&) override {
+    return not_modelled("touch_integration");
+  }
+  Result<std::vector<ports::ServiceAccount>> list_service_accounts(const std::string&) override {
+    return not_modelled("list_service_accounts");
+  }
+
+  Result<bool> ensure_role(const ports::Role& role, const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.ensure_role"); !ok) return ok.error();
+    if (named(role.tenant_id, role.name)) return false;
+    s_.roles.push_back(role);
+    s_.append_audit(audit);
+    return true;
+  }
+  Result<std::vector<ports::Role>> list_roles(const std::string& tenant) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.list_roles"); !ok) return ok.error();
+    std::vector<ports::Role> out;
+    for (const auto& r : s_.roles) {
+      if (r.tenant_id == tenant) out.push_back(r);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return out;
+  }
+  Result<ports::Role> update_role(const std::string& tenant, const std::string& id,
+                                  const std::optional<std::string>& description, const std::string& permissions_json,
+                                  const std::string& updated_at, const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.update_role"); !ok) return ok.error();
+    auto* role = const_cast<ports::Role*>(s_.role(tenant, id));
+    if (!role) return Error::not_found("role '" + id + "' does not exist in this tenant");
+    if (description) role->description = *description;
+    role->permissions_json = permissions_json;
+    role->updated_at = updated_at;
+    s_.append_audit(audit);
+    return *role;
+  }
+  Result<ports::Role> create_role(const ports::Role& role, const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.create_role"); !ok) return ok.error();
+    if (named(role.tenant_id, role.name)) return Error::conflict("a role named '" + role.name + "' exists");
+    s_.roles.push_back(role);
+    s_.append_audit(audit);
+    return role;
+  }
+  Result<std::vector<ports::Binding>> delete_role(const std::string& tenant, const std::string& id,
+                                                  const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.delete_role"); !ok) return ok.error();
+    if (!s_.role(tenant, id)) return Error::not_found("role '" + id + "' does not exist in this tenant");
+    std::vector<ports::Binding> deleted;
+    std::erase_if(s_.bindings, [&](const BindingRecord& b) {
+      if (b.binding.tenant_id != tenant || b.binding.role_id != id) return false;
+      deleted.push_back(b.binding);
+      return true;
+    });
+    std::erase_if(s_.roles, [&](const ports::Role& r) { return r.tenant_id == tenant && r.id == id; });
+    s_.append_audit(audit);
+    return deleted;
+  }
+  Result<std::vector<ports::Binding>> list_bindings(const std::string& tenant) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.list_bindings"); !ok) return ok.error();
+    std::vector<ports::Binding> out;
+    for (const auto& b : s_.bindings) {
+      if (b.binding.tenant_id == tenant) out.push_back(b.binding);
+    }
+    return out;
+  }
+  Result<ports::Binding> create_binding(const ports::Binding& binding, const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.create_binding"); !ok) return ok.error();
+    const auto& tenant = binding.tenant_id;
+    if (!s_.role(tenant, binding.role_id)) return Error::not_found("role '" + binding.role_id + "' does not exist");
+    const bool subject_exists =
+        binding.subject_type == kUser    ? s_.users.count(binding.subject_id) != 0
+        : binding.subject_type == kGroup ? s_.groups.count(binding.subject_id) != 0 &&
+                                               s_.groups.at(binding.subject_id).tenant_id == tenant
+                                         : binding.subject_type == "SERVICE_ACCOUNT";
+    if (!subject_exists) return Error::not_found("subject '" + binding.subject_id + "' does not exist");
+    for (const auto& b : s_.bindings) {
+      if (b.binding.tenant_id == tenant && b.binding.subject_type == binding.subject_type &&
+          b.binding.subject_id == binding.subject_id && b.binding.role_id == binding.role_id &&
+          b.binding.source == "ADMIN") {
+        return Error::conflict("the subject has that role from an admin already");
+      }
+    }
+    const ports::Scope scope{tenant, binding.integration_id.value_or("")};
+    const auto created = s_.add_binding(scope, binding.subject_type, binding.subject_id, binding.role_id, "ADMIN", "",
+                                        false, binding.created_at.empty() ? now_iso8601() : binding.created_at);
+    s_.append_audit(audit, created.binding_id);
+    return s_.bindings.back().binding;
+  }
+  Result<ports::Binding> delete_binding(const std::string& tenant, const std::string& id,
+                                        const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.delete_binding"); !ok) return ok.error();
+    const auto found = std::find_if(s_.bindings.begin(), s_.bindings.end(), [&](const BindingRecord& b) {
+      return b.binding.tenant_id == tenant && b.binding.id == id;
+    });
+    if (found == s_.bindings.end()) return Error::not_found("binding '" + id + "' does not exist in this tenant");
+    const auto deleted = found->binding;
+    s_.bindings.erase(found);
+    s_.append_audit(audit);
+    return deleted;
+  }
+  Result<std::optional<ports::RoleAllowList>> find_role_allow_list(const std::string& tenant,
+                                                                   const std::string& integration_id) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.find_role_allow_list"); !ok) return ok.error();
+    const auto found = s_.allow_lists.find({tenant, integration_id});
+    if (found == s_.allow_lists.end()) return std::optional<ports::RoleAllowList>();
+    return std::optional<ports::RoleAllowList>(found->second);
+  }
+  Result<void> set_role_allow_list(const std::string& tenant, const std::string& integration_id,
+                                   const std::optional<std::vector<std::string>>& role_ids,
+                                   const std::string& updated_at, const ports::AuditEntry& audit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.set_role_allow_list"); !ok) return ok.error();
+    if (role_ids) {
+      s_.allow_lists[{tenant, integration_id}] = ports::RoleAllowList{tenant, integration_id, *role_ids, updated_at};
+    } else {
+      s_.allow_lists.erase({tenant, integration_id});
+    }
+    s_.append_audit(audit);
+    return {};
+  }
+  Result<void> append_audit(const ports::AuditEntry& entry) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.append_audit"); !ok) return ok.error();
+    s_.append_audit(entry);
+    return {};
+  }
+  Result<ports::Page<ports::AuditEntry>> list_audit(const std::string& tenant, const std::string& integration_id,
+                                                    std::int64_t offset, std::int64_t limit) override {
+    std::lock_guard lock(s_.mutex);
+    if (auto ok = s_.enter("provisioning.list_audit"); !ok) return ok.error();
+    std::vector<ports::AuditEntry> matched;
+    for (auto it = s_.audit.rbegin(); it != s_.audit.rend(); ++it) {
+      if (it->tenant_id == tenant && (integration_id.empty() || it->integration_id == integration_id)) {
+        matched.push_back(*it);
+      }
+    }
+    return MemoryDomainClaimStore::page_of(std::move(matched), offset, limit);
+  }
+
+ private:
+  bool named(const std::string& tenant, const std::string& name) const {
+    return std::any_of(s_.roles.begin(), s_.roles.end(),
+                       [&](const ports::Role& r) { return r.tenant_id == tenant && iequals(r.name, name); });
+  }
+
+  MemoryState& s_;
+};
+
+}  // namespace
+
+// ---- the store --------------------------------------------------------------
+
+MemoryStore::MemoryStore(scim::filter::AttributeLookup user_lookup, scim::filter::AttributeLookup group_lookup)
+    : state_(std::make_unique<MemoryState>()) {
+  state_->user_lookup = std::move(user_lookup);
+  state_->group_lookup = std::move(group_lookup);
+  users_ = make_user_store(*state_);
+  groups_ = make_group_store(*state_);
+  claims_ = std::make_unique<MemoryDomainClaimStore>(*state_);
+  provisioning_ = std::make_unique<MemoryProvisioningStore>(*state_);
+}
+
+MemoryStore::~MemoryStore() = default;
+
+Result<bool> MemoryStore::ensure_tenant(const std::string& tenant) {
+  std::lock_guard lock(state_->mutex);
+  if (auto ok = state_->enter("store.ensure_tenant"); !ok) return ok.error();
+  return state_->tenants.insert(tenant).second;
+}
+
+Result<void> MemoryStore::remove_tenant(const std::string& tenant) {
+  std::lock_guard lock(state_->mutex);
+  if (auto ok = state_->enter("store.remove_tenant"); !ok) return ok.error();
+  auto& s = *state_;
+  s.tenants.erase(tenant);
+  std::erase_if(s.access, [&](const auto& a) { return a.first.first == tenant; });
+  std::erase_if(s.groups, [&](const auto& g) { return g.second.tenant_id == tenant; });
+  std::erase_if(s.roles, [&](const auto& r) { return r.tenant_id == tenant; });
+  std::erase_if(s.bindings, [&](const auto& b) { return b.binding.tenant_id == tenant; });
+  std::erase_if(s.allow_lists, [&](const auto& l) { return l.first.first == tenant; });
+  std::erase_if(s.claims, [&](const auto& c) { return c.tenant_id == tenant; });
+  return {};
+}
+
+ports::ProvisioningStore& MemoryStore::provisioning() { return *provisioning_; }
+ports::UserStore& MemoryStore::users() { return *users_; }
+ports::GroupStore& MemoryStore::groups() { return *groups_; }
+ports::DomainClaimStore& MemoryStore::domain_claims() { return *claims_; }
+
+int MemoryStore::calls(std::string_view method) const {
+  std::lock_guard lock(state_->mutex);
+  const auto found = state_->calls.find(method);
+  return found == state_->calls.end() ? 0 : found->second;
+}
+
+void MemoryStore::fail_next(std::string method, Error error) {
+  std::lock_guard lock(state_->mutex);
+  state_->failures[std::move(method)] = std::move(error);
+}
+
+std::vector<ports::AuditEntry> MemoryStore::audit() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->audit;
+}
+
+std::string MemoryStore::add_role(const std::string& tenant, const std::string& name,
+                                  const std::string& permissions_json) {
+  std::lock_guard lock(state_->mutex);
+  ports::Role role;
+  role.id = "role-" + std::to_string(state_->seq());
+  role.tenant_id = tenant;
+  role.name = name;
+  role.permissions_json = permissions_json;
+  role.created_at = role.updated_at = now_iso8601();
+  state_->roles.push_back(role);
+  return role.id;
+}
+
+}  // namespace kestra::test::fakes

@@ -16,6 +16,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <ostream>
 #include <sstream>
@@ -362,6 +363,107 @@ void domain_claims(ports::Store& s, Transcript& t) {
   t.add("remove again", c.remove("acme", "corp.example", "ADMIN", audit({"acme", ""}, "claim.remove")), show_bool);
 }
 
+
+ports::NewIntegration new_integration(const std::string& tenant, const std::string& id, const std::string& name) {
+  ports::NewIntegration spec;
+  spec.integration = {id, tenant, name, "", "SCIM", true, "sa-" + id, kNow, kNow, std::nullopt};
+  spec.role.id = tenant + "-provisioner";
+  spec.role.tenant_id = tenant;
+  spec.role.name = "SCIMProvisioner";
+  spec.role.permissions_json = R"({"USERS":["READ"]})";
+  spec.role.created_at = spec.role.updated_at = kNow;
+  spec.service_account = {"sa-" + id, tenant, "scim-" + name, "", kNow, std::nullopt};
+  spec.binding.id = "b-" + id;
+  spec.binding.tenant_id = tenant;
+  spec.binding.source = "SYSTEM";
+  spec.binding.integration_id = id;
+  spec.binding.created_at = kNow;
+  spec.token = {"t-" + id, "prefix-" + id, "hash-" + id, kNow};
+  spec.audit = audit({tenant, ""}, "integration.create");
+  return spec;
+}
+
+void integrations_and_tokens(ports::Store& s, Transcript& t) {
+  auto& p = s.provisioning();
+  const auto show_integration = [](const ports::Integration& i) {
+    return i.id + " " + i.tenant_id + " " + i.name + " enabled=" + (i.enabled ? "1" : "0") + " sa=" +
+           i.service_account_id + " last=" + i.last_request_at.value_or("-") +
+           " users=" + std::to_string(i.users_provisioned) + " groups=" + std::to_string(i.groups_provisioned);
+  };
+  const auto show_grant = [](const std::optional<ports::TokenGrant>& g) {
+    if (!g) return std::string("none");
+    std::string out = g->token_id + " " + g->secret_hash + " revoked=" + (g->revoked ? "1" : "0") + " sa=" +
+                      g->service_account_id + " " + g->integration_id + "@" + g->tenant_id +
+                      " enabled=" + (g->integration_enabled ? "1" : "0") + " roles=";
+    auto perms = g->role_permissions_json;
+    std::sort(perms.begin(), perms.end());
+    for (const auto& perm : perms) out += perm + " ";
+    return out;
+  };
+  const auto show_prefixes = [](std::vector<std::string> prefixes) {
+    std::sort(prefixes.begin(), prefixes.end());
+    std::string out;
+    for (const auto& prefix : prefixes) out += prefix + " ";
+    return out;
+  };
+  t.add("create okta", p.create_integration(new_integration("acme", "okta", "okta")), show_integration);
+  t.add("same name", p.create_integration(new_integration("acme", "okta2", "okta")), show_integration);
+  t.add("another tenant's binding", [&] {
+    auto spec = new_integration("acme", "entra", "entra");
+    spec.binding.tenant_id = "globex";
+    return p.create_integration(spec);
+  }(), show_integration);
+  t.add("create entra", p.create_integration(new_integration("acme", "entra", "entra")), show_integration);
+  t.add("roles", p.list_roles("acme"), [](const std::vector<ports::Role>& roles) {
+    std::string out;
+    for (const auto& r : roles) out += r.id + "/" + r.name + " ";
+    return out;
+  });
+  t.add("grant", p.find_token("prefix-okta"), show_grant);
+  t.add("no such token", p.find_token("prefix-none"), show_grant);
+  t.add("provision a user", s.users().create(kAcme, user("ada@x.example"), "u1", kNow, audit(kAcme, "user.create")),
+        show_user);
+  t.add("provision a group", s.groups().create(kAcme, group("Eng"), {}, "g1", kNow, audit(kAcme, "group.create")),
+        show_group);
+  t.add("touch", p.touch_integration("okta", "2026-01-02T00:00:00Z"));
+  t.add("touch unknown", p.touch_integration("nobody", "2026-01-02T00:00:00Z"));
+  t.add("find", p.find_integration("acme", "okta"), [&](const std::optional<ports::Integration>& i) {
+    return i ? show_integration(*i) : std::string("none");
+  });
+  t.add("other tenant", p.find_integration("globex", "okta"), [&](const std::optional<ports::Integration>& i) {
+    return i ? show_integration(*i) : std::string("none");
+  });
+  t.add("list", p.list_integrations("acme", "OK", 0, 10), [&](const ports::Page<ports::Integration>& page) {
+    std::string out = std::to_string(page.total) + ": ";
+    for (const auto& i : page.items) out += show_integration(i) + "; ";
+    return out;
+  });
+  t.add("rename into entra", p.update_integration("acme", "okta", "entra", "", kNow, audit({"acme", ""}, "u")),
+        show_integration);
+  t.add("disable", p.set_integration_enabled("acme", "okta", false, kNow, audit({"acme", ""}, "d")), show_integration);
+  t.add("rotate", p.replace_token("acme", "okta", {"t-okta-2", "prefix-okta-2", "hash-2", kNow}, audit({"acme", ""}, "r")));
+  t.add("old token", p.find_token("prefix-okta"), show_grant);
+  t.add("new token", p.find_token("prefix-okta-2"), show_grant);
+  t.add("live", p.live_token_prefixes(), show_prefixes);
+  ports::Binding extra;
+  extra.id = "b-extra";
+  extra.tenant_id = "acme";
+  extra.role_id = "acme-Viewer";
+  extra.subject_type = "SERVICE_ACCOUNT";
+  extra.subject_id = "sa-okta";
+  extra.created_at = kNow;
+  t.add("bind another role", p.create_binding(extra, audit({"acme", ""}, "binding.create")),
+        [](const ports::Binding& b) { return b.role_id + " " + b.subject_type + " " + b.source; });
+  t.add("again", p.create_binding(extra, audit({"acme", ""}, "binding.create")),
+        [](const ports::Binding& b) { return b.role_id; });
+  t.add("grant with both roles", p.find_token("prefix-okta-2"), show_grant);
+  t.add("delete", p.delete_integration("acme", "okta", audit({"acme", ""}, "integration.delete")));
+  t.add("delete again", p.delete_integration("acme", "okta", audit({"acme", ""}, "integration.delete")));
+  t.add("token gone", p.find_token("prefix-okta-2"), show_grant);
+  t.add("live after", p.live_token_prefixes(), show_prefixes);
+  t.add("the user stays", s.users().find(kAcme, "u1"), show_found_user);
+}
+
 struct Scenario {
   const char* name;
   void (*run)(ports::Store&, Transcript&);
@@ -375,6 +477,7 @@ const Scenario kScenarios[] = {
     {"users: filters, sorting, pages, cursors", lists_filters_pages_and_cursors},
     {"groups: lists", group_lists},
     {"domain claims", domain_claims},
+    {"provisioning: integrations and tokens", integrations_and_tokens},
 };
 
 }  // namespace

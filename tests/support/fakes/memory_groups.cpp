@@ -80,6 +80,7 @@ class MemoryGroupStore final : public ports::GroupStore {
     record.resource_json = group.resource_json;
     record.created_at = record.updated_at = now;
     record.seq = s_.seq();
+    record.integration_id = scope.integration_id;
     record.members = std::move(*resolved);
     s_.groups.emplace(new_id, std::move(record));
     s_.set_external_id(scope.integration_id, "Group", new_id, group.external_id);

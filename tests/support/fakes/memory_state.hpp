@@ -42,6 +42,7 @@ struct AccessRecord {
   std::string updated_at;
   std::int64_t version = 1;
   std::int64_t seq = 0;  // creation order
+  std::string integration_id;  // the integration that granted it
 };
 
 struct Member {
@@ -59,7 +60,14 @@ struct GroupRecord {
   std::string updated_at;
   std::int64_t version = 1;
   std::int64_t seq = 0;
+  std::string integration_id;   // the integration that created it
   std::vector<Member> members;  // in the order they were added
+};
+
+struct TokenState {
+  ports::TokenRecord token;
+  std::string service_account_id;
+  bool revoked = false;
 };
 
 struct BindingRecord {
@@ -81,6 +89,9 @@ struct MemoryState {
   std::map<std::pair<std::string, std::string>, ports::RoleAllowList> allow_lists;  // (tenant, integration)
   std::vector<ports::DomainClaim> claims;
   std::vector<ports::AuditEntry> audit;
+  std::map<std::string, ports::Integration> integrations;        // by id; counts filled by reads
+  std::map<std::string, ports::ServiceAccount> service_accounts;  // by id
+  std::vector<TokenState> tokens;
   std::map<std::string, int, std::less<>> calls;
   std::map<std::string, Error, std::less<>> failures;
   scim::filter::AttributeLookup user_lookup;

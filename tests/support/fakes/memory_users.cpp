@@ -70,7 +70,7 @@ class MemoryUserStore final : public ports::UserStore {
       existing = &s_.users.emplace(new_id, std::move(created)).first->second;
     }
     const std::string id = existing->id;
-    s_.access[{scope.tenant_id, id}] = AccessRecord{user.active, now, now, 1, s_.seq()};
+    s_.access[{scope.tenant_id, id}] = AccessRecord{user.active, now, now, 1, s_.seq(), scope.integration_id};
     s_.set_external_id(scope.integration_id, "User", id, user.external_id);
     note_integration(scope);
     std::vector<ports::BindingChange> changes;
@@ -147,8 +147,11 @@ class MemoryUserStore final : public ports::UserStore {
     std::erase_if(s_.external_ids, [&](const auto& e) {
       const auto& [integration, type, resource] = e.first;
       if (type != "User" || resource != id) return false;
-      const auto tenant = integrations_.find(integration);
-      return integration == scope.integration_id || (tenant != integrations_.end() && tenant->second == scope.tenant_id);
+      const auto seen = integrations_.find(integration);
+      const auto stored = s_.integrations.find(integration);
+      return integration == scope.integration_id ||
+             (seen != integrations_.end() && seen->second == scope.tenant_id) ||
+             (stored != s_.integrations.end() && stored->second.tenant_id == scope.tenant_id);
     });
     s_.access.erase({scope.tenant_id, id});
     s_.append_audit(audit, id);

@@ -12,8 +12,9 @@
 // filters (evaluated with scim/filter/evaluator over a whitelist of
 // attributes; anything else is invalidFilter), sorting, startIndex paging,
 // cursors (invalidCursor when not one of ours), max_bytes and totals.
-// Integrations and tokens are not modelled: those ProvisioningStore calls
-// return Internal ("not modelled by MemoryStore").
+// The ProvisioningStore keeps integrations, their service accounts and
+// tokens (find_token derives the grant from them and the bindings), roles,
+// bindings, allow lists and the audit trail.
 #pragma once
 
 #include "core/result.hpp"

@@ -171,6 +171,10 @@ struct Selection {
 Result<Selection> select(const std::vector<Candidate>& candidates, const ports::ListQuery& query,
                          const ListSchema& schema);
 
+// Entries [offset, offset + limit) of `entries`, with their total.
+ports::Page<ports::AuditEntry> page_of(std::vector<ports::AuditEntry> entries, std::int64_t offset,
+                                       std::int64_t limit);
+
 // Error of a filter over an attribute the store cannot use.
 Error invalid_filter(std::string detail);
 

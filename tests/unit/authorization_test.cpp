@@ -1,6 +1,8 @@
 // SCIM authentication and authorisation against a stored grant, without a
-// database: a fake ProvisioningStore answers find_token.
+// database: the in-memory ProvisioningStore (tests/support fakes) derives
+// the grant from the integration, its token and its role bindings.
 #include "iam/permissions.hpp"
+#include "kestra/test/fakes/memory_store.hpp"
 #include "provisioning/authenticator.hpp"
 #include "provisioning/token.hpp"
 
@@ -21,117 +23,84 @@ using kestra::Result;
 using kestra::iam::Permissions;
 using kestra::provisioning::Authenticator;
 using kestra::provisioning::ScimCaller;
+using kestra::test::fakes::MemoryStore;
 
 namespace {
 
-Error unused() { return Error::internal("not used by the authenticator"); }
-
-class FakeStore final : public ports::ProvisioningStore {
- public:
-  std::map<std::string, ports::TokenGrant> grants;  // by lookup prefix
-  std::vector<std::string> touched;
-  int lookups = 0;
-
-  Result<std::optional<ports::TokenGrant>> find_token(const std::string& prefix) override {
-    ++lookups;
-    auto it = grants.find(prefix);
-    if (it == grants.end()) return std::optional<ports::TokenGrant>();
-    return std::optional<ports::TokenGrant>(it->second);
-  }
-  Result<std::vector<std::string>> live_token_prefixes() override {
-    ++lookups;
-    std::vector<std::string> out;
-    for (const auto& [prefix, grant] : grants)
-      if (!grant.revoked) out.push_back(prefix);
-    return out;
-  }
-  Result<void> touch_integration(const std::string& id, const std::string&) override {
-    touched.push_back(id);
-    return {};
-  }
-
-  Result<ports::Integration> create_integration(const ports::NewIntegration&) override { return unused(); }
-  Result<ports::Page<ports::Integration>> list_integrations(const std::string&, const std::string&, std::int64_t,
-                                                            std::int64_t) override {
-    return unused();
-  }
-  Result<std::optional<ports::Integration>> find_integration(const std::string&, const std::string&) override {
-    return unused();
-  }
-  Result<ports::Integration> update_integration(const std::string&, const std::string&, const std::string&,
-                                                const std::string&, const std::string&,
-                                                const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<ports::Integration> set_integration_enabled(const std::string&, const std::string&, bool,
-                                                     const std::string&, const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<void> delete_integration(const std::string&, const std::string&, const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<void> replace_token(const std::string&, const std::string&, const ports::TokenRecord&,
-                             const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<bool> ensure_role(const ports::Role&, const ports::AuditEntry&) override { return unused(); }
-  Result<std::vector<ports::Role>> list_roles(const std::string&) override { return unused(); }
-  Result<ports::Role> update_role(const std::string&, const std::string&, const std::optional<std::string>&,
-                                  const std::string&, const std::string&, const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<std::vector<ports::ServiceAccount>> list_service_accounts(const std::string&) override { return unused(); }
-  Result<std::vector<ports::Binding>> list_bindings(const std::string&) override { return unused(); }
-  Result<ports::Role> create_role(const ports::Role&, const ports::AuditEntry&) override { return unused(); }
-  Result<std::vector<ports::Binding>> delete_role(const std::string&, const std::string&,
-                                                  const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<ports::Binding> create_binding(const ports::Binding&, const ports::AuditEntry&) override { return unused(); }
-  Result<ports::Binding> delete_binding(const std::string&, const std::string&, const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<std::optional<ports::RoleAllowList>> find_role_allow_list(const std::string&, const std::string&) override {
-    return unused();
-  }
-  Result<void> set_role_allow_list(const std::string&, const std::string&,
-                                   const std::optional<std::vector<std::string>>&, const std::string&,
-                                   const ports::AuditEntry&) override {
-    return unused();
-  }
-  Result<void> append_audit(const ports::AuditEntry&) override { return unused(); }
-  Result<ports::Page<ports::AuditEntry>> list_audit(const std::string&, const std::string&, std::int64_t,
-                                                    std::int64_t) override {
-    return unused();
-  }
-};
-
 constexpr const char* kPepper = "unit-pepper";
 
-// A store holding one valid token of integration "okta" in tenant "acme",
-// bound to one role with `permissions`.
+ports::AuditEntry audit() {
+  ports::AuditEntry a;
+  a.tenant_id = "acme";
+  a.actor_type = "ADMIN";
+  a.action = "test";
+  return a;
+}
+
+// A store holding integration "okta" of tenant "acme", enabled, with one
+// valid token; its service account is bound to one role with `permissions`.
 struct World {
-  FakeStore store;
+  MemoryStore store;
   kestra::provisioning::MintedToken token = kestra::provisioning::mint_token(kPepper);
-  Authenticator authenticator{store, kPepper};
+  Authenticator authenticator{store.provisioning(), kPepper};
 
   explicit World(const std::string& permissions = kestra::iam::scim_provisioner_permissions().to_json()) {
-    ports::TokenGrant grant;
-    grant.token_id = "token-1";
-    grant.secret_hash = token.secret_hash;
-    grant.service_account_id = "sa-1";
-    grant.integration_id = "okta";
-    grant.tenant_id = "acme";
-    grant.integration_enabled = true;
-    grant.role_permissions_json = {permissions};
-    store.grants[token.lookup_prefix] = grant;
+    ports::NewIntegration spec;
+    spec.integration = {"okta", "acme", "okta", "", "SCIM", true, "sa-1", "t0", "t0", std::nullopt};
+    spec.role.id = "role-1";
+    spec.role.tenant_id = "acme";
+    spec.role.name = "SCIMProvisioner";
+    spec.role.permissions_json = permissions;
+    spec.service_account = {"sa-1", "acme", "scim-okta", "", "t0", std::nullopt};
+    spec.binding.id = "binding-1";
+    spec.binding.tenant_id = "acme";
+    spec.binding.source = "SYSTEM";
+    spec.binding.integration_id = "okta";
+    spec.token = {"token-1", token.lookup_prefix, token.secret_hash, "t0"};
+    spec.audit = audit();
+    BOOST_TEST_REQUIRE(store.provisioning().create_integration(spec).has_value());
   }
-  ports::TokenGrant& grant() { return store.grants.at(token.lookup_prefix); }
   Result<ScimCaller> authenticate(std::optional<std::string> header, const std::string& tenant = "acme",
                                   const std::string& integration = "okta") {
     return authenticator.authenticate(header ? std::optional<std::string_view>(*header) : std::nullopt, tenant,
                                       integration);
   }
+  // The integration's token replaced by a new one: this one is revoked.
+  void rotate() {
+    const auto fresh = kestra::provisioning::mint_token(kPepper);
+    BOOST_TEST_REQUIRE(store.provisioning()
+                           .replace_token("acme", "okta", {"token-2", fresh.lookup_prefix, fresh.secret_hash, "t1"},
+                                          audit())
+                           .has_value());
+  }
+  void disable() {
+    BOOST_TEST_REQUIRE(store.provisioning().set_integration_enabled("acme", "okta", false, "t1", audit()).has_value());
+  }
+  void set_role_permissions(const std::string& permissions) {
+    BOOST_TEST_REQUIRE(
+        store.provisioning().update_role("acme", "role-1", std::nullopt, permissions, "t1", audit()).has_value());
+  }
+  // Another role bound to the integration's service account.
+  void bind_another_role(const std::string& permissions) {
+    ports::Role role;
+    role.id = "role-2";
+    role.tenant_id = "acme";
+    role.name = "Extra";
+    role.permissions_json = permissions;
+    BOOST_TEST_REQUIRE(store.provisioning().create_role(role, audit()).has_value());
+    ports::Binding binding;
+    binding.tenant_id = "acme";
+    binding.role_id = "role-2";
+    binding.subject_type = "SERVICE_ACCOUNT";
+    binding.subject_id = "sa-1";
+    BOOST_TEST_REQUIRE(store.provisioning().create_binding(binding, audit()).has_value());
+  }
+  void unbind_role() {
+    BOOST_TEST_REQUIRE(store.provisioning().delete_binding("acme", "binding-1", audit()).has_value());
+  }
+  // Reads of the store's tokens, and requests recorded as the integration's last.
+  int lookups() const { return store.calls("provisioning.find_token") + store.calls("provisioning.live_token_prefixes"); }
+  int touches() const { return store.calls("provisioning.touch_integration"); }
 };
 
 struct Rejection {
@@ -166,7 +135,7 @@ const Rejection kRejections[] = {
      "acme", "okta", ErrorKind::Unauthorized},
     {"revoked token",
      [](World& w) {
-       w.grant().revoked = true;
+       w.rotate();
        return bearer(w);
      },
      "acme", "okta", ErrorKind::Unauthorized},
@@ -175,26 +144,26 @@ const Rejection kRejections[] = {
     {"deleted token",
      [](World& w) {
        auto header = bearer(w);
-       w.store.grants.clear();
+       BOOST_TEST_REQUIRE(w.store.provisioning().delete_integration("acme", "okta", audit()).has_value());
        return header;
      },
      "acme", "okta", ErrorKind::Unauthorized},
     {"disabled integration",
      [](World& w) {
-       w.grant().integration_enabled = false;
+       w.disable();
        return bearer(w);
      },
      "acme", "okta", ErrorKind::Forbidden},
     {"garbage token on a disabled integration",
      [](World& w) -> std::optional<std::string> {
-       w.grant().integration_enabled = false;
+       w.disable();
        return "Bearer garbage";
      },
      "acme", "okta", ErrorKind::Unauthorized},
     {"revoked token on a disabled integration",
      [](World& w) {
-       w.grant().integration_enabled = false;
-       w.grant().revoked = true;
+       w.disable();
+       w.rotate();
        return bearer(w);
      },
      "acme", "okta", ErrorKind::Unauthorized},
@@ -213,7 +182,7 @@ BOOST_DATA_TEST_CASE(rejected_credentials, boost::unit_test::data::make(kRejecti
   if (c.kind == ErrorKind::Forbidden) BOOST_TEST(caller.error().detail.find("disabled") != std::string::npos);
   // The detail never echoes the token.
   BOOST_TEST(caller.error().detail.find(w.token.secret) == std::string::npos);
-  BOOST_TEST(w.store.touched.empty(), "a rejected request counted as the integration's last request");
+  BOOST_TEST(w.touches() == 0, "a rejected request counted as the integration's last request");
 }
 
 BOOST_AUTO_TEST_CASE(valid_token_yields_the_stored_role_and_is_recorded) {
@@ -227,8 +196,11 @@ BOOST_AUTO_TEST_CASE(valid_token_yields_the_stored_role_and_is_recorded) {
     BOOST_TEST((caller->permissions == kestra::iam::scim_provisioner_permissions()));
   }
   // Recorded at most every few seconds, but at least the first time.
-  BOOST_TEST(w.store.touched == std::vector<std::string>{"okta"});
-  BOOST_TEST(w.store.lookups == 3);  // no cache: every request reads the store
+  BOOST_TEST(w.touches() == 1);
+  auto integration = w.store.provisioning().find_integration("acme", "okta");
+  BOOST_TEST_REQUIRE(integration.has_value());
+  BOOST_TEST((*integration)->last_request_at.has_value());
+  BOOST_TEST(w.lookups() == 3);  // no cache: every request reads the store
 }
 
 BOOST_AUTO_TEST_CASE(a_changed_role_is_enforced_on_the_next_request) {
@@ -237,7 +209,7 @@ BOOST_AUTO_TEST_CASE(a_changed_role_is_enforced_on_the_next_request) {
   BOOST_TEST_REQUIRE(before.has_value());
   BOOST_TEST(Authenticator::authorize(*before, "GROUPS", "READ").has_value());
 
-  w.grant().role_permissions_json = {R"({"USERS":["CREATE","READ","UPDATE"]})"};
+  w.set_role_permissions(R"({"USERS":["CREATE","READ","UPDATE"]})");
   auto after = w.authenticate("Bearer " + w.token.secret);
   BOOST_TEST_REQUIRE(after.has_value());
   const auto refused = Authenticator::authorize(*after, "GROUPS", "READ");
@@ -249,7 +221,7 @@ BOOST_AUTO_TEST_CASE(a_changed_role_is_enforced_on_the_next_request) {
 
 BOOST_AUTO_TEST_CASE(permissions_of_every_bound_role_are_merged) {
   World w(R"({"USERS":["READ"]})");
-  w.grant().role_permissions_json.push_back(R"({"GROUPS":["READ"],"USERS":["UPDATE"]})");
+  w.bind_another_role(R"({"GROUPS":["READ"],"USERS":["UPDATE"]})");
   auto caller = w.authenticate("Bearer " + w.token.secret);
   BOOST_TEST_REQUIRE(caller.has_value());
   BOOST_TEST(Authenticator::authorize(*caller, "USERS", "READ").has_value());
@@ -260,7 +232,7 @@ BOOST_AUTO_TEST_CASE(permissions_of_every_bound_role_are_merged) {
 
 BOOST_AUTO_TEST_CASE(no_role_grants_nothing) {
   World w;
-  w.grant().role_permissions_json.clear();
+  w.unbind_role();
   auto caller = w.authenticate("Bearer " + w.token.secret);
   BOOST_TEST_REQUIRE(caller.has_value());
   BOOST_TEST(caller->permissions.grants().empty());
@@ -346,7 +318,7 @@ BOOST_AUTO_TEST_SUITE_END()
 // live token keeps working from the same address.
 BOOST_AUTO_TEST_CASE(failed_authentications_are_limited_per_address_without_a_lookup_each) {
   World w;
-  Authenticator limited{w.store, kPepper, kestra::provisioning::RateLimit{true, 0.001, 5}};
+  Authenticator limited{w.store.provisioning(), kPepper, kestra::provisioning::RateLimit{true, 0.001, 5}};
   const auto guess = [](int) { return "Bearer " + kestra::provisioning::mint_token(kPepper).secret; };
   for (int i = 0; i < 5; ++i) {
     BOOST_TEST(!limited.throttled("10.0.0.9", guess(i)));
@@ -354,9 +326,9 @@ BOOST_AUTO_TEST_CASE(failed_authentications_are_limited_per_address_without_a_lo
     BOOST_TEST_REQUIRE(!refused);
     BOOST_TEST((refused.error().kind == ErrorKind::Unauthorized));
   }
-  const int lookups = w.store.lookups;
+  const int lookups = w.lookups();
   for (int i = 0; i < 200; ++i) BOOST_TEST(limited.throttled("10.0.0.9", guess(i)).has_value());
-  BOOST_TEST(w.store.lookups <= lookups + 1);  // the live prefixes, read once
+  BOOST_TEST(w.lookups() <= lookups + 1);  // the live prefixes, read once
   // Another address, and the live token from this one, go on.
   BOOST_TEST(!limited.throttled("10.0.0.10", guess(0)));
   BOOST_TEST(!limited.throttled("10.0.0.9", "Bearer " + w.token.secret));

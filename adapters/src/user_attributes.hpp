@@ -14,7 +14,7 @@ struct UserAttribute {
   bool enterprise;          // in urn:ietf:params:scim:schemas:extension:enterprise:2.0:User, else core
   std::string_view path;    // lower case, "name.givenname"; "x.value" also reads x sent as a plain string
   std::string_view column;  // of scim_users
-  bool keyed;               // compared through column_key, ASCII-folded (indexed); else with LOWER()
+  bool keyed;               // compared through column_key, case-folded (indexed); else with LOWER()
 };
 
 inline constexpr UserAttribute kUserAttributes[] = {

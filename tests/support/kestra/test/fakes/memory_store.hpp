@@ -42,6 +42,8 @@ class MemoryStore final : public ports::Store {
   MemoryStore& operator=(const MemoryStore&) = delete;
 
   int schema_version() const override { return 0; }
+  // Nothing stored before it was opened: nothing to warn of.
+  const std::vector<std::string>& open_warnings() const override { return no_warnings_; }
   Result<bool> ensure_tenant(const std::string& tenant) override;
   Result<void> remove_tenant(const std::string& tenant) override;
   ports::ProvisioningStore& provisioning() override;
@@ -61,6 +63,7 @@ class MemoryStore final : public ports::Store {
   std::string add_role(const std::string& tenant, const std::string& name, const std::string& permissions_json = "{}");
 
  private:
+  const std::vector<std::string> no_warnings_;
   std::unique_ptr<MemoryState> state_;
   std::unique_ptr<ports::UserStore> users_;
   std::unique_ptr<ports::GroupStore> groups_;

@@ -22,13 +22,28 @@ std::string describe(const f::AttrPath& path) {
 const UserColumnTables& user_columns() {
   static const UserColumnTables tables = [] {
     UserColumnTables t;
-    t.expressions.reserve(kUserAttributeCount);  // no reallocation: the views stay valid
+    // No reallocation: the views stay valid.
+    t.texts.reserve(kUserAttributeCount + std::size(kUserMultiValued));
+    t.subs.reserve(std::size(kUserMultiValued));
     t.core.assign(std::begin(kFixedUserColumns), std::end(kFixedUserColumns));
     for (const UserAttribute& a : kUserAttributes) {
-      t.expressions.push_back("u." + std::string(a.column) + (a.keyed ? "_key" : ""));
-      const Column column{a.path, t.expressions.back(), a.keyed ? Kind::Key : Kind::CaseIgnored, true};
+      t.texts.push_back("u." + std::string(a.column) + (a.keyed ? "_key" : ""));
+      const Column column{a.path, t.texts.back(), a.keyed ? Kind::Key : Kind::CaseIgnored, true};
       (a.enterprise ? t.enterprise : t.core).push_back(column);
     }
+    for (const UserMultiValued& m : kUserMultiValued) {
+      auto& subs = t.subs.emplace_back();
+      subs.push_back({m.value_member, m.keyed ? "v.value_key" : "v.value", m.keyed ? Kind::Key : Kind::Exact, true});
+      subs.push_back(kTypeSub);
+      subs.push_back(kPrimarySub);
+      if (m.display) subs.push_back(kDisplaySub);
+      t.texts.push_back(ascii_lower(m.name));
+      // An element's `value` is what the attribute alone compares; an
+      // address has none.
+      const std::string_view default_sub = m.value_member == "value" ? m.value_member : "";
+      t.children.push_back({t.texts.back(), m.name, ChildTable::UserValues, default_sub, subs, false});
+    }
+    t.children.insert(t.children.end(), std::begin(kFixedUserChildren), std::end(kFixedUserChildren));
     return t;
   }();
   return tables;

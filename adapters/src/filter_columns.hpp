@@ -42,16 +42,6 @@ inline constexpr Column kFixedUserColumns[] = {
      Kind::DateTime, false},
 };
 
-// The User's columns by schema: kFixedUserColumns and one per row of
-// kUserAttributes, made once.
-struct UserColumnTables {
-  std::vector<std::string> expressions;  // what the Columns' views point into
-  std::vector<Column> core;
-  std::vector<Column> enterprise;
-};
-
-const UserColumnTables& user_columns();
-
 inline constexpr Column kGroupColumns[] = {
     {"id", "g.id", Kind::Exact, false},
     {"displayname", "g.display_name_key", Kind::Key, false},
@@ -88,16 +78,12 @@ struct Child {
   bool singular;  // externalId: no sub-attribute, no value path
 };
 
-// The sub-attributes every element of a multi-valued User attribute has
-// beside its value.
+// The sub-attributes of an element of a multi-valued User attribute
+// (scim_user_values v) beside its value: type, primary and, where
+// UserMultiValued::display, display.
 inline constexpr Column kTypeSub{"type", "v.type", Kind::CaseIgnored, true};
 inline constexpr Column kPrimarySub{"primary", "v.is_primary", Kind::Boolean, false};
 inline constexpr Column kDisplaySub{"display", "v.display", Kind::CaseIgnored, true};
-
-inline constexpr Column kValueSubs[] = {{"value", "v.value_key", Kind::Key, true}, kTypeSub, kPrimarySub, kDisplaySub};
-inline constexpr Column kCertificateSubs[] = {{"value", "v.value", Kind::Exact, true}, kTypeSub, kPrimarySub,
-                                              kDisplaySub};
-inline constexpr Column kAddressSubs[] = {{"formatted", "v.value_key", Kind::Key, true}, kTypeSub, kPrimarySub};
 inline constexpr Column kUserGroupSubs[] = {
     {"value", "m.group_id", Kind::Exact, false},
     {"display", "mg.display_name_key", Kind::Key, false},
@@ -109,14 +95,8 @@ inline constexpr Column kMemberSubs[] = {
 };
 inline constexpr Column kExternalIdSubs[] = {{"value", "e.external_id", Kind::Exact, false}};
 
-inline constexpr Child kUserChildren[] = {
-    {"emails", "emails", ChildTable::UserValues, "value", kValueSubs, false},
-    {"phonenumbers", "phoneNumbers", ChildTable::UserValues, "value", kValueSubs, false},
-    {"ims", "ims", ChildTable::UserValues, "value", kValueSubs, false},
-    {"photos", "photos", ChildTable::UserValues, "value", kValueSubs, false},
-    {"entitlements", "entitlements", ChildTable::UserValues, "value", kValueSubs, false},
-    {"x509certificates", "x509Certificates", ChildTable::UserValues, "value", kCertificateSubs, false},
-    {"addresses", "addresses", ChildTable::UserValues, "", kAddressSubs, false},
+// The User's children beside those of kUserMultiValued.
+inline constexpr Child kFixedUserChildren[] = {
     {"groups", "", ChildTable::UserGroups, "value", kUserGroupSubs, false},
     {"externalid", "", ChildTable::ExternalId, "value", kExternalIdSubs, true},
 };
@@ -124,6 +104,19 @@ inline constexpr Child kGroupChildren[] = {
     {"members", "", ChildTable::GroupMembers, "value", kMemberSubs, false},
     {"externalid", "", ChildTable::ExternalId, "value", kExternalIdSubs, true},
 };
+
+// The User's columns by schema and its children: kFixedUserColumns and one
+// column per row of kUserAttributes, one child per row of kUserMultiValued
+// and kFixedUserChildren, made once.
+struct UserColumnTables {
+  std::vector<std::string> texts;  // what the views below point into
+  std::vector<Column> core;
+  std::vector<Column> enterprise;
+  std::vector<std::vector<Column>> subs;  // of each multi-valued child
+  std::vector<Child> children;
+};
+
+const UserColumnTables& user_columns();
 
 // Lower-cased path with the URN split off, whichever way the parser gave it.
 struct Path {

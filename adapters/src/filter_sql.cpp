@@ -318,7 +318,7 @@ class Compiler {
 
   std::span<const Child> children() const {
     switch (target_) {
-      case FilterTarget::Users: return kUserChildren;
+      case FilterTarget::Users: return user_columns().children;
       case FilterTarget::Groups: return kGroupChildren;
       case FilterTarget::Members: return {};
     }

@@ -177,4 +177,12 @@ std::string next_cursor(const ListPlan& plan, const std::optional<std::string>& 
   return encode_cursor(Cursor{plan.sort.attribute, plan.ascending, key, id});
 }
 
+ListStatements list_statements(const Dialect& dialect, const ListSource& source, const ListPlan& plan,
+                               bool filtered) {
+  const Reuse page = dialect.caches_list_pages() || plan.single_row ? Reuse::Cached : Reuse::Once;
+  return {{"SELECT COUNT(*)" + (filtered ? source.filtered_count_from : source.count_from) + " WHERE " + plan.where,
+           Reuse::Once},
+          {source.select + ", " + plan.sort.expression + source.from + " WHERE " + plan.where + plan.page_tail, page}};
+}
+
 }  // namespace kestra::adapters

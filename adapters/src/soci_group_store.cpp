@@ -1,80 +1,39 @@
 #include "soci_group_store.hpp"
 
+#include "catalogue.hpp"
 #include "core/clock.hpp"
 #include "errors.hpp"
 #include "filter_sql.hpp"
 #include "list_query.hpp"
 #include "resource_links.hpp"
+#include "resource_rows.hpp"
 #include "role_bindings.hpp"
 #include "sql_params.hpp"
 #include "store_support.hpp"
 
-#include <soci/into.h>
-#include <soci/session.h>
-#include <soci/statement.h>
-#include <soci/use.h>
-
 #include <algorithm>
 #include <map>
+#include <span>
 #include <unordered_set>
 #include <utility>
 
 namespace kestra::adapters {
 namespace {
 
-using support::OptionalText;
-
-constexpr const char* kSelectGroup =
-    "SELECT g.id, g.display_name, g.resource, x.external_id, g.created_at, g.updated_at, g.version, g.member_count";
-
-// The tenant's groups with this integration's external id as x.
-std::string group_from(SqlParams& params, const std::string& integration_id) {
-  return " FROM scim_groups g LEFT JOIN scim_external_ids x ON x.integration_id = " + params.text(integration_id) +
-         " AND x.resource_type = 'Group' AND x.resource_id = g.id";
+std::optional<ports::GroupRow> read_group(Session db, const GroupStatements& s, const ports::Scope& scope,
+                                          const std::string& id) {
+  return with_roles(db,
+                    first_row<ports::GroupRow>(db, s.group, param("integration", scope.integration_id),
+                                               param("tenant", scope.tenant_id), param("id", id)),
+                    scope.tenant_id, bindings::kGroup);
 }
 
-struct GroupReader {
-  ports::GroupRow item;
-  OptionalText external_id;
-  long long version = 0;
-  long long member_count = 0;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(item.id));
-    st.exchange(soci::into(item.display_name));
-    st.exchange(soci::into(item.resource_json));
-    st.exchange(soci::into(external_id));
-    st.exchange(soci::into(item.created_at));
-    st.exchange(soci::into(item.updated_at));
-    st.exchange(soci::into(version));
-    st.exchange(soci::into(member_count));
-  }
-
-  ports::GroupRow value() const {
-    ports::GroupRow out = item;
-    out.external_id = support::to_std(external_id);
-    out.version = version;
-    out.member_count = member_count;
-    return out;
-  }
-};
-
-std::optional<ports::GroupRow> read_group(soci::session& sql, const ports::Scope& scope, const std::string& id) {
-  SqlParams params;
-  const std::string query = std::string(kSelectGroup) + group_from(params, scope.integration_id) +
-                            " WHERE g.tenant_id = " + params.text(scope.tenant_id) + " AND g.id = " + params.text(id);
-  return read_resource<ports::GroupRow, GroupReader>(sql, query, params, scope.tenant_id, bindings::kGroup, id);
-}
-
-// The group's version, nullopt when the tenant has no such group.  `lock`:
-// Dialect::row_lock() when the transaction goes on to change the group.
-std::optional<long long> group_version(soci::session& sql, const std::string& tenant, const std::string& id,
-                                       std::string_view lock = "") {
-  long long version = 0;
-  sql << "SELECT version FROM scim_groups WHERE tenant_id = :tenant AND id = :id" + std::string(lock),
-      soci::into(version), soci::use(tenant, "tenant"), soci::use(id, "id");
-  if (!sql.got_data()) return std::nullopt;
-  return version;
+// The group's version, nullopt when the tenant has no such group.
+// `version`: GroupStatements::group_version_locked when the transaction goes
+// on to change the group.
+std::optional<long long> group_version(Session db, const Statement& version, const std::string& tenant,
+                                       const std::string& id) {
+  return first_row<long long>(db, version, param("tenant", tenant), param("id", id));
 }
 
 Error group_not_found(const std::string& id) {
@@ -85,24 +44,25 @@ Error display_name_taken(const ports::GroupWrite& group) {
   return Error::conflict("a group with displayName '" + group.display_name + "' already exists in this tenant");
 }
 
-bool display_name_free(soci::session& sql, const std::string& tenant, const ports::GroupWrite& group,
-                       const std::string& id) {
-  long long taken = 0;
-  sql << "SELECT COUNT(*) FROM scim_groups WHERE tenant_id = :tenant AND display_name_key = :key AND id <> :id",
-      soci::into(taken), soci::use(tenant, "tenant"), soci::use(group.display_name_key, "key"), soci::use(id, "id");
-  return taken == 0;
+Result<void> check_display_name(const ports::GroupWrite& group) {
+  if (group.display_name.empty() || group.display_name_key.empty()) {
+    return Error::invalid("displayName is empty", "invalidValue");
+  }
+  return {};
 }
 
-struct Member {
-  std::string id;
-  std::string type;  // as stored: User | Group
-};
+bool display_name_free(Session db, const GroupStatements& s, const std::string& tenant,
+                       const ports::GroupWrite& group, const std::string& id) {
+  return count(db, s.count_others_named, param("tenant", tenant), param("key", group.display_name_key),
+               param("id", id)) == 0;
+}
 
 // The members to add, each id once, with the type the database knows it by.
 // InvalidInput (invalidValue) naming the first id that is neither a user
 // with access to the tenant nor a group of it.  One query per batch.
-Result<std::vector<Member>> resolve_members(soci::session& sql, const std::string& tenant,
-                                            const std::string& group_id, const std::vector<ports::MemberRef>& refs) {
+Result<std::vector<KnownMember>> resolve_members(Session db, const GroupStatements& s, const std::string& tenant,
+                                                 const std::string& group_id,
+                                                 const std::vector<ports::MemberRef>& refs) {
   std::vector<std::string> ids;
   std::unordered_set<std::string> seen;
   for (const ports::MemberRef& ref : refs) {
@@ -113,88 +73,79 @@ Result<std::vector<Member>> resolve_members(soci::session& sql, const std::strin
     if (seen.insert(ref.value).second) ids.push_back(ref.value);
   }
 
-  std::vector<Member> members;
+  std::vector<KnownMember> members;
   members.reserve(ids.size());
-  for (std::size_t start = 0; start < ids.size(); start += SociGroupStore::kMemberBatch) {
-    const std::size_t end = std::min(ids.size(), start + SociGroupStore::kMemberBatch);
+  const std::span<const std::string> all(ids);
+  for (std::size_t start = 0; start < all.size(); start += SociGroupStore::kMemberBatch) {
+    const auto batch = all.subspan(start, std::min(all.size() - start, SociGroupStore::kMemberBatch));
     SqlParams params;
-    std::string users = "SELECT a.user_id, 'User' FROM scim_tenant_users a WHERE a.tenant_id = " +
-                        params.text(tenant) + " AND a.user_id IN (";
-    std::string groups =
-        " UNION ALL SELECT g.id, 'Group' FROM scim_groups g WHERE g.tenant_id = " + params.text(tenant) + " AND g.id IN (";
-    for (std::size_t i = start; i < end; ++i) {
-      const std::string separator = i == start ? "" : ", ";
-      users += separator + params.text(ids[i]);
-      groups += separator + params.text(ids[i]);
-    }
+    const Statement known = s.known_members(tenant, batch, params);
     std::map<std::string, std::string> found;
-    std::string id, type;
-    support::for_each_row(
-        sql, users + ")" + groups + ")",
-        [&](soci::statement& st) {
-          st.exchange(soci::into(id));
-          st.exchange(soci::into(type));
-          params.bind(st);
-        },
-        [&] { found.emplace(id, type); });
-    for (std::size_t i = start; i < end; ++i) {
-      const auto it = found.find(ids[i]);
+    for_each_row<KnownMember>(db, known, [&](const KnownMember& m) { found.emplace(m.id, m.type); },
+                              generated(params));
+    for (const std::string& id : batch) {
+      const auto it = found.find(id);
       if (it == found.end()) {
-        return Error::invalid("member '" + ids[i] + "' is not a user or group of this tenant", "invalidValue");
+        return Error::invalid("member '" + id + "' is not a user or group of this tenant", "invalidValue");
       }
-      members.push_back({ids[i], it->second});
+      members.push_back({id, it->second});
     }
   }
   return members;
 }
 
-}  // namespace
-
-SociGroupStore::SociGroupStore(const Dialect& dialect, SessionPool& sessions)
-    : dialect_(dialect),
-      sessions_(sessions),
-      insert_member_sql_(dialect.insert_ignoring_duplicate(
-          "INSERT INTO scim_group_members (group_id, member_id, member_type, tenant_id, created_at) "
-          "VALUES (:group_id, :member_id, :member_type, :tenant, :now)",
-          "group_id, member_id")) {}
-
-Result<PooledSession> SociGroupStore::borrow() const { return sessions_.borrow(); }
-
-namespace {
-
 // Inserts `members` with one prepared statement; the rows actually added.
-long long insert_members(soci::session& sql, const Dialect& dialect, const std::string& insert_sql,
-                         const std::string& tenant, const std::string& group_id, const std::vector<Member>& members,
+long long insert_members(Session db, const GroupStatements& s, const Dialect& dialect, const std::string& tenant,
+                         const std::string& group_id, const std::vector<KnownMember>& members,
                          const std::string& now) {
   if (members.empty()) return 0;
-  Member m;
-  soci::statement insert = (sql.prepare << insert_sql, soci::use(group_id, "group_id"), soci::use(m.id, "member_id"),
-                            soci::use(m.type, "member_type"), soci::use(tenant, "tenant"), soci::use(now, "now"));
+  KnownMember m;
   long long added = 0;
-  for (const Member& member : members) {
-    m = member;
-    added += support::execute_ignoring_duplicate(dialect, insert);
-  }
+  execute_each(
+      db, s.insert_member,
+      [&](auto&& run) {
+        for (const KnownMember& member : members) {
+          m = member;
+          added += support::execute_ignoring_duplicate(dialect, run);
+        }
+      },
+      param("group_id", group_id), param("member_id", m.id), param("member_type", m.type), param("tenant", tenant),
+      param("now", now));
   return added;
 }
 
-// Deletes the members of `ids`; the rows actually removed.
-long long delete_members(soci::session& sql, const std::string& group_id, const std::vector<std::string>& ids) {
+// Deletes the members of `ids` with one prepared statement; the rows actually removed.
+long long delete_members(Session db, const GroupStatements& s, const std::string& group_id,
+                         const std::vector<std::string>& ids) {
   if (ids.empty()) return 0;
   std::string id;
-  soci::statement remove =
-      (sql.prepare << "DELETE FROM scim_group_members WHERE group_id = :group_id AND member_id = :member_id",
-       soci::use(group_id, "group_id"), soci::use(id, "member_id"));
   long long removed = 0;
-  for (const std::string& each : ids) {
-    id = each;
-    remove.execute(true);
-    removed += remove.get_affected_rows();
-  }
+  execute_each(
+      db, s.delete_member,
+      [&](auto&& run) {
+        for (const std::string& each : ids) {
+          id = each;
+          removed += run();
+        }
+      },
+      param("group_id", group_id), param("member_id", id));
   return removed;
 }
 
+// Sets the group's SCIM-managed roles when `group` names them; the changes.
+Result<std::vector<ports::BindingChange>> write_roles(Session db, const ports::Scope& scope, const std::string& id,
+                                                      const ports::GroupWrite& group, const std::string& now,
+                                                      const ports::AuditEntry& entry) {
+  if (!group.roles) return std::vector<ports::BindingChange>();
+  auto synced = bindings::sync_scim_roles(db.sql, scope, bindings::kGroup, id, *group.roles, now, entry);
+  if (!synced) return synced.error();
+  return std::move(synced->changes);
+}
+
 }  // namespace
+
+SociGroupStore::SociGroupStore(const Dialect& dialect, SessionPool& sessions)
+    : dialect_(dialect), sessions_(sessions), statements_(dialect) {}
 
 Result<ports::GroupRow> SociGroupStore::create(const ports::Scope& scope, const ports::GroupWrite& group,
                                                const std::vector<ports::MemberRef>& members,
@@ -203,46 +154,35 @@ Result<ports::GroupRow> SociGroupStore::create(const ports::Scope& scope, const 
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
   if (new_id.empty()) return Error::invalid("the new group's id is empty");
-  if (group.display_name.empty() || group.display_name_key.empty()) {
-    return Error::invalid("displayName is empty", "invalidValue");
-  }
-  auto session = borrow();
-  if (!session) return session.error();
+  auto named = check_display_name(group);
+  if (!named) return named.error();
 
-  return guarded(dialect_, "cannot create group '" + group.display_name + "'", [&]() -> Result<ports::GroupRow> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
-    if (!display_name_free(sql, scope.tenant_id, group, new_id)) return display_name_taken(group);
-    auto resolved = resolve_members(sql, scope.tenant_id, new_id, members);
+  return in_write_transaction(sessions_, dialect_, "cannot create group '" + group.display_name + "'",
+                              [&](Session db) -> Result<ports::GroupRow> {
+    const GroupStatements& s = statements_;
+    if (!display_name_free(db, s, scope.tenant_id, group, new_id)) return display_name_taken(group);
+    auto resolved = resolve_members(db, s, scope.tenant_id, new_id, members);
     if (!resolved) return resolved.error();
 
-    const OptionalText integration = support::to_boost(
-        scope.integration_id.empty() ? std::nullopt : std::optional<std::string>(scope.integration_id));
+    const std::optional<std::string> integration =
+        scope.integration_id.empty() ? std::nullopt : std::optional<std::string>(scope.integration_id);
     const long long count = static_cast<long long>(resolved->size());
     const bool inserted = support::unless_duplicate(dialect_, [&] {
-      sql << "INSERT INTO scim_groups (id, tenant_id, display_name, display_name_key, integration_id, resource, "
-             "created_at, updated_at, version, member_count) VALUES (:id, :tenant, :display_name, :key, "
-             ":integration, :resource, :now, :now2, 1, :member_count)",
-          soci::use(new_id, "id"), soci::use(scope.tenant_id, "tenant"),
-          soci::use(group.display_name, "display_name"), soci::use(group.display_name_key, "key"),
-          soci::use(integration, "integration"), soci::use(group.resource_json, "resource"), soci::use(now, "now"),
-          soci::use(now, "now2"), soci::use(count, "member_count");
+      execute(db, s.insert_group, param("id", new_id), param("tenant", scope.tenant_id),
+              param("display_name", group.display_name), param("key", group.display_name_key),
+              param("integration", integration), param("resource", group.resource_json), param("now", now),
+              param("now2", now), param("member_count", count));
     });
     if (!inserted) return display_name_taken(group);
-    insert_members(sql, dialect_, insert_member_sql_, scope.tenant_id, new_id, *resolved, now);
-    write_external_id(Session(*session), scope.integration_id, "Group", new_id, group.external_id);
+    insert_members(db, s, dialect_, scope.tenant_id, new_id, *resolved, now);
+    write_external_id(db, s.links, scope.integration_id, "Group", new_id, group.external_id);
     const ports::AuditEntry entry = support::audit_for(audit, new_id);
-    support::insert_audit(sql, entry, scope.tenant_id);
-    std::vector<ports::BindingChange> changes;
-    if (group.roles) {
-      auto synced = bindings::sync_scim_roles(sql, scope, bindings::kGroup, new_id, *group.roles, now, entry);
-      if (!synced) return synced.error();
-      changes = std::move(synced->changes);
-    }
-    auto row = read_group(sql, scope, new_id);
+    support::insert_audit(db.sql, entry, scope.tenant_id);
+    auto changes = write_roles(db, scope, new_id, group, now, entry);
+    if (!changes) return changes.error();
+    auto row = read_group(db, s, scope, new_id);
     if (!row) return Error::internal("group '" + new_id + "' is missing right after its insert");
-    transaction.commit();
-    row->binding_changes = std::move(changes);
+    row->binding_changes = std::move(*changes);
     return *std::move(row);
   });
 }
@@ -250,9 +190,8 @@ Result<ports::GroupRow> SociGroupStore::create(const ports::Scope& scope, const 
 Result<std::optional<ports::GroupRow>> SociGroupStore::find(const ports::Scope& scope, const std::string& id) {
   auto checked = support::check_scope(scope.tenant_id);
   if (!checked) return checked.error();
-  auto session = borrow();
-  if (!session) return session.error();
-  return guarded(dialect_, "cannot read group '" + id + "'", [&] { return read_group(**session, scope, id); });
+  return on_session(sessions_, dialect_, "cannot read group '" + id + "'",
+                    [&](Session db) { return read_group(db, statements_, scope, id); });
 }
 
 Result<void> SociGroupStore::for_each_member(const ports::Scope& scope, const std::string& group_id,
@@ -261,38 +200,19 @@ Result<void> SociGroupStore::for_each_member(const ports::Scope& scope, const st
   auto checked = support::check_scope(scope.tenant_id);
   if (!checked) return checked.error();
   if (page <= 0) return Error::invalid("the page size of a member listing must be positive");
-  auto session = borrow();
-  if (!session) return session.error();
 
-  return guarded(dialect_, "cannot list the members of group '" + group_id + "'", [&]() -> Result<void> {
-    soci::session& sql = **session;
-    if (!group_version(sql, scope.tenant_id, group_id)) return group_not_found(group_id);
+  return on_session(sessions_, dialect_, "cannot list the members of group '" + group_id + "'",
+                    [&](Session db) -> Result<void> {
+    const GroupStatements& s = statements_;
+    if (!group_version(db, s.group_version, scope.tenant_id, group_id)) return group_not_found(group_id);
     const long long limit = page;
     std::string after;  // keyset: every id is longer than ""
     std::vector<ports::MemberRef> batch;
     batch.reserve(static_cast<std::size_t>(std::min<long long>(limit, 1000)));
-    ports::MemberRef row;
     for (;;) {
       batch.clear();
-      support::for_each_row(
-          sql,
-          // Each display by a primary-key probe per member of the page: as
-          // joins, PostgreSQL merged or hashed the whole of scim_users for
-          // every page (85 ms a page half-way through 100,000 members).
-          "SELECT m.member_id, m.member_type, COALESCE("
-          "(SELECT u.user_name FROM scim_users u WHERE m.member_type = 'User' AND u.id = m.member_id), "
-          "(SELECT g.display_name FROM scim_groups g WHERE m.member_type = 'Group' AND g.id = m.member_id), '') "
-          "FROM scim_group_members m "
-          "WHERE m.group_id = :group_id AND m.member_id > :after ORDER BY m.member_id LIMIT :limit",
-          [&](soci::statement& st) {
-            st.exchange(soci::into(row.value));
-            st.exchange(soci::into(row.type));
-            st.exchange(soci::into(row.display));
-            st.exchange(soci::use(group_id, "group_id"));
-            st.exchange(soci::use(after, "after"));
-            st.exchange(soci::use(limit, "limit"));
-          },
-          [&] { batch.push_back(row); });
+      for_each_row<ports::MemberRef>(db, s.members_page, [&](const ports::MemberRef& row) { batch.push_back(row); },
+                                     param("group_id", group_id), param("after", after), param("limit", limit));
       for (const ports::MemberRef& member : batch) {
         if (!sink(member)) return {};
       }
@@ -309,8 +229,9 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
                                                const std::string& now, const ports::AuditEntry& audit) {
   auto checked = support::check_scope(scope.tenant_id, &audit);
   if (!checked) return checked.error();
-  if (group && (group->display_name.empty() || group->display_name_key.empty())) {
-    return Error::invalid("displayName is empty", "invalidValue");
+  if (group) {
+    auto named = check_display_name(*group);
+    if (!named) return named.error();
   }
   // The filter is compiled before anything is written.
   SqlParams match_params;
@@ -320,13 +241,11 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
     if (!compiled) return compiled.error();
     match = std::move(*compiled);
   }
-  auto session = borrow();
-  if (!session) return session.error();
 
-  return guarded(dialect_, "cannot update group '" + id + "'", [&]() -> Result<ports::GroupRow> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
-    const auto version = group_version(sql, scope.tenant_id, id, dialect_.row_lock());
+  return in_write_transaction(sessions_, dialect_, "cannot update group '" + id + "'",
+                              [&](Session db) -> Result<ports::GroupRow> {
+    const GroupStatements& s = statements_;
+    const auto version = group_version(db, s.group_version_locked, scope.tenant_id, id);
     if (!version) return group_not_found(id);
     if (expected && expected->version != *version) {
       return Error{ErrorKind::PreconditionFailed,
@@ -336,48 +255,36 @@ Result<ports::GroupRow> SociGroupStore::update(const ports::Scope& scope, const 
     const ports::AuditEntry entry = support::audit_for(audit, id);
     std::vector<ports::BindingChange> changes;
     if (group) {
-      if (!display_name_free(sql, scope.tenant_id, *group, id)) return display_name_taken(*group);
+      if (!display_name_free(db, s, scope.tenant_id, *group, id)) return display_name_taken(*group);
       const bool updated = support::unless_duplicate(dialect_, [&] {
-        sql << "UPDATE scim_groups SET display_name = :display_name, display_name_key = :key, resource = :resource "
-               "WHERE id = :id",
-            soci::use(group->display_name, "display_name"), soci::use(group->display_name_key, "key"),
-            soci::use(group->resource_json, "resource"), soci::use(id, "id");
+        execute(db, s.update_group, param("display_name", group->display_name),
+                param("key", group->display_name_key), param("resource", group->resource_json), param("id", id));
       });
       if (!updated) return display_name_taken(*group);
-      write_external_id(Session(*session), scope.integration_id, "Group", id, group->external_id);
-      if (group->roles) {
-        auto synced = bindings::sync_scim_roles(sql, scope, bindings::kGroup, id, *group->roles, now, entry);
-        if (!synced) return synced.error();
-        changes = std::move(synced->changes);
-      }
+      write_external_id(db, s.links, scope.integration_id, "Group", id, group->external_id);
+      auto synced = write_roles(db, scope, id, *group, now, entry);
+      if (!synced) return synced.error();
+      changes = std::move(*synced);
     }
 
     long long change = 0;
-    if (delta.replace_all) sql << "DELETE FROM scim_group_members WHERE group_id = :id", soci::use(id, "id");
-    change -= delete_members(sql, id, delta.remove);
+    if (delta.replace_all) execute(db, s.delete_members, param("id", id));
+    change -= delete_members(db, s, id, delta.remove);
     if (!match.empty()) {
-      const std::string group_param = match_params.text(id);
-      const std::string rows_param = match_params.text(id);
-      change -= support::execute(sql,
-                                 "DELETE FROM scim_group_members WHERE group_id = " + group_param +
-                                     " AND member_id IN (SELECT d.member_id FROM " + member_rows_sql(rows_param) +
-                                     " WHERE " + match + ")",
-                                 [&](soci::statement& st) { match_params.bind(st); });
+      const Statement matching = s.delete_matching(match, id, match_params);
+      change -= execute(db, matching, generated(match_params));
     }
     if (!delta.add.empty()) {
-      auto resolved = resolve_members(sql, scope.tenant_id, id, delta.add);
+      auto resolved = resolve_members(db, s, scope.tenant_id, id, delta.add);
       if (!resolved) return resolved.error();
-      change += insert_members(sql, dialect_, insert_member_sql_, scope.tenant_id, id, *resolved, now);
+      change += insert_members(db, s, dialect_, scope.tenant_id, id, *resolved, now);
     }
 
-    const std::string count_sql = delta.replace_all ? ":change" : "member_count + :change";
-    sql << "UPDATE scim_groups SET version = version + 1, updated_at = :now, member_count = " + count_sql +
-               " WHERE id = :id",
-        soci::use(now, "now"), soci::use(change, "change"), soci::use(id, "id");
-    support::insert_audit(sql, entry, scope.tenant_id);
-    auto row = read_group(sql, scope, id);
+    execute(db, delta.replace_all ? s.set_member_count : s.add_member_count, param("now", now),
+            param("change", change), param("id", id));
+    support::insert_audit(db.sql, entry, scope.tenant_id);
+    auto row = read_group(db, s, scope, id);
     if (!row) return Error::internal("group '" + id + "' vanished while being updated");
-    transaction.commit();
     row->binding_changes = std::move(changes);
     return *std::move(row);
   });
@@ -390,46 +297,28 @@ Result<std::vector<ports::BindingChange>> SociGroupStore::remove(const ports::Sc
 
   return in_write_transaction(sessions_, dialect_, "cannot delete group '" + id + "'",
                               [&](Session db) -> Result<std::vector<ports::BindingChange>> {
-    soci::session& sql = db.sql;
-    if (!group_version(sql, scope.tenant_id, id, dialect_.row_lock())) return group_not_found(id);
-    const std::string now = audit.created_at.empty() ? now_iso8601() : audit.created_at;
+    const GroupStatements& s = statements_;
     const std::string& tenant = scope.tenant_id;
+    if (!group_version(db, s.group_version_locked, tenant, id)) return group_not_found(id);
+    const std::string now = audit.created_at.empty() ? now_iso8601() : audit.created_at;
 
     // The groups it was a member of lose a member.
-    leave_all_groups(db, tenant, "Group", id, now);
+    leave_all_groups(db, s.links, tenant, "Group", id, now);
     // Every binding of the group, whoever made it.
     const ports::AuditEntry entry = support::audit_for(audit, id);
-    auto changes = bindings::delete_bindings(sql, tenant, bindings::bindings_of(sql, tenant, bindings::kGroup, id),
-                                             entry);
-    sql << "DELETE FROM scim_external_ids WHERE resource_type = 'Group' AND resource_id = :id", soci::use(id, "id");
-    // Its own members go with it (ON DELETE CASCADE).
-    sql << "DELETE FROM scim_groups WHERE tenant_id = :tenant AND id = :id", soci::use(tenant, "tenant"),
-        soci::use(id, "id");
-    support::insert_audit(sql, entry, tenant);
+    auto changes =
+        bindings::delete_bindings(db.sql, tenant, bindings::bindings_of(db.sql, tenant, bindings::kGroup, id), entry);
+    execute(db, s.delete_external_ids, param("id", id));
+    execute(db, s.delete_group, param("tenant", tenant), param("id", id));
+    support::insert_audit(db.sql, entry, tenant);
     return changes;
   });
 }
 
 Result<ports::ListPage<ports::GroupRow>> SociGroupStore::list(const ports::Scope& scope,
                                                               const ports::ListQuery& query) {
-  auto checked = support::check_scope(scope.tenant_id);
-  if (!checked) return checked.error();
-  auto plan = plan_list(dialect_, FilterTarget::Groups, scope, query, "g.id",
-                        [&](SqlParams& p) { return "g.tenant_id = " + p.text(scope.tenant_id); });
-  if (!plan) return plan.error();
-  auto session = borrow();
-  if (!session) return session.error();
-
-  return guarded(dialect_, "cannot list the groups of tenant '" + scope.tenant_id + "'", [&] {
-    const std::string from = group_from(plan->page_params, scope.integration_id);
-    return read_page_in_snapshot<ports::GroupRow, GroupReader>(
-        dialect_, *session, *plan, query, "SELECT COUNT(*) FROM scim_groups g WHERE " + plan->where,
-        std::string(kSelectGroup) + ", " + plan->sort.expression + from + " WHERE " + plan->where + plan->page_tail,
-        [&](soci::session& sql, ports::ListPage<ports::GroupRow>& page) {
-          // The page's roles: one more query, whatever the page's size.
-          bindings::attach_scim_roles(sql, session->statements(), scope.tenant_id, bindings::kGroup, page.items);
-        });
-  });
+  return list_resources<ports::GroupRow>(dialect_, sessions_, statements_.list, scope, query,
+                                         "cannot list the groups of tenant '" + scope.tenant_id + "'");
 }
 
 }  // namespace kestra::adapters

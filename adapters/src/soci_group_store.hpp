@@ -6,9 +6,9 @@
 
 #include "core/result.hpp"
 #include "dialect.hpp"
+#include "group_statements.hpp"
 #include "pooled_session.hpp"
 #include "ports/resource_store.hpp"
-
 
 #include <cstddef>
 #include <functional>
@@ -41,11 +41,9 @@ class SociGroupStore final : public ports::GroupStore {
   Result<ports::ListPage<ports::GroupRow>> list(const ports::Scope& scope, const ports::ListQuery& query) override;
 
  private:
-  Result<PooledSession> borrow() const;
-
   const Dialect& dialect_;
   SessionPool& sessions_;
-  std::string insert_member_sql_;  // ignores a member already there
+  const GroupStatements statements_;
 };
 
 }  // namespace kestra::adapters

@@ -7,7 +7,7 @@
 #include "dialect.hpp"
 #include "pooled_session.hpp"
 #include "ports/resource_store.hpp"
-
+#include "user_statements.hpp"
 
 #include <optional>
 #include <string>
@@ -37,6 +37,7 @@ class SociUserStore final : public ports::UserStore {
 
   const Dialect& dialect_;
   SessionPool& sessions_;
+  const UserStatements statements_;
 };
 
 }  // namespace kestra::adapters

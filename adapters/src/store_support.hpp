@@ -174,4 +174,29 @@ struct type_conversion<kestra::ports::AuditEntry> {
   }
 };
 
+// Bound only (const, so never read back): the names of kInsertAudit, as
+// AuditRow::bind exchanges them, for a statement that inserts the audit row
+// among others (a new user's rows at once).
+template <>
+struct type_conversion<kestra::adapters::support::AuditRow> {
+  typedef values base_type;
+  static void to_base(const kestra::adapters::support::AuditRow& in, values& v, indicator& ind) {
+    v.set("tenant", in.tenant);
+    v.set("integration_id", in.integration_id);
+    v.set("actor_type", in.entry.actor_type);
+    v.set("actor_id", in.entry.actor_id);
+    v.set("action", in.entry.action);
+    v.set("target_type", in.entry.target_type);
+    v.set("target_id", in.entry.target_id);
+    v.set("outcome", in.entry.outcome);
+    v.set("detail", in.entry.detail);
+    v.set("request_id", in.entry.request_id);
+    v.set("created_at", in.created_at);
+    ind = i_ok;
+  }
+  static void from_base(const values&, indicator, kestra::adapters::support::AuditRow&) {
+    throw soci_error("an audit row is not read back");
+  }
+};
+
 }  // namespace soci

@@ -1,7 +1,10 @@
-// The singular attributes of a User kept in columns of scim_users: what a
-// filter or sortBy may name beside id, userName, active and meta, what a
-// write extracts from the document and binds.  Searching by one more
-// attribute is one more row here plus a migration adding its column.
+// The attributes of a User kept beside its document: the singular ones in
+// columns of scim_users (what a filter or sortBy may name beside id,
+// userName, active and meta), the multi-valued ones in scim_user_values
+// (what a filter may name with a value path).  What a write extracts from
+// the document and binds, and the filter whitelist, are derived from these
+// tables.  Searching by one more singular attribute is one more row here
+// plus a migration adding its column.
 #pragma once
 
 #include <cstddef>
@@ -38,5 +41,25 @@ inline constexpr UserAttribute kUserAttributes[] = {
 };
 
 inline constexpr std::size_t kUserAttributeCount = std::size(kUserAttributes);
+
+// A multi-valued attribute: one row of scim_user_values per element.
+struct UserMultiValued {
+  std::string_view name;          // as the schema spells it, and scim_user_values.attribute
+  std::string_view value_member;  // the element's member stored as its value (value_key folded)
+  bool keyed;                     // value compared through value_key, ASCII-folded; else exactly
+  bool display;                   // elements have a display sub-attribute
+};
+
+inline constexpr UserMultiValued kUserMultiValued[] = {
+    {"emails", "value", true, true},
+    {"phoneNumbers", "value", true, true},
+    {"ims", "value", true, true},
+    {"photos", "value", true, true},
+    {"entitlements", "value", true, true},
+    // Certificates are compared case-exactly on value; a folded copy of a
+    // few kilobytes would only outgrow the lookup index.
+    {"x509Certificates", "value", false, true},
+    {"addresses", "formatted", true, false},
+};
 
 }  // namespace kestra::adapters

@@ -16,17 +16,6 @@ namespace json = boost::json;
 
 constexpr std::string_view kEnterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user";
 
-// Multi-valued attributes kept in scim_user_values, and the member of each
-// element stored as its value.
-struct MultiValued {
-  std::string_view name;
-  std::string_view value_member;
-};
-constexpr MultiValued kMultiValued[] = {
-    {"emails", "value"},   {"phoneNumbers", "value"}, {"ims", "value"},          {"photos", "value"},
-    {"entitlements", "value"}, {"x509Certificates", "value"}, {"addresses", "formatted"},
-};
-
 const json::value* member(const json::object& object, std::string_view name) {
   for (const auto& entry : object) {
     if (iequals(entry.key(), name)) return &entry.value();
@@ -86,7 +75,7 @@ Result<UserColumns> extract_user_columns(std::string_view resource_json) {
     if (attribute.keyed) c.keys[i] = key_of(c.attributes[i]);
   }
 
-  for (const MultiValued& attribute : kMultiValued) {
+  for (const UserMultiValued& attribute : kUserMultiValued) {
     const json::value* items = member(user, attribute.name);
     if (items == nullptr || !items->is_array()) continue;
     int position = 0;
@@ -105,9 +94,7 @@ Result<UserColumns> extract_user_columns(std::string_view resource_json) {
       } else {
         continue;
       }
-      // Certificates are compared case-exactly on value; a folded copy of
-      // a few kilobytes would only outgrow the lookup index.
-      if (attribute.name != "x509Certificates") v.value_key = key_of(v.value);
+      if (attribute.keyed) v.value_key = key_of(v.value);
       c.values.push_back(std::move(v));
     }
   }

@@ -18,10 +18,10 @@ using OptionalColumn = boost::optional<std::string>;
 
 // One element of a multi-valued attribute (scim_user_values).
 struct UserValue {
-  std::string attribute;  // emails, phoneNumbers, ims, photos, entitlements, x509Certificates, addresses
+  std::string attribute;  // UserMultiValued::name
   int position = 0;       // index in the JSON array
   OptionalColumn value;     // "value"; for addresses "formatted"
-  OptionalColumn value_key; // value, case-folded (none for x509Certificates)
+  OptionalColumn value_key; // value, case-folded (none unless UserMultiValued::keyed)
   OptionalColumn type;
   int primary = 0;
   OptionalColumn display;

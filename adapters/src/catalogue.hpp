@@ -4,12 +4,15 @@
 // differences resolved there); the catalogue, not the call site, decides
 // whether a session keeps a statement prepared (StatementCache) or runs it
 // once.  Rows are read through soci::type_conversion<> (row_mapping.hpp);
-// parameters are bound by name, never concatenated.
+// parameters are bound by name, never concatenated.  A statement whose
+// text a call builds (a filter's list query) runs the same way, its values
+// bound by the names SqlParams generated (generated()).
 #pragma once
 
 #include "errors.hpp"
 #include "pooled_session.hpp"
 #include "row_mapping.hpp"
+#include "sql_params.hpp"
 #include "statement_cache.hpp"
 
 #include <soci/into.h>
@@ -28,7 +31,8 @@
 namespace kestra::adapters {
 
 enum class Reuse {
-  Once,    // run as a one-time query (on PostgreSQL one round trip, no PREPARE)
+  Once,    // run as a one-time query (on PostgreSQL one round trip, no PREPARE);
+           // a batch (execute_each) prepared for its call only
   Cached,  // prepared once per connection, then only executed (hot paths)
 };
 
@@ -43,6 +47,7 @@ struct Session {
   StatementCache& statements;
 
   explicit Session(const PooledSession& pooled) : sql(*pooled), statements(pooled.statements()) {}
+  Session(soci::session& sql, StatementCache& statements) : sql(sql), statements(statements) {}
 };
 
 // A named parameter, bound as `:name`.
@@ -56,10 +61,37 @@ Param<T> param(const char* name, const T& value) {
   return {name, value};
 }
 
+// The values of a statement whose text the call built, bound by the names
+// `params` generated for it (":f0", ":p1").
+inline Param<SqlParams> generated(const SqlParams& params) { return {"", params}; }
+
 // A statement that returns no rows.
 struct NoRow {};
 
 namespace detail {
+
+// One parameter bound by its name, read-only: a row bound through
+// soci::values (a type_conversion with to_base) would otherwise be
+// converted back after the run.  SqlParams bind the names they generated.
+template <class T>
+void bind_param(soci::statement& st, const T& value, const std::string& name) {
+  st.exchange(soci::use(value, name));
+}
+inline void bind_param(soci::statement& st, const SqlParams& params, const std::string&) { params.bind(st); }
+
+// A bound parameter given this run's value in place (bound by reference).
+template <class T>
+void assign_param(T& to, const T& from) {
+  to = from;
+}
+inline void assign_param(SqlParams& to, const SqlParams& from) { to.assign(from); }
+
+// What tells apart one text bound to SqlParams of other shapes (StatementCache::get).
+template <class T>
+std::string shape_of(const T&) {
+  return {};
+}
+inline std::string shape_of(const SqlParams& params) { return params.shape() + "/"; }
 
 // What one statement exchanges: it owns its values, as a cached statement
 // binds them by reference (statement_cache.hpp).
@@ -72,27 +104,42 @@ struct Exchange {
   void bind(soci::statement& st) {
     if constexpr (!std::is_same_v<Row, NoRow>) st.exchange(soci::into(row));
     [[maybe_unused]] std::size_t i = 0;
-    std::apply([&](auto&... p) { (st.exchange(soci::use(p, names[i++])), ...); }, params);
+    std::apply([&](const auto&... p) { (bind_param(st, p, names[i++]), ...); }, params);
   }
 };
 
+// Calls `runner(statement, refresh)` with the statement of `statement`,
+// kept on the session's connection when Cached, else prepared as `once`
+// for this call only; refresh(values) gives the statement's values those
+// `params` now refer to (done before the runner is called).
 template <class Row, class Runner, class... T>
-void run(Session db, const Statement& statement, Runner&& runner, const Param<T>&... params) {
+void run(Session db, const Statement& statement, soci::details::statement_type once, Runner&& runner,
+         const Param<T>&... params) {
   using Values = Exchange<Row, std::decay_t<T>...>;
+  // Names and values before the statement is bound: SqlParams bind as many
+  // values as they hold.
   const auto init = [&](Values& made) {
-    [[maybe_unused]] std::size_t i = 0;
-    ((made.names[i++] = params.name), ...);
+    made.names = {std::string(params.name)...};
+    made.params = std::tuple<std::decay_t<T>...>(params.value...);
   };
-  const auto set = [&](Values& v) { v.params = std::tuple<std::decay_t<T>...>(params.value...); };
+  const auto refresh = [&](Values& v) {
+    std::apply([&](auto&... to) { (assign_param(to, params.value), ...); }, v.params);
+  };
   if (statement.reuse == Reuse::Cached) {
-    auto& cached = db.statements.get<Values>(db.sql, statement.text, {}, init);
-    set(cached.values);
-    runner(cached);
+    auto& cached = db.statements.get<Values>(db.sql, statement.text, (std::string() + ... + shape_of(params.value)),
+                                             init);
+    refresh(cached.values);
+    runner(cached, refresh);
     return;
   }
-  CachedStatement<Values> once(db.sql, statement.text, soci::details::st_one_time_query, init);
-  set(once.values);
-  runner(once);
+  CachedStatement<Values> made(db.sql, statement.text, once, init);
+  runner(made, refresh);
+}
+
+template <class Row, class Runner, class... T>
+void run(Session db, const Statement& statement, Runner&& runner, const Param<T>&... params) {
+  run<Row>(
+      db, statement, soci::details::st_one_time_query, [&](auto& st, auto&) { runner(st); }, params...);
 }
 
 }  // namespace detail
@@ -134,6 +181,23 @@ long long execute(Session db, const Statement& statement, const Param<T>&... par
   long long affected = 0;
   detail::run<NoRow>(db, statement, [&](auto& st) { affected = st.execute(); }, params...);
   return affected;
+}
+
+// Runs `statement`, which returns no rows, several times on one prepared
+// statement (a batch of members): `body(run)` calls `run()`, which returns
+// the rows affected, once per run, after changing what `params` refer to.
+// A Once statement is prepared for this call only.
+template <class Body, class... T>
+void execute_each(Session db, const Statement& statement, Body&& body, const Param<T>&... params) {
+  detail::run<NoRow>(
+      db, statement, soci::details::st_repeatable_query,
+      [&](auto& st, auto& refresh) {
+        body([&]() -> long long {
+          refresh(st.values);
+          return st.execute();
+        });
+      },
+      params...);
 }
 
 // The number a COUNT(*) statement returns.

@@ -47,6 +47,7 @@ struct Session {
   StatementCache& statements;
 
   explicit Session(const PooledSession& pooled) : sql(*pooled), statements(pooled.statements()) {}
+  Session(soci::session& sql, StatementCache& statements) : sql(sql), statements(statements) {}
 };
 
 // A named parameter, bound as `:name`.

@@ -132,7 +132,7 @@ ports::ListPage<Row> read_page(Session db, const ListPlan& plan, const ports::Li
 template <class Row>
 std::optional<Row> with_roles(Session db, std::optional<Row> found, const std::string& tenant,
                               const char* subject_type) {
-  if (found) found->roles = bindings::scim_roles(db.sql, tenant, subject_type, found->id);
+  if (found) found->roles = bindings::scim_roles(db, tenant, subject_type, found->id);
   return found;
 }
 
@@ -155,7 +155,7 @@ Result<ports::ListPage<Row>> list_resources(const Dialect& dialect, SessionPool&
     std::optional<ReadTransaction> snapshot;
     if (!plan->single_row) snapshot.emplace(db.sql, dialect);
     auto page = read_page<Row>(db, *plan, query, list, scope.integration_id);
-    bindings::attach_scim_roles(db.sql, db.statements, scope.tenant_id, source.subject_type, page.items);
+    bindings::attach_scim_roles(db, scope.tenant_id, source.subject_type, page.items);
     if (snapshot) snapshot->commit();
     return page;
   });

@@ -171,9 +171,9 @@ Result<std::vector<ports::Binding>> SociProvisioningStore::delete_role(const std
     // The bindings would go by cascade; deleting them first reports and
     // audits each.
     const ports::AuditEntry entry = support::audit_for(audit, id);
-    const std::vector<bindings::Stored> stored = bindings::bindings_of_role(db.sql, tenant, id);
-    bindings::delete_bindings(db.sql, tenant, stored, entry);
-    bindings::touch_holders(db.sql, tenant, stored, entry.created_at.empty() ? now_iso8601() : entry.created_at);
+    const std::vector<bindings::Stored> stored = bindings::bindings_of_role(db, tenant, id);
+    bindings::delete_bindings(db, tenant, stored, entry);
+    bindings::touch_holders(db, tenant, stored, entry.created_at.empty() ? now_iso8601() : entry.created_at);
     execute(db, statements_.delete_role, param("tenant", tenant), param("id", id));
     support::insert_audit(db.sql, entry, tenant);
     std::vector<ports::Binding> removed;
@@ -235,11 +235,11 @@ Result<ports::Binding> SociProvisioningStore::create_binding(const ports::Bindin
 Result<ports::Binding> SociProvisioningStore::delete_binding(const std::string& tenant, const std::string& id,
                                                              const ports::AuditEntry& audit) {
   return audited_write(tenant, audit, "cannot delete binding '" + id + "'", [&](Session db) -> Result<ports::Binding> {
-    const auto stored = bindings::find_binding(db.sql, tenant, id);
+    const auto stored = bindings::find_binding(db, tenant, id);
     if (!stored) return Error::not_found("binding '" + id + "' does not exist in this tenant");
     // The audit entry given is this deletion's row.
-    bindings::delete_bindings(db.sql, tenant, {*stored}, audit, false);
-    bindings::touch_holders(db.sql, tenant, {*stored}, audit.created_at.empty() ? now_iso8601() : audit.created_at);
+    bindings::delete_bindings(db, tenant, {*stored}, audit, false);
+    bindings::touch_holders(db, tenant, {*stored}, audit.created_at.empty() ? now_iso8601() : audit.created_at);
     support::insert_audit(db.sql, support::audit_for(audit, id), tenant);
     return to_binding(*stored, tenant);
   });

@@ -1,18 +1,13 @@
 #include "soci_domain_claim_store.hpp"
 
-#include "errors.hpp"
+#include "catalogue.hpp"
 #include "sql_params.hpp"
 #include "store_support.hpp"
-
-#include <soci/into.h>
-#include <soci/session.h>
-#include <soci/statement.h>
-#include <soci/use.h>
 
 #include <algorithm>
 #include <tuple>
 
-// A claim as kSelectClaims reads it.
+// A claim as the catalogue's SELECTs read it.
 namespace soci {
 template <>
 struct type_conversion<kestra::ports::DomainClaim> {
@@ -26,24 +21,50 @@ struct type_conversion<kestra::ports::DomainClaim> {
 namespace kestra::adapters {
 namespace {
 
-constexpr const char* kSelectClaims = "SELECT domain, tenant_id, source, created_at FROM scim_domain_claims";
+Statement once(std::string text) { return {std::move(text), Reuse::Once}; }
 
-// The claims `where` selects (with what `params` binds), by domain then tenant.
-std::vector<ports::DomainClaim> read_claims(soci::session& sql, const std::string& where, SqlParams& params) {
-  std::vector<ports::DomainClaim> out;
-  ports::DomainClaim row;
-  support::for_each_row(
-      sql, std::string(kSelectClaims) + where,
-      [&](soci::statement& st) {
-        st.exchange(soci::into(row));
-        params.bind(st);
-      },
-      [&] { out.push_back(row); });
-  // Ordered here: a few rows, and no collation differences between engines.
-  std::sort(out.begin(), out.end(), [](const ports::DomainClaim& a, const ports::DomainClaim& b) {
+const std::string kSelectClaims = "SELECT domain, tenant_id, source, created_at FROM scim_domain_claims";
+
+// Every SQL text of the domain claims and the instance audit, named once;
+// the ones a call builds (an IN list) are made by the functions below.
+struct Statements {
+  Statement all = once(kSelectClaims);
+  Statement of_tenant = once(kSelectClaims + " WHERE tenant_id = :tenant");
+  Statement insert = once(
+      "INSERT INTO scim_domain_claims (domain, tenant_id, source, created_at) "
+      "VALUES (:domain, :tenant, :source, :created_at)");
+  Statement source_of = once("SELECT source FROM scim_domain_claims WHERE domain = :domain AND tenant_id = :tenant");
+  Statement remove = once("DELETE FROM scim_domain_claims WHERE domain = :domain AND tenant_id = :tenant");
+
+  // " IN (…)" of `values`, each bound.
+  static std::string in_list(SqlParams& params, const std::vector<std::string>& values) {
+    std::string text = " IN (";
+    for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + params.text(values[i]);
+    return text + ")";
+  }
+  static Statement claims_on(SqlParams& params, const std::vector<std::string>& domains) {
+    return once(kSelectClaims + " WHERE domain" + in_list(params, domains));
+  }
+  static Statement count_audit(SqlParams& params, const std::vector<std::string>& actions) {
+    return once("SELECT COUNT(*) FROM scim_audit WHERE action" + in_list(params, actions));
+  }
+  static Statement audit_page(SqlParams& params, const std::vector<std::string>& actions) {
+    return once(std::string("SELECT ") + support::kAuditColumns + " FROM scim_audit WHERE action" +
+                in_list(params, actions) + " ORDER BY id DESC LIMIT :size OFFSET :first");
+  }
+};
+
+const Statements& statements() {
+  static const Statements catalogue;
+  return catalogue;
+}
+
+// Ordered here: a few rows, and no collation differences between engines.
+std::vector<ports::DomainClaim> sorted(std::vector<ports::DomainClaim> claims) {
+  std::sort(claims.begin(), claims.end(), [](const ports::DomainClaim& a, const ports::DomainClaim& b) {
     return std::tie(a.domain, a.tenant_id) < std::tie(b.domain, b.tenant_id);
   });
-  return out;
+  return claims;
 }
 
 }  // namespace
@@ -57,66 +78,48 @@ Result<std::vector<ports::DomainClaim>> SociDomainClaimStore::claims_on(const st
     if (!d.empty() && std::find(wanted.begin(), wanted.end(), d) == wanted.end()) wanted.push_back(d);
   }
   if (wanted.empty()) return std::vector<ports::DomainClaim>{};
-  auto session = sessions_.borrow();
-  if (!session) return session.error();
-  return guarded(dialect_, "cannot read the domain claims", [&] {
+  return on_session(sessions_, dialect_, "cannot read the domain claims", [&](Session db) {
     SqlParams params;
-    std::string where = " WHERE domain IN (";
-    for (std::size_t i = 0; i < wanted.size(); ++i) where += (i ? ", " : "") + params.text(wanted[i]);
-    return read_claims(**session, where + ")", params);
+    const Statement query = Statements::claims_on(params, wanted);
+    return sorted(rows<ports::DomainClaim>(db, query, generated(params)));
   });
 }
 
 Result<std::vector<ports::DomainClaim>> SociDomainClaimStore::list(const std::string& tenant) {
-  auto session = sessions_.borrow();
-  if (!session) return session.error();
-  return guarded(dialect_, "cannot list the domain claims", [&] {
-    SqlParams params;
-    return read_claims(**session, tenant.empty() ? std::string() : " WHERE tenant_id = " + params.text(tenant),
-                       params);
+  return on_session(sessions_, dialect_, "cannot list the domain claims", [&](Session db) {
+    if (tenant.empty()) return sorted(rows<ports::DomainClaim>(db, statements().all));
+    return sorted(rows<ports::DomainClaim>(db, statements().of_tenant, param("tenant", tenant)));
   });
 }
 
 Result<bool> SociDomainClaimStore::add(const ports::DomainClaim& claim, const ports::AuditEntry& audit) {
   if (claim.tenant_id.empty() || claim.domain.empty()) return Error::invalid("a claim needs a tenant and a domain");
-  auto session = sessions_.borrow();
-  if (!session) return session.error();
-  return guarded(dialect_, "cannot add the claim of '" + claim.domain + "'", [&] {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
+  return in_write_transaction(sessions_, dialect_, "cannot add the claim of '" + claim.domain + "'",
+                              [&](Session db) -> Result<bool> {
     const bool added = support::unless_duplicate(dialect_, [&] {
-      sql << "INSERT INTO scim_domain_claims (domain, tenant_id, source, created_at) "
-             "VALUES (:domain, :tenant, :source, :created_at)",
-          soci::use(claim.domain, "domain"), soci::use(claim.tenant_id, "tenant"), soci::use(claim.source, "source"),
-          soci::use(claim.created_at, "created_at");
+      execute(db, statements().insert, param("domain", claim.domain), param("tenant", claim.tenant_id),
+              param("source", claim.source), param("created_at", claim.created_at));
     });
     if (!added) return false;
-    support::insert_audit(sql, support::audit_for(audit, claim.domain), claim.tenant_id);
-    transaction.commit();
+    support::insert_audit(db.sql, support::audit_for(audit, claim.domain), claim.tenant_id);
     return true;
   });
 }
 
 Result<bool> SociDomainClaimStore::remove(const std::string& tenant, const std::string& domain,
                                           const std::string& source, const ports::AuditEntry& audit) {
-  auto session = sessions_.borrow();
-  if (!session) return session.error();
-  return guarded(dialect_, "cannot remove the claim of '" + domain + "'", [&]() -> Result<bool> {
-    soci::session& sql = **session;
-    WriteTransaction transaction(sql, dialect_);
-    std::string stored_source;
-    sql << "SELECT source FROM scim_domain_claims WHERE domain = :domain AND tenant_id = :tenant",
-        soci::into(stored_source), soci::use(domain, "domain"), soci::use(tenant, "tenant");
-    if (!sql.got_data()) return false;
-    if (stored_source == "CONFIG" && source != "CONFIG") {
+  return in_write_transaction(sessions_, dialect_, "cannot remove the claim of '" + domain + "'",
+                              [&](Session db) -> Result<bool> {
+    const auto stored_source =
+        first_row<std::string>(db, statements().source_of, param("domain", domain), param("tenant", tenant));
+    if (!stored_source) return false;
+    if (*stored_source == "CONFIG" && source != "CONFIG") {
       return Error::conflict("tenant '" + tenant + "' claims '" + domain +
                                  "' in the configuration (kestra.scim.domain-claims): remove it there",
                              "mutability");
     }
-    sql << "DELETE FROM scim_domain_claims WHERE domain = :domain AND tenant_id = :tenant",
-        soci::use(domain, "domain"), soci::use(tenant, "tenant");
-    support::insert_audit(sql, support::audit_for(audit, domain), tenant);
-    transaction.commit();
+    execute(db, statements().remove, param("domain", domain), param("tenant", tenant));
+    support::insert_audit(db.sql, support::audit_for(audit, domain), tenant);
     return true;
   });
 }
@@ -125,37 +128,15 @@ Result<ports::Page<ports::AuditEntry>> SociDomainClaimStore::instance_audit(cons
                                                                           std::int64_t offset, std::int64_t limit) {
   if (offset < 0 || limit < 0) return Error::invalid("offset and limit must not be negative");
   if (actions.empty()) return ports::Page<ports::AuditEntry>{};
-  auto session = sessions_.borrow();
-  if (!session) return session.error();
-  return guarded(dialect_, "cannot list the instance audit", [&] {
-    soci::session& sql = **session;
+  return on_session(sessions_, dialect_, "cannot list the instance audit", [&](Session db) {
     SqlParams params;
-    std::string where = " WHERE action IN (";
-    for (std::size_t i = 0; i < actions.size(); ++i) where += (i ? ", " : "") + params.text(actions[i]);
-    where += ")";
     ports::Page<ports::AuditEntry> page;
-    long long total = 0;
-    support::for_each_row(
-        sql, "SELECT COUNT(*) FROM scim_audit" + where,
-        [&](soci::statement& st) {
-          st.exchange(soci::into(total));
-          params.bind(st);
-        },
-        [] {});
-    page.total = total;
+    page.total = count(db, Statements::count_audit(params, actions), generated(params));
+    SqlParams page_params;
     const long long first = offset;
     const long long size = limit;
-    ports::AuditEntry row;
-    support::for_each_row(
-        sql, std::string("SELECT ") + support::kAuditColumns + " FROM scim_audit" + where +
-                 " ORDER BY id DESC LIMIT :size OFFSET :first",
-        [&](soci::statement& st) {
-          st.exchange(soci::into(row));
-          params.bind(st);
-          st.exchange(soci::use(size, "size"));
-          st.exchange(soci::use(first, "first"));
-        },
-        [&] { page.items.push_back(row); });
+    page.items = rows<ports::AuditEntry>(db, Statements::audit_page(page_params, actions), generated(page_params),
+                                         param("size", size), param("first", first));
     return page;
   });
 }

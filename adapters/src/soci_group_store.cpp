@@ -137,7 +137,7 @@ Result<std::vector<ports::BindingChange>> write_roles(Session db, const ports::S
                                                       const ports::GroupWrite& group, const std::string& now,
                                                       const ports::AuditEntry& entry) {
   if (!group.roles) return std::vector<ports::BindingChange>();
-  auto synced = bindings::sync_scim_roles(db.sql, scope, bindings::kGroup, id, *group.roles, now, entry);
+  auto synced = bindings::sync_scim_roles(db, scope, bindings::kGroup, id, *group.roles, now, entry);
   if (!synced) return synced.error();
   return std::move(synced->changes);
 }
@@ -307,7 +307,7 @@ Result<std::vector<ports::BindingChange>> SociGroupStore::remove(const ports::Sc
     // Every binding of the group, whoever made it.
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto changes =
-        bindings::delete_bindings(db.sql, tenant, bindings::bindings_of(db.sql, tenant, bindings::kGroup, id), entry);
+        bindings::delete_bindings(db, tenant, bindings::bindings_of(db, tenant, bindings::kGroup, id), entry);
     execute(db, s.delete_external_ids, param("id", id));
     execute(db, s.delete_group, param("tenant", tenant), param("id", id));
     support::insert_audit(db.sql, entry, tenant);

@@ -48,7 +48,7 @@ ports::UserRow written_user(Session db, const ports::Scope& scope, const std::st
   row.version = 1;
   row.access_version = 1;
   if (user.roles && !user.roles->empty()) {
-    row.roles = bindings::scim_roles(db.sql, scope.tenant_id, bindings::kUser, id);
+    row.roles = bindings::scim_roles(db, scope.tenant_id, bindings::kUser, id);
   }
   return row;
 }
@@ -79,17 +79,17 @@ bool writes_no_roles(const ports::UserWrite& user) {
 
 // The user's SCIM-managed bindings made what `user` asks for and, when the
 // write grants access here, its default role bound.
-Result<bindings::SyncResult> write_roles(soci::session& sql, const ports::Scope& scope, const std::string& id,
+Result<bindings::SyncResult> write_roles(Session db, const ports::Scope& scope, const std::string& id,
                                          const ports::UserWrite& user, bool granted, const std::string& now,
                                          const ports::AuditEntry& cause, bool fresh = false) {
   bindings::SyncResult result;
   if (user.roles) {
-    auto synced = bindings::sync_scim_roles(sql, scope, bindings::kUser, id, *user.roles, now, cause);
+    auto synced = bindings::sync_scim_roles(db, scope, bindings::kUser, id, *user.roles, now, cause);
     if (!synced) return synced.error();
     result = std::move(*synced);
   }
   if (granted && user.default_role_id) {
-    auto added = bindings::ensure_binding(sql, scope, bindings::kUser, id, *user.default_role_id, bindings::kDefault,
+    auto added = bindings::ensure_binding(db, scope, bindings::kUser, id, *user.default_role_id, bindings::kDefault,
                                           now, cause, fresh);
     if (!added) return added.error();
     if (*added) result.changes.push_back(**added);
@@ -176,7 +176,7 @@ Result<ports::UserRow> SociUserStore::create(const ports::Scope& scope, const po
       }
       support::insert_audit(db.statements, db.sql, entry, scope.tenant_id);
       // The access row is new: its version stays 1 whatever the roles.
-      auto changes = write_roles(db.sql, scope, id, user, true, now, entry, !exists);
+      auto changes = write_roles(db, scope, id, user, true, now, entry, !exists);
       if (!changes) return changes.error();
       auto row = exists ? read_user(db, s, scope, id) : written_user(db, scope, id, user, now);
       if (!row) return Error::internal("user '" + id + "' is missing right after its insert");
@@ -233,7 +233,7 @@ Result<ports::UserRow> SociUserStore::replace(const ports::Scope& scope, const s
       write_values(dialect_, db, s, id, *columns);
     }
     const ports::AuditEntry entry = support::audit_for(audit, id);
-    auto roles = write_roles(db.sql, scope, id, user, false, now, entry);
+    auto roles = write_roles(db, scope, id, user, false, now, entry);
     if (!roles) return roles.error();
     const bool external_changed = !scope.integration_id.empty() && stored_external != user.external_id;
     if (stored->active != user.active || external_changed || roles->changed) {
@@ -266,8 +266,8 @@ Result<std::vector<ports::BindingChange>> SociUserStore::revoke(const ports::Sco
     // Its SCIM and default-role bindings here; an admin's stay.
     const ports::AuditEntry entry = support::audit_for(audit, id);
     auto changes = bindings::delete_bindings(
-        db.sql, tenant,
-        bindings::bindings_of(db.sql, tenant, bindings::kUser, id, {bindings::kScim, bindings::kDefault}), entry);
+        db, tenant,
+        bindings::bindings_of(db, tenant, bindings::kUser, id, {bindings::kScim, bindings::kDefault}), entry);
     execute(db, s.delete_external_ids, param("id", id), param("integration", scope.integration_id),
             param("tenant", tenant));
     execute(db, s.delete_access, param("tenant", tenant), param("id", id));

@@ -138,22 +138,4 @@ class CachedStatement final : public StatementCache::Entry {
   bool failed_ = false;
 };
 
-// Runs `query` once with buffers of type Buffers: kept in `statements` when
-// given (get(); `key` as there), else made for this run only, as a one-time
-// query.  `init` shapes new buffers, `set` gives them this run's inputs and
-// `on_row(values)` reads each row, as in CachedStatement::for_each_row.
-template <class Buffers, class Init, class Set, class OnRow>
-void run_statement(soci::session& sql, StatementCache* statements, const std::string& query, const std::string& key,
-                   Init&& init, Set&& set, OnRow&& on_row) {
-  if (statements != nullptr) {
-    auto& statement = statements->get<Buffers>(sql, query, key, init);
-    set(statement.values);
-    statement.for_each_row([&] { return on_row(statement.values); });
-    return;
-  }
-  CachedStatement<Buffers> once(sql, query, soci::details::st_one_time_query, init);
-  set(once.values);
-  once.for_each_row([&] { return on_row(once.values); });
-}
-
 }  // namespace kestra::adapters

@@ -12,9 +12,9 @@ void AuditRow::set(const ports::AuditEntry& from, const std::string& in_tenant) 
 }
 
 void insert_audit(soci::session& sql, const ports::AuditEntry& entry, const std::string& tenant) {
-  AuditRow row;
-  row.set(entry, tenant);
-  execute(sql, kInsertAudit, [&](soci::statement& st) { row.bind(st); });
+  CachedStatement<AuditRow> once(sql, kInsertAudit, soci::details::st_one_time_query,
+                                 [&](AuditRow& row) { row.set(entry, tenant); });
+  once.execute();
 }
 
 void insert_audit(StatementCache& statements, soci::session& sql, const ports::AuditEntry& entry,

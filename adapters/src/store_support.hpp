@@ -1,5 +1,5 @@
-// Helpers shared by the SOCI repositories: running statements row by row,
-// optional values, duplicate detection and the audit row every write adds.
+// Helpers shared by the SOCI repositories: optional values, duplicate
+// detection and the audit row every write adds.
 #pragma once
 
 #include "core/result.hpp"
@@ -29,44 +29,6 @@ inline OptionalText to_boost(const std::optional<std::string>& value) {
 
 inline std::optional<std::string> to_std(const OptionalText& value) {
   return value ? std::optional<std::string>(*value) : std::nullopt;
-}
-
-// Prepares `query` as a one-time query (on PostgreSQL one PQexecParams
-// round trip, not PREPARE, EXECUTE and DEALLOCATE) with what `bind`
-// exchanges; what `run(statement)` returns.
-template <class Bind, class Run>
-auto run_once(soci::session& sql, const std::string& query, Bind&& bind, Run&& run) {
-  soci::statement statement(sql);
-  bind(statement);
-  statement.alloc();
-  statement.prepare(query, soci::details::st_one_time_query);
-  statement.define_and_bind();
-  return run(statement);
-}
-
-// Runs `query` once, then calls `on_row` for each row fetched until it
-// returns false (a void `on_row` reads every row).
-template <class Bind, class OnRow>
-void for_each_row(soci::session& sql, const std::string& query, Bind&& bind, OnRow&& on_row) {
-  run_once(sql, query, bind, [&](soci::statement& statement) {
-    statement.execute(false);
-    while (statement.fetch()) {
-      if constexpr (std::is_void_v<decltype(on_row())>) {
-        on_row();
-      } else {
-        if (!on_row()) break;
-      }
-    }
-  });
-}
-
-// Runs once a statement that returns no rows; its affected rows.
-template <class Bind>
-long long execute(soci::session& sql, const std::string& query, Bind&& bind) {
-  return run_once(sql, query, bind, [](soci::statement& statement) {
-    statement.execute(true);
-    return statement.get_affected_rows();
-  });
 }
 
 // Runs `statement`; false when the database refused it as a duplicate.

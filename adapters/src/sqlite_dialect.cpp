@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 
 namespace kestra::adapters {
 namespace {
@@ -96,8 +97,7 @@ class SqliteDialect final : public Dialect {
   }
 
   void prepare_session(soci::session& sql) const override {
-    std::string journal_mode;
-    sql << "PRAGMA journal_mode = WAL", soci::into(journal_mode);
+    const std::string journal_mode = switch_to_wal(sql);
     if (journal_mode != "wal") {
       throw std::runtime_error("SQLite kept journal_mode " + journal_mode +
                                " instead of WAL; put the database on a local file system");
@@ -119,6 +119,26 @@ class SqliteDialect final : public Dialect {
       throw std::runtime_error("SQLite refused the Unicode lower() function");
     }
     if (statement_timeout_ms_ > 0) bound_statements(backend->conn_);
+  }
+
+  // WAL is kept in the file: only the first connection to a new database
+  // switches it, which needs the file alone.  While another connection is
+  // about to write it (hosts starting together), SQLite answers "locked" at
+  // once rather than wait in the busy handler (that could deadlock): the
+  // switch is retried until the busy timeout, as any lock is waited for.
+  std::string switch_to_wal(soci::session& sql) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms_);
+    for (;;) {
+      try {
+        std::string journal_mode;
+        sql << "PRAGMA journal_mode = WAL", soci::into(journal_mode);
+        return journal_mode;
+      } catch (const soci::sqlite3_soci_error& e) {
+        const bool locked = (e.result() & 0xff) == SQLITE_BUSY || (e.result() & 0xff) == SQLITE_LOCKED;
+        if (!locked || std::chrono::steady_clock::now() >= deadline) throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
 
   // A local file does not disconnect.

@@ -12,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -99,6 +100,14 @@ struct not_on_mysql {
   }
 };
 
+struct only_sqlite {
+  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
+    boost::test_tools::assertion_result result(current_backend() == Backend::Sqlite);
+    result.message() << "SQLite's journal mode";
+    return result;
+  }
+};
+
 struct on_a_server {
   boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
     boost::test_tools::assertion_result result(current_backend() != Backend::Sqlite);
@@ -180,6 +189,25 @@ BOOST_AUTO_TEST_CASE(hosts_starting_together_migrate_once) {
   auto sql = db.session();
   BOOST_TEST(count(*sql, "SELECT COUNT(*) FROM scim_schema_version") == newest_migration());
   for (const char* table : kTables) BOOST_TEST(table_exists(*sql, table), table);
+}
+
+// The first host to open a new SQLite file switches it to WAL, which needs
+// the file alone; while another connection is about to write it (two hosts
+// switching at once), SQLite answers "locked" at once rather than wait (it
+// would deadlock).  Opening retries within its busy timeout, as for any lock.
+BOOST_AUTO_TEST_CASE(opening_a_new_file_waits_for_a_writer, *boost::unit_test::precondition(only_sqlite())) {
+  TestDatabase db;
+  // A bare connection: the file keeps SQLite's default rollback journal.
+  auto writer = std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=\"" + db.file().string() + "\"");
+  *writer << "CREATE TABLE first_writer (id INTEGER)";
+  *writer << "BEGIN IMMEDIATE";
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    *writer << "COMMIT";
+  });
+  auto store = open_store(db.config(1));
+  release.join();
+  BOOST_TEST(store.has_value(), (store ? "" : store.error().detail));
 }
 
 BOOST_DATA_TEST_CASE(newer_database_is_refused, data::make({1, 6, 999}), versions_ahead) {

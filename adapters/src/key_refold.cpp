@@ -1,13 +1,12 @@
 #include "key_refold.hpp"
 
+#include "catalogue.hpp"
 #include "core/case_fold.hpp"
-
-#include <soci/into.h>
-#include <soci/statement.h>
-#include <soci/use.h>
 
 #include <algorithm>
 #include <functional>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace kestra::adapters {
@@ -61,113 +60,145 @@ std::string collision(const char* table, const char* column, const std::string& 
          " that differ only in case under Unicode case folding); rename one of them";
 }
 
-void refold_users(soci::session& sql, std::vector<std::string>& warnings) {
+Statement once(std::string text) { return {std::move(text), Reuse::Once}; }
+
+// Every SQL text of the re-key, named once.
+struct Statements {
+  Statement users = once(
+      "SELECT id, user_name, user_name_key, display_name, display_name_key FROM scim_users ORDER BY created_at, id");
+  Statement set_user_display_key = once("UPDATE scim_users SET display_name_key = :key WHERE id = :id");
+  Statement count_other_user_names = once("SELECT COUNT(*) FROM scim_users WHERE user_name_key = :key AND id <> :id");
+  Statement set_user_name_key = once("UPDATE scim_users SET user_name_key = :key WHERE id = :id");
+  Statement groups =
+      once("SELECT id, tenant_id, display_name, display_name_key FROM scim_groups ORDER BY created_at, id");
+  Statement count_other_group_names = once(
+      "SELECT COUNT(*) FROM scim_groups WHERE tenant_id = :tenant AND display_name_key = :key AND id <> :id");
+  Statement set_group_key = once("UPDATE scim_groups SET display_name_key = :key WHERE id = :id");
+  Statement user_values = once(
+      "SELECT user_id, attribute, position, value, value_key FROM scim_user_values WHERE value_key IS NOT NULL");
+  Statement set_value_key = once(
+      "UPDATE scim_user_values SET value_key = :key WHERE user_id = :user AND attribute = :attribute AND "
+      "position = :position");
+};
+
+}  // namespace
+}  // namespace kestra::adapters
+
+namespace kestra::adapters::refold {
+
+struct UserKeys {
+  std::string id, name, name_key;
+  std::optional<std::string> display, display_key;
+};
+struct GroupKeys {
+  std::string id, tenant, name, key;
+};
+struct ValueKey {
+  std::string user_id, attribute;
+  int position = 0;
+  std::optional<std::string> value;
+  std::string key;
+};
+
+}  // namespace kestra::adapters::refold
+
+namespace soci {
+
+template <>
+struct type_conversion<kestra::adapters::refold::UserKeys> {
+  typedef values base_type;
+  static void from_base(const values& v, indicator, kestra::adapters::refold::UserKeys& out) {
+    kestra::adapters::columns::read(v, out.id, out.name, out.name_key, out.display, out.display_key);
+  }
+};
+
+template <>
+struct type_conversion<kestra::adapters::refold::GroupKeys> {
+  typedef values base_type;
+  static void from_base(const values& v, indicator, kestra::adapters::refold::GroupKeys& out) {
+    kestra::adapters::columns::read(v, out.id, out.tenant, out.name, out.key);
+  }
+};
+
+template <>
+struct type_conversion<kestra::adapters::refold::ValueKey> {
+  typedef values base_type;
+  static void from_base(const values& v, indicator, kestra::adapters::refold::ValueKey& out) {
+    kestra::adapters::columns::read(v, out.user_id, out.attribute, out.position, out.value, out.key);
+  }
+};
+
+}  // namespace soci
+
+namespace kestra::adapters {
+namespace {
+
+using refold::GroupKeys;
+using refold::UserKeys;
+using refold::ValueKey;
+
+void refold_users(Session db, const Statements& s, std::vector<std::string>& warnings) {
   std::vector<Move> names;
   std::vector<std::pair<std::string, std::string>> displays;  // id, new key
-  {
-    std::string id, name, name_key, display, display_key;
-    soci::indicator display_ind = soci::i_ok, display_key_ind = soci::i_ok;
-    soci::statement st = (sql.prepare << "SELECT id, user_name, user_name_key, display_name, display_name_key "
-                                         "FROM scim_users ORDER BY created_at, id",
-                          soci::into(id), soci::into(name), soci::into(name_key), soci::into(display, display_ind),
-                          soci::into(display_key, display_key_ind));
-    st.execute();
-    std::string key;
-    while (st.fetch()) {
-      if (refolded(name, name_key, key)) names.push_back({id, "", key});
-      if (display_ind != soci::i_ok) continue;
-      if (refolded(display, display_key_ind == soci::i_ok ? display_key : std::string(), key)) {
-        displays.emplace_back(id, key);
-      }
-    }
-  }
-  for (const auto& [id, key] : displays) {
-    sql << "UPDATE scim_users SET display_name_key = :key WHERE id = :id", soci::use(key, "key"),
-        soci::use(id, "id");
+  std::string key;
+  for_each_row<UserKeys>(db, s.users, [&](const UserKeys& row) {
+    if (refolded(row.name, row.name_key, key)) names.push_back({row.id, "", key});
+    if (row.display && refolded(*row.display, row.display_key.value_or(""), key)) displays.emplace_back(row.id, key);
+  });
+  for (const auto& [id, new_key] : displays) {
+    execute(db, s.set_user_display_key, param("key", new_key), param("id", id));
   }
   const auto left = move_unique(
       std::move(names),
       [&](const Move& m) {
-        long long others = 0;
-        sql << "SELECT COUNT(*) FROM scim_users WHERE user_name_key = :key AND id <> :id", soci::into(others),
-            soci::use(m.key, "key"), soci::use(m.id, "id");
-        return others > 0;
+        return count(db, s.count_other_user_names, param("key", m.key), param("id", m.id)) > 0;
       },
-      [&](const Move& m) {
-        sql << "UPDATE scim_users SET user_name_key = :key WHERE id = :id", soci::use(m.key, "key"),
-            soci::use(m.id, "id");
-      });
+      [&](const Move& m) { execute(db, s.set_user_name_key, param("key", m.key), param("id", m.id)); });
   for (const Move& m : left) warnings.push_back(collision("scim_users", "user_name_key", m.id, "two userNames"));
 }
 
-void refold_groups(soci::session& sql, std::vector<std::string>& warnings) {
+void refold_groups(Session db, const Statements& s, std::vector<std::string>& warnings) {
   std::vector<Move> names;
-  {
-    std::string id, tenant, name, key;
-    soci::statement st = (sql.prepare << "SELECT id, tenant_id, display_name, display_name_key FROM scim_groups "
-                                         "ORDER BY created_at, id",
-                          soci::into(id), soci::into(tenant), soci::into(name), soci::into(key));
-    st.execute();
-    std::string new_key;
-    while (st.fetch()) {
-      if (refolded(name, key, new_key)) names.push_back({id, tenant, new_key});
-    }
-  }
+  std::string key;
+  for_each_row<GroupKeys>(db, s.groups, [&](const GroupKeys& row) {
+    if (refolded(row.name, row.key, key)) names.push_back({row.id, row.tenant, key});
+  });
   const auto left = move_unique(
       std::move(names),
       [&](const Move& m) {
-        long long others = 0;
-        sql << "SELECT COUNT(*) FROM scim_groups WHERE tenant_id = :tenant AND display_name_key = :key AND id <> :id",
-            soci::into(others), soci::use(m.scope, "tenant"), soci::use(m.key, "key"), soci::use(m.id, "id");
-        return others > 0;
+        return count(db, s.count_other_group_names, param("tenant", m.scope), param("key", m.key),
+                     param("id", m.id)) > 0;
       },
-      [&](const Move& m) {
-        sql << "UPDATE scim_groups SET display_name_key = :key WHERE id = :id", soci::use(m.key, "key"),
-            soci::use(m.id, "id");
-      });
+      [&](const Move& m) { execute(db, s.set_group_key, param("key", m.key), param("id", m.id)); });
   for (const Move& m : left) {
     warnings.push_back(collision("scim_groups", "display_name_key", m.id, "two displayNames of one tenant's groups"));
   }
 }
 
 // Multi-valued attributes (emails, phoneNumbers, ...): not unique.
-void refold_user_values(soci::session& sql) {
-  struct Value {
-    std::string user_id;
-    std::string attribute;
-    int position;
-    std::string key;
-  };
-  std::vector<Value> changed;
-  {
-    std::string user_id, attribute, value, key;
-    int position = 0;
-    soci::indicator value_ind = soci::i_ok;
-    soci::statement st = (sql.prepare << "SELECT user_id, attribute, position, value, value_key FROM scim_user_values "
-                                         "WHERE value_key IS NOT NULL",
-                          soci::into(user_id), soci::into(attribute), soci::into(position),
-                          soci::into(value, value_ind), soci::into(key));
-    st.execute();
-    std::string new_key;
-    while (st.fetch()) {
-      if (value_ind != soci::i_ok || !refolded(value, key, new_key)) continue;
-      changed.push_back({user_id, attribute, position, new_key});
-    }
-  }
-  for (const Value& v : changed) {
-    sql << "UPDATE scim_user_values SET value_key = :key WHERE user_id = :user AND attribute = :attribute AND "
-           "position = :position",
-        soci::use(v.key, "key"), soci::use(v.user_id, "user"), soci::use(v.attribute, "attribute"),
-        soci::use(v.position, "position");
+void refold_user_values(Session db, const Statements& s) {
+  std::vector<ValueKey> changed;
+  std::string key;
+  for_each_row<ValueKey>(db, s.user_values, [&](const ValueKey& row) {
+    if (!row.value || !refolded(*row.value, row.key, key)) return;
+    changed.push_back(row);
+    changed.back().key = key;
+  });
+  for (const ValueKey& v : changed) {
+    execute(db, s.set_value_key, param("key", v.key), param("user", v.user_id), param("attribute", v.attribute),
+            param("position", v.position));
   }
 }
 
 }  // namespace
 
 void refold_keys(soci::session& sql, std::vector<std::string>& warnings) {
-  refold_users(sql, warnings);
-  refold_groups(sql, warnings);
-  refold_user_values(sql);
+  const Statements statements;
+  StatementCache none;  // every statement here runs once: nothing is kept
+  const Session db(sql, none);
+  refold_users(db, statements, warnings);
+  refold_groups(db, statements, warnings);
+  refold_user_values(db, statements);
 }
 
 }  // namespace kestra::adapters

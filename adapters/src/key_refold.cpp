@@ -102,33 +102,9 @@ struct ValueKey {
 
 }  // namespace kestra::adapters::refold
 
-namespace soci {
-
-template <>
-struct type_conversion<kestra::adapters::refold::UserKeys> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::refold::UserKeys& out) {
-    kestra::adapters::columns::read(v, out.id, out.name, out.name_key, out.display, out.display_key);
-  }
-};
-
-template <>
-struct type_conversion<kestra::adapters::refold::GroupKeys> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::refold::GroupKeys& out) {
-    kestra::adapters::columns::read(v, out.id, out.tenant, out.name, out.key);
-  }
-};
-
-template <>
-struct type_conversion<kestra::adapters::refold::ValueKey> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::refold::ValueKey& out) {
-    kestra::adapters::columns::read(v, out.user_id, out.attribute, out.position, out.value, out.key);
-  }
-};
-
-}  // namespace soci
+KESTRA_ROW(kestra::adapters::refold::UserKeys, id, name, name_key, display, display_key)
+KESTRA_ROW(kestra::adapters::refold::GroupKeys, id, tenant, name, key)
+KESTRA_ROW(kestra::adapters::refold::ValueKey, user_id, attribute, position, value, key)
 
 namespace kestra::adapters {
 namespace {

@@ -43,36 +43,6 @@ struct type_conversion<kestra::ports::Integration> {
   }
 };
 
-// id, tenant_id, name, description, permissions, system_managed, created_at, updated_at
-template <>
-struct type_conversion<kestra::ports::Role> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::Role& out) {
-    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.name, out.description, out.permissions_json,
-                                    out.system_managed, out.created_at, out.updated_at);
-  }
-};
-
-// id, tenant_id, name, description, created_at, integration_id
-template <>
-struct type_conversion<kestra::ports::ServiceAccount> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::ServiceAccount& out) {
-    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.name, out.description, out.created_at,
-                                    out.integration_id);
-  }
-};
-
-// id, tenant_id, role_id, subject_type, subject_id, source, integration_id, created_at, role name
-template <>
-struct type_conversion<kestra::ports::Binding> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::Binding& out) {
-    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.role_id, out.subject_type, out.subject_id, out.source,
-                                    out.integration_id, out.created_at, out.role_name);
-  }
-};
-
 // token id, secret_hash, revoked_at, service_account_id, integration id,
 // tenant_id, enabled, a bound role's permissions
 template <>
@@ -87,13 +57,12 @@ struct type_conversion<kestra::adapters::TokenRow> {
   }
 };
 
-// role_ids, updated_at
-template <>
-struct type_conversion<kestra::adapters::StoredAllowList> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::StoredAllowList& out) {
-    kestra::adapters::columns::read(v, out.role_ids, out.updated_at);
-  }
-};
-
 }  // namespace soci
+
+// Rows of plain members, in the order of their SELECT's columns (row_mapping.hpp).
+KESTRA_ROW(kestra::ports::Role, id, tenant_id, name, description, permissions_json, system_managed, created_at,
+           updated_at)
+KESTRA_ROW(kestra::ports::ServiceAccount, id, tenant_id, name, description, created_at, integration_id)
+KESTRA_ROW(kestra::ports::Binding, id, tenant_id, role_id, subject_type, subject_id, source, integration_id, created_at,
+           role_name)
+KESTRA_ROW(kestra::adapters::StoredAllowList, role_ids, updated_at)

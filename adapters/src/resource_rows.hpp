@@ -84,44 +84,6 @@ struct type_conversion<kestra::ports::UserRow> {
   }
 };
 
-// id, display_name, resource, external_id, created_at, updated_at, version, member_count
-template <>
-struct type_conversion<kestra::ports::GroupRow> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::GroupRow& out) {
-    kestra::adapters::columns::read(v, out.id, out.display_name, out.resource_json, out.external_id,
-                                    out.created_at, out.updated_at, out.version, out.member_count);
-  }
-};
-
-// member_id, member_type, display
-template <>
-struct type_conversion<kestra::ports::MemberRef> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::MemberRef& out) {
-    kestra::adapters::columns::read(v, out.value, out.type, out.display);
-  }
-};
-
-// id, user_name, resource, owner_tenant_id
-template <>
-struct type_conversion<kestra::adapters::NamedUser> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::NamedUser& out) {
-    kestra::adapters::columns::read(v, out.id, out.user_name, out.resource, out.owner);
-  }
-};
-
-// user_name_key, user_name, resource, version, active, access version
-template <>
-struct type_conversion<kestra::adapters::StoredUser> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::StoredUser& out) {
-    kestra::adapters::columns::read(v, out.user_name_key, out.user_name, out.resource, out.version, out.active,
-                                    out.access_version);
-  }
-};
-
 // member_id, group id, display_name, display_name_key
 template <>
 struct type_conversion<kestra::adapters::UserGroup> {
@@ -129,15 +91,6 @@ struct type_conversion<kestra::adapters::UserGroup> {
   static void from_base(const values& v, indicator, kestra::adapters::UserGroup& out) {
     kestra::adapters::columns::read(v, out.user_id, out.group.value, out.group.display, out.display_key);
     out.group.type = "Group";
-  }
-};
-
-// id, type
-template <>
-struct type_conversion<kestra::adapters::KnownMember> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::KnownMember& out) {
-    kestra::adapters::columns::read(v, out.id, out.type);
   }
 };
 
@@ -164,3 +117,11 @@ struct type_conversion<kestra::adapters::WrittenUser> {
 };
 
 }  // namespace soci
+
+// Rows of plain members, in the order of their SELECT's columns (row_mapping.hpp).
+KESTRA_ROW(kestra::ports::GroupRow, id, display_name, resource_json, external_id, created_at, updated_at, version,
+           member_count)
+KESTRA_ROW(kestra::ports::MemberRef, value, type, display)
+KESTRA_ROW(kestra::adapters::NamedUser, id, user_name, resource, owner)
+KESTRA_ROW(kestra::adapters::StoredUser, user_name_key, user_name, resource, version, active, access_version)
+KESTRA_ROW(kestra::adapters::KnownMember, id, type)

@@ -39,16 +39,6 @@ struct SubjectRole {
 
 namespace soci {
 
-// kSelectStored
-template <>
-struct type_conversion<kestra::adapters::bindings::Stored> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::bindings::Stored& out) {
-    kestra::adapters::columns::read(v, out.id, out.role_id, out.role_name, out.subject_type, out.subject_id, out.source,
-                                    out.integration_id, out.created_at);
-  }
-};
-
 // id, role id, role name, assignment type (NULL: none), primary
 template <>
 struct type_conversion<kestra::adapters::bindings::ScimBinding> {
@@ -57,14 +47,6 @@ struct type_conversion<kestra::adapters::bindings::ScimBinding> {
     std::optional<std::string> type;
     kestra::adapters::columns::read(v, out.id, out.role_id, out.role_name, type, out.primary);
     out.type = type.value_or("");
-  }
-};
-
-template <>
-struct type_conversion<kestra::adapters::bindings::RoleName> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::adapters::bindings::RoleName& out) {
-    kestra::adapters::columns::read(v, out.id, out.name);
   }
 };
 
@@ -80,6 +62,11 @@ struct type_conversion<kestra::adapters::bindings::SubjectRole> {
 };
 
 }  // namespace soci
+
+// kSelectStored's columns; a role's id and name.
+KESTRA_ROW(kestra::adapters::bindings::Stored, id, role_id, role_name, subject_type, subject_id, source,
+           integration_id, created_at)
+KESTRA_ROW(kestra::adapters::bindings::RoleName, id, name)
 
 namespace kestra::adapters::bindings {
 namespace {

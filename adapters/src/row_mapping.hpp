@@ -1,8 +1,14 @@
-// The exchange types SOCI 4.0.3 lacks (bool, std::optional) and the readers
-// a soci::type_conversion<Row> over soci::values uses.  Each repository's
-// rows map through such conversions (e.g. provisioning_rows.hpp): columns
-// read by position, in the order of the SELECT their catalogue writes.
+// The exchange types SOCI 4.0.3 lacks (bool, std::optional) and how rows
+// are read.  A row whose columns are plain members is declared with
+// KESTRA_ROW(Type, member, ...) — Boost.Fusion's BOOST_FUSION_ADAPT_STRUCT
+// — and read through the one soci::type_conversion below, its columns by
+// position in the order of the SELECT its catalogue writes.  A row that
+// computes a field writes its own conversion with columns::read.
 #pragma once
+
+#include <boost/fusion/include/adapt_struct.hpp>
+#include <boost/fusion/include/for_each.hpp>
+#include <boost/fusion/include/is_sequence.hpp>
 
 #include <soci/session.h>
 #include <soci/soci-backend.h>
@@ -15,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace soci {
 
@@ -110,3 +117,20 @@ void read(const soci::values& v, Field&... fields) {
 }
 
 }  // namespace kestra::adapters::columns
+
+// A row of plain members, named in column order (global namespace).
+#define KESTRA_ROW(Type, ...) BOOST_FUSION_ADAPT_STRUCT(Type, __VA_ARGS__)
+
+namespace soci {
+
+// Every row declared with KESTRA_ROW: each member from its column, in order.
+template <class Row>
+struct type_conversion<Row, std::enable_if_t<boost::fusion::traits::is_sequence<Row>::value>> {
+  typedef values base_type;
+  static void from_base(const values& v, indicator, Row& out) {
+    std::size_t i = 0;
+    boost::fusion::for_each(out, [&](auto& field) { kestra::adapters::columns::detail::read_one(v, i++, field); });
+  }
+};
+
+}  // namespace soci

@@ -8,15 +8,7 @@
 #include <tuple>
 
 // A claim as the catalogue's SELECTs read it.
-namespace soci {
-template <>
-struct type_conversion<kestra::ports::DomainClaim> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::DomainClaim& out) {
-    kestra::adapters::columns::read(v, out.domain, out.tenant_id, out.source, out.created_at);
-  }
-};
-}  // namespace soci
+KESTRA_ROW(kestra::ports::DomainClaim, domain, tenant_id, source, created_at)
 
 namespace kestra::adapters {
 namespace {

@@ -125,17 +125,6 @@ void insert_audit(StatementCache& statements, soci::session& sql, const ports::A
 
 namespace soci {
 
-// kAuditColumns
-template <>
-struct type_conversion<kestra::ports::AuditEntry> {
-  typedef values base_type;
-  static void from_base(const values& v, indicator, kestra::ports::AuditEntry& out) {
-    kestra::adapters::columns::read(v, out.id, out.tenant_id, out.integration_id, out.actor_type, out.actor_id,
-                                    out.action, out.target_type, out.target_id, out.outcome, out.detail,
-                                    out.request_id, out.created_at);
-  }
-};
-
 // Bound only (const, so never read back): the names of kInsertAudit, as
 // AuditRow::bind exchanges them, for a statement that inserts the audit row
 // among others (a new user's rows at once).
@@ -162,3 +151,7 @@ struct type_conversion<kestra::adapters::support::AuditRow> {
 };
 
 }  // namespace soci
+
+// Rows of plain members, in the order of their SELECT's columns (row_mapping.hpp).
+KESTRA_ROW(kestra::ports::AuditEntry, id, tenant_id, integration_id, actor_type, actor_id, action, target_type,
+           target_id, outcome, detail, request_id, created_at)
